@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+// bf — a notebook-style REPL and task language for federated learning across data pods.
+// The targets mirror the layers of the architecture: bf → REPL → Interpreter → Language,
+// Interpreter → Federation → Learning → COpenBLAS.
+import PackageDescription
+
+let package = Package(
+    name: "bf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bf", targets: ["bf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Language"),
+        .target(name: "Learning", dependencies: ["COpenBLAS"]),
+        .target(name: "Federation", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Interpreter", dependencies: [
+            "Language",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
+        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"]),
+        .executableTarget(name: "bf", dependencies: [
+            "REPL", "Interpreter", "Language",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bf"], resources: [.copy("Golden")]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The Federation layer of bf; see ../shared/design/architecture.md.
+enum FederationModule {}

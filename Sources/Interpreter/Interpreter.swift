@@ -1,0 +1,2 @@
+/// The Interpreter layer of bf; see ../shared/design/architecture.md.
+enum InterpreterModule {}

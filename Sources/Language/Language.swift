@@ -1,0 +1,2 @@
+/// The Language layer of bf; see ../shared/design/architecture.md.
+enum LanguageModule {}

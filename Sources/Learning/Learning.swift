@@ -1,0 +1,2 @@
+/// The Learning layer of bf; see ../shared/design/architecture.md.
+enum LearningModule {}

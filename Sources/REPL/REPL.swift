@@ -1,0 +1,2 @@
+/// The REPL layer of bf; see ../shared/design/architecture.md.
+enum REPLModule {}

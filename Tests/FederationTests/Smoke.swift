@@ -1,0 +1,5 @@
+import XCTest
+
+final class FederationTestsSmoke: XCTestCase {
+    func testBuilds() {}
+}

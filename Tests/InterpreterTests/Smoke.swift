@@ -1,0 +1,5 @@
+import XCTest
+
+final class InterpreterTestsSmoke: XCTestCase {
+    func testBuilds() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class LanguageTestsSmoke: XCTestCase {
+    func testBuilds() {}
+}
