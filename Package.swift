@@ -4,6 +4,10 @@
 // Interpreter → Federation → Learning → COpenBLAS.
 import PackageDescription
 
+/// Async functions run on their caller's executor unless they say otherwise: the interpreter's
+/// session is single-threaded state driven from the command line's main task.
+let callerIsolated: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+
 let package = Package(
     name: "bf",
     platforms: [.macOS(.v15)],
@@ -35,15 +39,15 @@ let package = Package(
         .target(name: "Interpreter", dependencies: [
             "Language",
             .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
-        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"]),
+        ], swiftSettings: callerIsolated),
+        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf", dependencies: [
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: callerIsolated),
 
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
         .testTarget(name: "EndToEndTests", dependencies: ["bf"], resources: [.copy("Golden")]),

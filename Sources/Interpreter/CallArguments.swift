@@ -1,0 +1,161 @@
+import Language
+
+/// The arguments of one call, bound to the built-in's parameters and type-checked, with
+/// everything a built-in may need to run: the receiver of a method, the session's services,
+/// and the spans for errors about a particular argument.
+public struct CallArguments {
+    public let builtin: Builtin
+    public let receiver: (any RuntimeObject)?
+    public let context: any CallContext
+    public let callSpan: Span
+    /// Bound values by parameter name, defaults included.
+    public let values: [String: Value]
+    /// Extra positional arguments of a variadic parameter, in order.
+    public let variadic: [Value]
+    private let spans: [String: Span]
+    private let variadicSpans: [Span]
+
+    init(builtin: Builtin, receiver: (any RuntimeObject)?, context: any CallContext, callSpan: Span,
+         bound: BoundArguments<Value>) {
+        self.builtin = builtin
+        self.receiver = receiver
+        self.context = context
+        self.callSpan = callSpan
+        self.values = bound.values
+        self.variadic = bound.variadic
+        self.spans = bound.spans
+        self.variadicSpans = bound.variadicSpans
+    }
+
+    public subscript(_ name: String) -> Value { values[name] ?? .none }
+
+    /// Whether the caller wrote this argument (rather than taking its default).
+    public func isGiven(_ name: String) -> Bool { spans[name] != nil }
+
+    /// Where the argument was written, or the call's span.
+    public func span(of name: String) -> Span { spans[name] ?? callSpan }
+
+    public func span(ofVariadic index: Int) -> Span { index < variadicSpans.count ? variadicSpans[index] : callSpan }
+
+    /// An error about one argument, pointing at it.
+    public func error(_ message: String, at name: String, help: String? = nil) -> RuntimeError {
+        RuntimeError(message, span: span(of: name), help: help)
+    }
+
+    public func string(_ name: String) -> String? {
+        if case .string(let value) = self[name] { return value }
+        if case .object(let object) = self[name], let path = object as? PathObject { return path.path }
+        return nil
+    }
+
+    public func int(_ name: String) -> Int? {
+        if case .int(let value) = self[name] { return value }
+        return nil
+    }
+
+    public func double(_ name: String) -> Double? { self[name].number }
+
+    public func bool(_ name: String) -> Bool? {
+        if case .bool(let value) = self[name] { return value }
+        return nil
+    }
+
+    public func object<T: RuntimeObject>(_ name: String, as type: T.Type) -> T? {
+        if case .object(let object) = self[name] { return object as? T }
+        return nil
+    }
+}
+
+/// One argument as written at a call site; `value` is nil when it is not known (as in
+/// `bf check`, which binds without running).
+struct ArgumentShape<V> {
+    let label: String?
+    let labelSpan: Span?
+    let span: Span
+    let value: V?
+}
+
+/// Arguments matched to parameters.
+struct BoundArguments<V> {
+    var values: [String: V] = [:]
+    var variadic: [V] = []
+    var spans: [String: Span] = [:]
+    var variadicSpans: [Span] = []
+}
+
+/// Matches arguments to parameters with Python's rules and checks their types. The same
+/// code serves calls at run time and `bf check`, so both say the same thing.
+enum ArgumentBinder {
+    static func bind(_ builtin: Builtin, _ arguments: [ArgumentShape<Value>], callSpan: Span) throws -> BoundArguments<Value> {
+        let partial = try bindShapes(builtin, arguments, callSpan: callSpan)
+        var bound = BoundArguments<Value>(spans: partial.spans, variadicSpans: partial.variadicSpans)
+        for parameter in builtin.parameters where parameter.kind != .variadic {
+            if let value = partial.values[parameter.name] ?? nil {
+                bound.values[parameter.name] = value
+            } else if let defaultValue = parameter.defaultValue {
+                bound.values[parameter.name] = defaultValue
+            }
+        }
+        bound.variadic = partial.variadic.compactMap { $0 }
+        return bound
+    }
+
+    /// Binds without requiring values; checks the types of the values that are known.
+    static func bindShapes(_ builtin: Builtin, _ arguments: [ArgumentShape<Value>], callSpan: Span) throws -> BoundArguments<Value?> {
+        var bound = BoundArguments<Value?>()
+        let positional = builtin.parameters.filter { $0.kind == .positional }
+        let variadic = builtin.parameters.first { $0.kind == .variadic }
+        var nextPositional = 0
+        for argument in arguments {
+            let parameter: Parameter
+            if let label = argument.label {
+                guard let named = builtin.parameters.first(where: { $0.name == label && $0.kind != .variadic }) else {
+                    let names = builtin.parameters.filter { $0.kind != .variadic }.map(\.name)
+                    let suggestion = Suggestion.closest(to: label, among: names)
+                    throw RuntimeError("'\(builtin.name)' has no parameter '\(label)'", span: argument.labelSpan ?? argument.span,
+                                       help: suggestion.map { "did you mean '\($0)'?" } ?? parameterListHelp(builtin))
+                }
+                guard bound.spans[label] == nil else {
+                    throw RuntimeError("argument '\(label)' of '\(builtin.name)' given by position and by name",
+                                       span: argument.labelSpan ?? argument.span)
+                }
+                parameter = named
+            } else if nextPositional < positional.count {
+                parameter = positional[nextPositional]
+                nextPositional += 1
+            } else if let variadic {
+                try check(argument, against: variadic, of: builtin)
+                bound.variadic.append(argument.value)
+                bound.variadicSpans.append(argument.span)
+                continue
+            } else {
+                let count = positional.count
+                let takes = count == 0 ? "takes no positional arguments" :
+                    "takes \(count) positional argument\(count == 1 ? "" : "s")"
+                throw RuntimeError("'\(builtin.name)' \(takes) but \(arguments.filter { $0.label == nil }.count) were given",
+                                   span: argument.span, help: "signature: \(builtin.signature)")
+            }
+            try check(argument, against: parameter, of: builtin)
+            bound.values[parameter.name] = argument.value
+            bound.spans[parameter.name] = argument.span
+        }
+        for parameter in builtin.parameters where parameter.isRequired && bound.spans[parameter.name] == nil {
+            throw RuntimeError("'\(builtin.name)' is missing its required argument '\(parameter.name)'", span: callSpan,
+                               help: "signature: \(builtin.signature)")
+        }
+        return bound
+    }
+
+    private static func check(_ argument: ArgumentShape<Value>, against parameter: Parameter, of builtin: Builtin) throws {
+        guard let value = argument.value, !parameter.type.accepts(value) else { return }
+        let shown = value.repr()
+        let excerpt = shown.count > 40 ? String(shown.prefix(37)) + "…" : shown
+        throw RuntimeError("argument '\(parameter.name)' of '\(builtin.name)' must be \(parameter.type.description), not \(value.typeName) (\(excerpt))",
+                           span: argument.span)
+    }
+
+    private static func parameterListHelp(_ builtin: Builtin) -> String {
+        let names = builtin.parameters.map(\.name)
+        return names.isEmpty ? "'\(builtin.name)' takes no arguments" : "its parameters are " + names.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}

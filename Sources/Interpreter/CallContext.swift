@@ -1,0 +1,44 @@
+/// What a built-in may ask of the session it runs in. Built-ins never touch the terminal:
+/// they write through here, and the session's sink decides where text goes.
+public protocol CallContext: AnyObject {
+    /// Writes text (with its own line breaks) to the output.
+    func write(_ text: String)
+    /// Writes a quiet note to the error stream (`import` lines are ignored, …).
+    func notice(_ text: String)
+    var displayContext: DisplayContext { get }
+    /// True once the user pressed Ctrl-C; long work checks it at safe points.
+    var isInterrupted: Bool { get }
+    var builtins: BuiltinTable { get }
+}
+
+extension CallContext {
+    /// Throws `Interrupted` if the user pressed Ctrl-C.
+    public func checkInterrupted() throws {
+        if isInterrupted { throw Interrupted() }
+    }
+}
+
+/// Where a session's text goes: standard output for results, standard error for
+/// diagnostics and notices.
+public protocol OutputSink: AnyObject {
+    func write(_ text: String, to stream: OutputStreamKind)
+}
+
+public enum OutputStreamKind: Sendable {
+    case standardOutput, standardError
+}
+
+/// A sink that keeps everything, for tests and for building reports.
+public final class CapturedOutput: OutputSink {
+    public private(set) var standardOutput = ""
+    public private(set) var standardError = ""
+
+    public init() {}
+
+    public func write(_ text: String, to stream: OutputStreamKind) {
+        switch stream {
+        case .standardOutput: standardOutput += text
+        case .standardError: standardError += text
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Language
+
+extension Session {
+    /// Checks a script without running it: syntax, names used before they are defined, and
+    /// the arguments of every call whose built-in is known. Reports every problem, in order.
+    public func check(_ source: SourceFile) -> [Diagnostic] {
+        let parsed = parse(source)
+        var checker = StaticChecker(builtins: builtins, defined: Set(variables.keys))
+        for statement in parsed.statements { checker.check(statement) }
+        return (parsed.diagnostics + checker.diagnostics).sorted { ($0.span?.start ?? 0) < ($1.span?.start ?? 0) }
+    }
+}
+
+/// What the checker knows about an expression without running it.
+private struct StaticValue {
+    /// The value itself, for literals.
+    var value: Value?
+    var builtin: Builtin?
+    var receiverType: String?
+    /// The object type it evaluates to, when a built-in declares it.
+    var objectType: String?
+
+    static let unknown = StaticValue()
+}
+
+/// Walks statements in order, the way the interpreter would run them, without running them.
+private struct StaticChecker {
+    let builtins: BuiltinTable
+    var defined: Set<String>
+    var objectTypes: [String: String] = [:]
+    var diagnostics: [Diagnostic] = []
+
+    init(builtins: BuiltinTable, defined: Set<String>) {
+        self.builtins = builtins
+        self.defined = defined
+    }
+
+    mutating func check(_ statement: Statement) {
+        switch statement {
+        case .expression(let expression):
+            _ = infer(expression)
+        case .assignment(let target, let value, _):
+            let inferred = infer(value)
+            switch target {
+            case .name(let name, _):
+                defined.insert(name)
+                objectTypes[name] = inferred.objectType
+            case .attribute(let object, _, _):
+                _ = infer(object)
+            case .index(let object, let index, _):
+                _ = infer(object)
+                _ = infer(index)
+            }
+        case .importLine:
+            break
+        }
+    }
+
+    private mutating func infer(_ expression: Expression) -> StaticValue {
+        switch expression {
+        case .name(let name, let span):
+            if defined.contains(name) { return StaticValue(objectType: objectTypes[name]) }
+            if let builtin = builtins.function(named: name) { return StaticValue(builtin: builtin) }
+            let suggestion = Suggestion.closest(to: name, among: Array(defined) + builtins.functionNames)
+            diagnostics.append(Diagnostic(.error, "unknown name '\(name)'", span: span,
+                                          help: suggestion.map { "did you mean '\($0)'?" }))
+            return .unknown
+        case .integer(let value, _): return StaticValue(value: .int(value))
+        case .float(let value, _): return StaticValue(value: .float(value))
+        case .string(let value, _): return StaticValue(value: .string(value))
+        case .boolean(let value, _): return StaticValue(value: .bool(value))
+        case .none: return StaticValue(value: Value.none)
+        case .list(let elements, _):
+            let values = elements.map { infer($0).value }
+            return StaticValue(value: values.allSatisfy { $0 != nil } ? .list(values.compactMap { $0 }) : nil)
+        case .dictionary(let entries, _):
+            for entry in entries { _ = infer(entry.value) }
+            return StaticValue(value: .dict([:]))
+        case .unary(_, let operand, _):
+            _ = infer(operand)
+            return .unknown
+        case .binary(_, let left, let right, _):
+            _ = infer(left)
+            _ = infer(right)
+            return .unknown
+        case .index(let object, let index, _):
+            _ = infer(object)
+            _ = infer(index)
+            return .unknown
+        case .attribute(let object, let name, let nameSpan, _):
+            let receiver = infer(object)
+            guard let typeName = receiver.objectType, let type = builtins.type(named: typeName) else { return .unknown }
+            if let method = type.method(named: name) { return StaticValue(builtin: method, receiverType: typeName) }
+            if !type.attributes.contains(name) {
+                let suggestion = Suggestion.closest(to: name, among: type.methods.flatMap(\.names) + type.attributes)
+                diagnostics.append(Diagnostic(.error, "'\(typeName)' has no attribute '\(name)'", span: nameSpan,
+                                              help: suggestion.map { "did you mean '\($0)'?" }))
+            }
+            return .unknown
+        case .call(let calleeExpression, let arguments, let span):
+            let callee = infer(calleeExpression)
+            let shapes = arguments.map { argument in
+                ArgumentShape(label: argument.label, labelSpan: argument.labelSpan, span: argument.span,
+                              value: infer(argument.value).value)
+            }
+            guard let builtin = callee.builtin else { return .unknown }
+            do {
+                _ = try ArgumentBinder.bindShapes(builtin, shapes, callSpan: span)
+            } catch let error as RuntimeError {
+                diagnostics.append(error.diagnostic)
+            } catch {
+                diagnostics.append(Diagnostic(.error, "\(error)", span: span))
+            }
+            return StaticValue(objectType: builtin.returns)
+        }
+    }
+}

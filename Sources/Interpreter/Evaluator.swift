@@ -1,0 +1,186 @@
+import Language
+import OrderedCollections
+
+/// Evaluation of statements and expressions against the session's variables.
+extension Session {
+    /// Runs one statement; returns the value of an expression statement (None for the rest).
+    func execute(_ statement: Statement) async throws -> Value {
+        switch statement {
+        case .expression(let expression):
+            return try await evaluate(expression)
+        case .assignment(let target, let valueExpression, _):
+            let value = try await evaluate(valueExpression)
+            try await assign(value, to: target)
+            return .none
+        case .importLine(let modules, _):
+            noteIgnoredImport(modules)
+            return .none
+        }
+    }
+
+    func evaluate(_ expression: Expression) async throws -> Value {
+        switch expression {
+        case .name(let name, let span):
+            return try lookUp(name, span: span)
+        case .integer(let value, _):
+            return .int(value)
+        case .float(let value, _):
+            return .float(value)
+        case .string(let value, _):
+            return .string(value)
+        case .boolean(let value, _):
+            return .bool(value)
+        case .none:
+            return .none
+        case .list(let elements, _):
+            var values: [Value] = []
+            values.reserveCapacity(elements.count)
+            for element in elements { values.append(try await evaluate(element)) }
+            return .list(values)
+        case .dictionary(let entries, _):
+            var values = OrderedDictionary<String, Value>()
+            for entry in entries { values[entry.key] = try await evaluate(entry.value) }
+            return .dict(values)
+        case .unary(let op, let operandExpression, let span):
+            return try Operators.apply(op, try await evaluate(operandExpression), span: span)
+        case .binary(let op, let leftExpression, let rightExpression, let span):
+            let left = try await evaluate(leftExpression)
+            let right = try await evaluate(rightExpression)
+            return try Operators.apply(op, left, right, span: span)
+        case .call(let calleeExpression, let arguments, let span):
+            let callee = try await evaluate(calleeExpression)
+            var shapes: [ArgumentShape<Value>] = []
+            for argument in arguments {
+                shapes.append(ArgumentShape(label: argument.label, labelSpan: argument.labelSpan, span: argument.span,
+                                            value: try await evaluate(argument.value)))
+            }
+            return try await call(callee, shapes, span: span, calleeSpan: calleeExpression.span)
+        case .attribute(let objectExpression, let name, let nameSpan, _):
+            return try attribute(name, of: try await evaluate(objectExpression), span: nameSpan)
+        case .index(let objectExpression, let indexExpression, let span):
+            let object = try await evaluate(objectExpression)
+            let index = try await evaluate(indexExpression)
+            return try element(of: object, at: index, span: span, indexSpan: indexExpression.span)
+        }
+    }
+
+    private func lookUp(_ name: String, span: Span) throws -> Value {
+        if let value = variables[name] { return value }
+        if let builtin = builtins.function(named: name) { return .builtin(builtin) }
+        throw unknownName(name, span: span)
+    }
+
+    func unknownName(_ name: String, span: Span) -> RuntimeError {
+        let candidates = Array(variables.keys) + builtins.functionNames
+        if let suggestion = Suggestion.closest(to: name, among: candidates) {
+            return RuntimeError("unknown name '\(name)'", span: span, help: "did you mean '\(suggestion)'?")
+        }
+        return RuntimeError("unknown name '\(name)'", span: span, help: "type ':help' to list the built-ins")
+    }
+
+    func call(_ callee: Value, _ arguments: [ArgumentShape<Value>], span: Span, calleeSpan: Span) async throws -> Value {
+        let builtin: Builtin
+        var receiver: (any RuntimeObject)?
+        switch callee {
+        case .builtin(let function):
+            builtin = function
+        case .method(let method, let object):
+            builtin = method
+            receiver = object
+        default:
+            throw RuntimeError("\(callee.typeName) value is not callable", span: calleeSpan)
+        }
+        let bound = try ArgumentBinder.bind(builtin, arguments, callSpan: span)
+        let callArguments = CallArguments(builtin: builtin, receiver: receiver, context: self, callSpan: span, bound: bound)
+        do {
+            return try await builtin.implementation(callArguments)
+        } catch var error as RuntimeError {
+            if error.span == nil { error.span = span }
+            throw error
+        } catch let error as UserFacingError {
+            throw RuntimeError(error.message, span: span, notes: error.notes, help: error.help)
+        } catch let error as Interrupted {
+            throw error
+        } catch is CancellationError {
+            throw Interrupted()
+        } catch {
+            throw RuntimeError("\(builtin.name) failed: \(error)", span: span)
+        }
+    }
+
+    func attribute(_ name: String, of value: Value, span: Span) throws -> Value {
+        guard case .object(let object) = value else {
+            throw RuntimeError("\(value.typeName) value has no attribute '\(name)'", span: span)
+        }
+        if let method = object.objectType.method(named: name) {
+            return .method(method, receiver: object)
+        }
+        if let attribute = object.attribute(name) {
+            return attribute
+        }
+        let type = object.objectType
+        let candidates = type.methods.flatMap(\.names) + type.attributes
+        throw RuntimeError("'\(type.name)' has no attribute '\(name)'", span: span,
+                           help: Suggestion.closest(to: name, among: candidates).map { "did you mean '\($0)'?" })
+    }
+
+    func element(of value: Value, at index: Value, span: Span, indexSpan: Span) throws -> Value {
+        switch (value, index) {
+        case (.list(let values), .int(let position)):
+            return values[try Operators.checkedIndex(position, count: values.count, span: indexSpan)]
+        case (.string(let text), .int(let position)):
+            let characters = Array(text)
+            return .string(String(characters[try Operators.checkedIndex(position, count: characters.count, span: indexSpan)]))
+        case (.dict(let entries), .string(let key)):
+            guard let found = entries[key] else {
+                let suggestion = Suggestion.closest(to: key, among: entries.keys)
+                throw RuntimeError("key '\(key)' is not in the dictionary", span: indexSpan,
+                                   help: suggestion.map { "did you mean '\($0)'?" } ?? "its keys are "
+                                    + entries.keys.prefix(8).map { "'\($0)'" }.joined(separator: ", "))
+            }
+            return found
+        case (.object(let object), _):
+            do {
+                return try object.element(at: index)
+            } catch var error as RuntimeError {
+                if error.span == nil { error.span = indexSpan }
+                throw error
+            }
+        case (.list, _), (.string, _):
+            throw RuntimeError("\(value.typeName) indices must be integers, not \(index.typeName)", span: indexSpan)
+        case (.dict, _):
+            throw RuntimeError("dictionary keys are strings, not \(index.typeName)", span: indexSpan)
+        default:
+            throw RuntimeError("\(value.typeName) value cannot be indexed", span: span)
+        }
+    }
+
+    private func assign(_ value: Value, to target: AssignmentTarget) async throws {
+        switch target {
+        case .name(let name, let span):
+            if name.hasPrefix("_"), name.dropFirst().allSatisfy(\.isNumber) {
+                throw RuntimeError("'\(name)' holds the value of a cell and cannot be assigned", span: span)
+            }
+            variables[name] = value
+        case .attribute(_, let name, let span):
+            throw RuntimeError("attributes cannot be assigned; '\(name)' is read-only", span: span,
+                               help: "build a new object with the values you want instead")
+        case .index(let objectExpression, let indexExpression, let span):
+            guard case .name(let name, let nameSpan) = objectExpression else {
+                throw RuntimeError("only a variable's own list or dictionary can be assigned into", span: span)
+            }
+            let container = try lookUp(name, span: nameSpan)
+            let index = try await evaluate(indexExpression)
+            switch (container, index) {
+            case (.list(var values), .int(let position)):
+                values[try Operators.checkedIndex(position, count: values.count, span: indexExpression.span)] = value
+                variables[name] = .list(values)
+            case (.dict(var entries), .string(let key)):
+                entries[key] = value
+                variables[name] = .dict(entries)
+            default:
+                throw RuntimeError("cannot assign into \(container.typeName) with a \(index.typeName) index", span: span)
+            }
+        }
+    }
+}

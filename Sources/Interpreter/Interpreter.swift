@@ -1,2 +1,0 @@
-/// The Interpreter layer of bf; see ../shared/design/architecture.md.
-enum InterpreterModule {}

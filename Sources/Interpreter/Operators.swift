@@ -1,0 +1,87 @@
+import Language
+
+/// What `+ - * /` and comparisons mean for bf values (Python's meanings, on fewer types).
+enum Operators {
+    static func apply(_ op: UnaryOperator, _ operand: Value, span: Span) throws -> Value {
+        switch (op, operand) {
+        case (.negate, .int(let value)):
+            let (result, overflow) = Int(0).subtractingReportingOverflow(value)
+            if overflow { throw RuntimeError("integer overflow", span: span) }
+            return .int(result)
+        case (.negate, .float(let value)): return .float(-value)
+        case (.plus, .int), (.plus, .float): return operand
+        default:
+            throw RuntimeError("bad operand for unary '\(op.rawValue)': \(operand.typeName)", span: span)
+        }
+    }
+
+    static func apply(_ op: BinaryOperator, _ left: Value, _ right: Value, span: Span) throws -> Value {
+        switch op {
+        case .equal: return .bool(left == right)
+        case .notEqual: return .bool(left != right)
+        case .less, .lessEqual, .greater, .greaterEqual: return .bool(try compare(op, left, right, span: span))
+        case .add, .subtract, .multiply, .divide: return try arithmetic(op, left, right, span: span)
+        }
+    }
+
+    private static func arithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value, span: Span) throws -> Value {
+        switch (op, left, right) {
+        case (.add, .string(let a), .string(let b)): return .string(a + b)
+        case (.add, .list(let a), .list(let b)): return .list(a + b)
+        case (_, .int(let a), .int(let b)) where op != .divide:
+            let (result, overflow): (Int, Bool)
+            switch op {
+            case .add: (result, overflow) = a.addingReportingOverflow(b)
+            case .subtract: (result, overflow) = a.subtractingReportingOverflow(b)
+            default: (result, overflow) = a.multipliedReportingOverflow(by: b)
+            }
+            if overflow { throw RuntimeError("integer overflow in '\(op.rawValue)'", span: span, help: "use floats, e.g. 1e20") }
+            return .int(result)
+        default:
+            guard left.isNumeric, right.isNumeric, let a = left.number, let b = right.number else {
+                throw RuntimeError("unsupported operand types for '\(op.rawValue)': \(left.typeName) and \(right.typeName)", span: span)
+            }
+            switch op {
+            case .add: return .float(a + b)
+            case .subtract: return .float(a - b)
+            case .multiply: return .float(a * b)
+            default:
+                if b == 0 { throw RuntimeError("division by zero", span: span) }
+                return .float(a / b)
+            }
+        }
+    }
+
+    private static func compare(_ op: BinaryOperator, _ left: Value, _ right: Value, span: Span) throws -> Bool {
+        let ordering: Bool
+        switch (left, right) {
+        case (.string(let a), .string(let b)):
+            switch op {
+            case .less: ordering = a < b
+            case .lessEqual: ordering = a <= b
+            case .greater: ordering = a > b
+            default: ordering = a >= b
+            }
+        default:
+            guard left.isNumeric, right.isNumeric, let a = left.number, let b = right.number else {
+                throw RuntimeError("'\(op.rawValue)' cannot compare \(left.typeName) and \(right.typeName)", span: span)
+            }
+            switch op {
+            case .less: ordering = a < b
+            case .lessEqual: ordering = a <= b
+            case .greater: ordering = a > b
+            default: ordering = a >= b
+            }
+        }
+        return ordering
+    }
+
+    /// A Python index (negative counts from the end) checked against a length.
+    static func checkedIndex(_ position: Int, count: Int, span: Span) throws -> Int {
+        let resolved = position < 0 ? count + position : position
+        guard resolved >= 0, resolved < count else {
+            throw RuntimeError("index \(position) is out of range for \(count) element\(count == 1 ? "" : "s")", span: span)
+        }
+        return resolved
+    }
+}

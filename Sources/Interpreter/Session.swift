@@ -1,0 +1,167 @@
+import Language
+
+/// One interpreter session: the variables, the numbered cells of a REPL or the statements of
+/// a script, and the built-in table they run against.
+///
+/// A session is single-threaded state. It renders its own diagnostics and values as text and
+/// hands them to its `OutputSink`; it never reads or writes the terminal itself.
+public final class Session: CallContext {
+    public let builtins: BuiltinTable
+    public var options: Options
+    let output: OutputSink
+    var variables: [String: Value] = [:]
+    /// The number the next REPL cell gets.
+    public private(set) var nextCellNumber = 1
+    /// The source of every cell that parsed and ran without error, for `:save`.
+    public private(set) var acceptedCells: [String] = []
+    private var importNoticeShown = false
+    private let parserWords: Set<String>
+
+    /// How the session presents itself.
+    public struct Options: Sendable {
+        public var useColor: Bool
+        public var width: Int
+        /// Called at safe points; true once the user pressed Ctrl-C.
+        public var isInterrupted: @Sendable () -> Bool
+
+        public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+            self.useColor = useColor
+            self.width = width
+            self.isInterrupted = isInterrupted
+        }
+    }
+
+    /// How a cell or a script ended.
+    public enum Outcome: Sendable, Equatable {
+        case success
+        case syntaxError
+        case runtimeError
+        case interrupted
+    }
+
+    public init(builtins: BuiltinTable = .standard, output: OutputSink, options: Options = Options()) {
+        self.builtins = builtins
+        self.output = output
+        self.options = options
+        self.parserWords = builtins.statementWords
+    }
+
+    // MARK: - CallContext
+
+    public func write(_ text: String) { output.write(text, to: .standardOutput) }
+    public func notice(_ text: String) { output.write(text + "\n", to: .standardError) }
+    public var displayContext: DisplayContext { DisplayContext(useColor: options.useColor, width: options.width) }
+    public var isInterrupted: Bool { options.isInterrupted() }
+
+    // MARK: - Parsing
+
+    public func parse(_ source: SourceFile) -> ParseResult {
+        Parser.parse(source, verbs: parserWords)
+    }
+
+    /// Whether REPL input so far needs more lines before it can run.
+    public func needsMoreInput(_ text: String) -> Bool {
+        parse(SourceFile(name: nil, text: text)).isIncomplete
+    }
+
+    // MARK: - Running
+
+    /// Runs one REPL cell: shows its syntax errors, or runs it and shows `Out[n]:` with the
+    /// value of its last statement when that is an expression with a value.
+    @discardableResult
+    public func runCell(_ text: String) async -> Outcome {
+        let number = nextCellNumber
+        nextCellNumber += 1
+        let source = SourceFile(name: nil, text: text)
+        let parsed = parse(source)
+        guard parsed.diagnostics.isEmpty else {
+            report(parsed.diagnostics, in: source)
+            return .syntaxError
+        }
+        var last: Value = .none
+        for (position, statement) in parsed.statements.enumerated() {
+            do {
+                let value = try await execute(statement)
+                if position == parsed.statements.count - 1, case .expression = statement { last = value }
+            } catch {
+                return handle(error, in: source)
+            }
+        }
+        acceptedCells.append(text)
+        if case .none = last { return .success }
+        variables["_"] = last
+        variables["_\(number)"] = last
+        let shown = last.repr(in: displayContext)
+        let prompt = paint("Out[\(number)]:", "31")
+        write(shown.contains("\n") ? prompt + "\n" + shown + "\n" : prompt + " " + shown + "\n")
+        return .success
+    }
+
+    /// Runs a whole script: all syntax errors first (nothing runs if there is one), then the
+    /// statements in order, showing the value of each expression statement that has one.
+    public func runScript(_ source: SourceFile) async -> Outcome {
+        let parsed = parse(source)
+        guard parsed.diagnostics.isEmpty else {
+            report(parsed.diagnostics, in: source)
+            return .syntaxError
+        }
+        for statement in parsed.statements {
+            do {
+                let value = try await execute(statement)
+                if case .expression = statement, !isNone(value) {
+                    write(value.repr(in: displayContext) + "\n")
+                }
+            } catch {
+                return handle(error, in: source)
+            }
+        }
+        return .success
+    }
+
+    /// Forgets every variable and cell; the cell count starts again at 1.
+    public func reset() {
+        variables = [:]
+        acceptedCells = []
+        nextCellNumber = 1
+    }
+
+    /// The names of the session's variables, for completion.
+    public var variableNames: [String] { variables.keys.sorted() }
+
+    public func value(of name: String) -> Value? { variables[name] }
+
+    // MARK: - Reporting
+
+    func report(_ diagnostics: [Diagnostic], in source: SourceFile) {
+        let renderer = DiagnosticRenderer(useColor: options.useColor)
+        output.write(renderer.render(diagnostics, in: source) + "\n", to: .standardError)
+    }
+
+    private func handle(_ error: Error, in source: SourceFile) -> Outcome {
+        switch error {
+        case is Interrupted:
+            notice("interrupted")
+            return .interrupted
+        case let error as RuntimeError:
+            report([error.diagnostic], in: source)
+        default:
+            report([Diagnostic(.error, "\(error)", span: nil)], in: source)
+        }
+        return .runtimeError
+    }
+
+    func noteIgnoredImport(_ modules: [String]) {
+        guard !importNoticeShown else { return }
+        importNoticeShown = true
+        notice(paint("note: import lines are accepted and ignored; bf's built-ins are always available", "2"))
+    }
+
+    private func isNone(_ value: Value) -> Bool {
+        if case .none = value { return true }
+        return false
+    }
+
+    func paint(_ text: String, _ code: String) -> String {
+        options.useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

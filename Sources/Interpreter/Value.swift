@@ -1,0 +1,175 @@
+import OrderedCollections
+
+/// A bf value: Python's literals, lists and string-keyed dictionaries, callables, and the
+/// runtime objects of the workflow (schemas, data structures, models, results …).
+public enum Value: Sendable {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case list([Value])
+    case dict(OrderedDictionary<String, Value>)
+    case builtin(Builtin)
+    /// A method of an object, bound to it: `model.fit`.
+    case method(Builtin, receiver: any RuntimeObject)
+    case object(any RuntimeObject)
+
+    /// The name of the value's type as users see it: `int`, `list`, `Schema`.
+    public var typeName: String {
+        switch self {
+        case .none: return "None"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "str"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .builtin: return "built-in"
+        case .method: return "method"
+        case .object(let object): return object.objectType.name
+        }
+    }
+
+    /// The value as a Double if it is a number.
+    public var number: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .float(let value): return value
+        default: return nil
+        }
+    }
+}
+
+/// An object the interpreter hands around but does not look inside: a schema, a model, a
+/// path. Its type descriptor lists its methods and attributes for evaluation, `:help`,
+/// completion and `bf check`.
+public protocol RuntimeObject: AnyObject, Sendable {
+    var objectType: ObjectType { get }
+    /// The value of a plain attribute (`schema.columns`); nil if there is none by that name.
+    func attribute(_ name: String) -> Value?
+    /// `object[index]`, for objects that can be indexed (results rows).
+    func element(at index: Value) throws -> Value
+    /// How the object reads on screen.
+    func display(in context: DisplayContext) -> String
+    /// For `len(object)`, where that means something.
+    var length: Int? { get }
+}
+
+extension RuntimeObject {
+    public func attribute(_ name: String) -> Value? { nil }
+    public func element(at index: Value) throws -> Value {
+        throw RuntimeError("'\(objectType.name)' cannot be indexed")
+    }
+    public var length: Int? { nil }
+}
+
+/// The description of a kind of runtime object: its name, what it is, its methods and the
+/// names of its attributes. One value per type, shared by all its objects.
+public struct ObjectType: Sendable {
+    public let name: String
+    public let summary: String
+    public let methods: [Builtin]
+    public let attributes: [String]
+
+    public init(name: String, summary: String, methods: [Builtin] = [], attributes: [String] = []) {
+        self.name = name
+        self.summary = summary
+        self.methods = methods
+        self.attributes = attributes
+    }
+
+    public func method(named name: String) -> Builtin? {
+        methods.first { $0.name == name || $0.aliases.contains(name) }
+    }
+}
+
+/// What the renderer of a value may know about where it is shown.
+public struct DisplayContext: Sendable {
+    public var useColor: Bool
+    public var width: Int
+
+    public init(useColor: Bool = false, width: Int = 100) {
+        self.useColor = useColor
+        self.width = width
+    }
+}
+
+extension Value {
+    /// The value as Python's `repr` would show it: strings quoted, lists in brackets.
+    public func repr(in context: DisplayContext = DisplayContext()) -> String {
+        switch self {
+        case .none: return "None"
+        case .bool(let value): return value ? "True" : "False"
+        case .int(let value): return String(value)
+        case .float(let value): return Value.format(value)
+        case .string(let value): return Value.quote(value)
+        case .list(let values): return "[" + values.map { $0.repr(in: context) }.joined(separator: ", ") + "]"
+        case .dict(let entries):
+            return "{" + entries.map { Value.quote($0.key) + ": " + $0.value.repr(in: context) }.joined(separator: ", ") + "}"
+        case .builtin(let builtin): return "<built-in \(builtin.name)>"
+        case .method(let builtin, let receiver): return "<method \(receiver.objectType.name).\(builtin.name)>"
+        case .object(let object): return object.display(in: context)
+        }
+    }
+
+    /// The value as `print` shows it: strings as they are, everything else as `repr`.
+    public func printed(in context: DisplayContext = DisplayContext()) -> String {
+        if case .string(let value) = self { return value }
+        return repr(in: context)
+    }
+
+    /// Floats as Python prints them: the shortest text that reads back the same, with a
+    /// decimal point or exponent.
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e16 {
+            return String(Int(value)) + ".0"
+        }
+        let text = "\(value)"
+        return text
+    }
+
+    static func quote(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var result = String(quote)
+        for character in text {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case quote: result += "\\" + String(quote)
+            default: result.append(character)
+            }
+        }
+        result.append(quote)
+        return result
+    }
+}
+
+extension Value: Equatable {
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.none, .none): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.list(let a), .list(let b)): return a == b
+        case (.dict(let a), .dict(let b)): return a == b
+        case (.builtin(let a), .builtin(let b)): return a.name == b.name
+        case (.object(let a), .object(let b)): return a === b
+        case (.method(let a, let x), .method(let b, let y)): return a.name == b.name && x === y
+        default:
+            if let a = lhs.number, let b = rhs.number, lhs.isNumeric, rhs.isNumeric { return a == b }
+            return false
+        }
+    }
+
+    var isNumeric: Bool {
+        switch self {
+        case .int, .float: return true
+        default: return false
+        }
+    }
+}

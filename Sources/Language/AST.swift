@@ -1,0 +1,75 @@
+/// A parsed statement. Statement forms such as `train model, aggregator="secure"` are parsed
+/// into the same `.call` expression as `train(model, aggregator="secure")`: the statement form
+/// is only syntax.
+public enum Statement: Sendable, Hashable {
+    case expression(Expression)
+    case assignment(target: AssignmentTarget, value: Expression, span: Span)
+    /// An `import …` or `from … import …` line, accepted and ignored; `modules` for the notice.
+    case importLine(modules: [String], span: Span)
+
+    public var span: Span {
+        switch self {
+        case .expression(let expression): return expression.span
+        case .assignment(_, _, let span), .importLine(_, let span): return span
+        }
+    }
+}
+
+/// What an assignment can write to.
+public enum AssignmentTarget: Sendable, Hashable {
+    case name(String, span: Span)
+    case attribute(object: Expression, name: String, span: Span)
+    case index(object: Expression, index: Expression, span: Span)
+}
+
+/// An expression with the span of its source text.
+public indirect enum Expression: Sendable, Hashable {
+    case name(String, span: Span)
+    case integer(Int, span: Span)
+    case float(Double, span: Span)
+    case string(String, span: Span)
+    case boolean(Bool, span: Span)
+    case none(span: Span)
+    case list([Expression], span: Span)
+    case dictionary([DictionaryEntry], span: Span)
+    case unary(UnaryOperator, Expression, span: Span)
+    case binary(BinaryOperator, Expression, Expression, span: Span)
+    case call(callee: Expression, arguments: [ArgumentSyntax], span: Span)
+    case attribute(object: Expression, name: String, nameSpan: Span, span: Span)
+    case index(object: Expression, index: Expression, span: Span)
+
+    public var span: Span {
+        switch self {
+        case .name(_, let span), .integer(_, let span), .float(_, let span), .string(_, let span),
+             .boolean(_, let span), .none(let span), .list(_, let span), .dictionary(_, let span),
+             .unary(_, _, let span), .binary(_, _, _, let span), .call(_, _, let span),
+             .attribute(_, _, _, let span), .index(_, _, let span):
+            return span
+        }
+    }
+}
+
+/// `"key": value` inside a dictionary literal.
+public struct DictionaryEntry: Sendable, Hashable {
+    public let key: String
+    public let keySpan: Span
+    public let value: Expression
+}
+
+/// One argument of a call: positional, or `name=value`.
+public struct ArgumentSyntax: Sendable, Hashable {
+    public let label: String?
+    public let labelSpan: Span?
+    public let value: Expression
+
+    public var span: Span { labelSpan.map { $0.to(value.span) } ?? value.span }
+}
+
+public enum UnaryOperator: String, Sendable, Hashable {
+    case negate = "-", plus = "+"
+}
+
+public enum BinaryOperator: String, Sendable, Hashable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+}

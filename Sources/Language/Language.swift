@@ -1,2 +1,0 @@
-/// The Language layer of bf; see ../shared/design/architecture.md.
-enum LanguageModule {}

@@ -1,0 +1,571 @@
+/// The result of parsing a whole input.
+public struct ParseResult: Sendable {
+    public let statements: [Statement]
+    /// Every syntax error found, at most one per statement, in source order.
+    public let diagnostics: [Diagnostic]
+    /// The input stopped inside an open bracket, a triple-quoted string or after a trailing
+    /// backslash: more lines could complete it. The REPL then asks for a continuation line.
+    public let isIncomplete: Bool
+}
+
+/// A hand-written recursive-descent parser for bf; `grammar/bf.ebnf` is its specification.
+///
+/// Each parse function carries its grammar rule. On an error the parser records one
+/// diagnostic, skips to the next statement and goes on, so a script shows all its syntax
+/// errors at once. It never reports an error about a token the lexer already marked invalid
+/// twice, every loop consumes input or stops, and nesting is capped at `maximumNesting`.
+///
+/// Statement words (`pods`, `train`, …) are not fixed by the language: the interpreter
+/// passes the names of the built-ins that have a statement form, so one table decides.
+public struct Parser {
+    public static let maximumNesting = 100
+
+    private let source: SourceFile
+    private let verbs: Set<String>
+    private var lexer: Lexer
+    private var current: Token
+    private var lookahead: Token?
+    private var nesting = 0
+
+    public static func parse(_ source: SourceFile, verbs: Set<String> = []) -> ParseResult {
+        var parser = Parser(source: source, verbs: verbs)
+        return parser.parseProgram()
+    }
+
+    private init(source: SourceFile, verbs: Set<String>) {
+        self.source = source
+        self.verbs = verbs
+        self.lexer = Lexer(source)
+        self.current = Token(.endOfInput, Span(0, 0))
+        self.current = lexer.next()
+    }
+
+    /// A syntax error and the token it was found at, thrown up to the statement loop.
+    private struct Failure: Error {
+        let error: SyntaxError
+        let span: Span
+        let token: Token
+        let help: String?
+        /// Where to resume when the statement's brackets cannot be trusted to close.
+        var resumeAt: Int? = nil
+    }
+
+    // program -> { statement ( NEWLINE | ';' ) } EOF
+    private mutating func parseProgram() -> ParseResult {
+        var statements: [Statement] = []
+        var diagnostics: [Diagnostic] = []
+        var incomplete = false
+        while current.kind != .endOfInput {
+            if current.kind == .newline || current.kind == .semicolon {
+                advance()
+                continue
+            }
+            do {
+                let statement = try parseStatement()
+                guard isAtStatementEnd else {
+                    throw failure(expecting: "end of statement", help: statementEndHelp(after: statement))
+                }
+                statements.append(statement)
+            } catch let failure as Failure {
+                diagnostics.append(Diagnostic(.error, failure.error.message, span: failure.span,
+                                              help: failure.help ?? failure.error.help))
+                if failure.token.kind == .endOfInput || isUnterminatedAtEnd(failure.token) {
+                    incomplete = incomplete || lexer.isIncompleteAtEnd
+                }
+                recover(from: failure)
+            } catch {
+                preconditionFailure("the parser throws only Failure")
+            }
+        }
+        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: incomplete)
+    }
+
+    private func isUnterminatedAtEnd(_ token: Token) -> Bool {
+        if case .invalid(.unterminatedString) = token.kind { return token.span.end == source.bytes.count }
+        return false
+    }
+
+    // statement -> import_line | from_line | verb_call | assignment | expression
+    private mutating func parseStatement() throws -> Statement {
+        switch current.kind {
+        case .keyword(.import):
+            return try parseImport()
+        case .keyword(.from):
+            return try parseFromImport()
+        case .keyword(let keyword) where keyword.isUnsupportedPython:
+            throw Failure(error: .unsupportedPython(keyword.rawValue), span: current.span, token: current, help: nil)
+        default:
+            break
+        }
+        if let verb = try parseVerbCallIfPresent() {
+            return .expression(verb)
+        }
+        let expression = try parseExpression()
+        guard current.kind == .equal else { return .expression(expression) }
+        // assignment -> target '=' ( verb_call | expression )
+        let target = try assignmentTarget(expression)
+        advance()
+        let value = try parseVerbCallIfPresent() ?? parseExpression()
+        return .assignment(target: target, value: value, span: expression.span.to(value.span))
+    }
+
+    // import_line -> 'import' dotted_name [ 'as' NAME ] { ',' dotted_name [ 'as' NAME ] }
+    private mutating func parseImport() throws -> Statement {
+        let start = current.span
+        advance()
+        var modules: [String] = []
+        repeat {
+            if !modules.isEmpty { advance() }
+            modules.append(try parseDottedName())
+            if current.kind == .keyword(.as) {
+                advance()
+                _ = try expectIdentifier()
+            }
+        } while current.kind == .comma
+        return .importLine(modules: modules, span: start.to(previousEnd))
+    }
+
+    // from_line -> 'from' { '.' } dotted_name 'import' ( '*' | import_names | '(' import_names [ ',' ] ')' )
+    // import_names -> NAME [ 'as' NAME ] { ',' NAME [ 'as' NAME ] }
+    private mutating func parseFromImport() throws -> Statement {
+        let start = current.span
+        advance()
+        var relative = ""
+        while current.kind == .dot {
+            relative += "."
+            advance()
+        }
+        let module = relative + (try parseDottedName())
+        try expect(.keyword(.import), "'import'")
+        if current.kind == .star {
+            advance()
+        } else {
+            let opener = current.kind == .leftParen ? current : nil
+            if opener != nil { advance() }
+            repeat {
+                if current.kind == .comma { advance() }
+                if opener != nil, current.kind == .rightParen { break }
+                _ = try expectIdentifier()
+                if current.kind == .keyword(.as) {
+                    advance()
+                    _ = try expectIdentifier()
+                }
+            } while current.kind == .comma
+            if let opener { try expectCloser(.rightParen, opener: opener, separator: "','") }
+        }
+        return .importLine(modules: [module], span: start.to(previousEnd))
+    }
+
+    // dotted_name -> NAME { '.' NAME }
+    private mutating func parseDottedName() throws -> String {
+        var name = try expectIdentifier()
+        while current.kind == .dot {
+            advance()
+            name += "." + (try expectIdentifier())
+        }
+        return name
+    }
+
+    // verb_call -> VERB [ argument { ',' argument } [ ',' ] ]      (VERB not followed by '(')
+    private mutating func parseVerbCallIfPresent() throws -> Expression? {
+        guard current.kind == .identifier else { return nil }
+        let name = source.text(of: current.span)
+        guard verbs.contains(name), startsVerbArguments(peekNext().kind) else { return nil }
+        let verbSpan = current.span
+        advance()
+        var arguments: [ArgumentSyntax] = []
+        var labels: Set<String> = []
+        while !isAtStatementEnd {
+            arguments.append(try parseArgument(sawKeyword: arguments.contains { $0.label != nil }, labels: &labels))
+            guard current.kind == .comma else { break }
+            advance()
+        }
+        let end = arguments.last?.span ?? verbSpan
+        return .call(callee: .name(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
+    }
+
+    private func startsVerbArguments(_ kind: TokenKind) -> Bool {
+        switch kind {
+        case .identifier, .integer, .float, .string, .leftBracket, .leftBrace, .minus, .plus,
+             .newline, .semicolon, .endOfInput, .invalid:
+            return true
+        case .keyword(let keyword):
+            return !keyword.isUnsupportedPython && keyword != .import && keyword != .from && keyword != .as
+        default:
+            return false
+        }
+    }
+
+    private func assignmentTarget(_ expression: Expression) throws -> AssignmentTarget {
+        switch expression {
+        case .name(let name, let span):
+            if verbs.contains(name) {
+                throw Failure(error: .assignmentToKeyword(name), span: span, token: current,
+                              help: "'\(name)' is a statement; choose another name for the variable")
+            }
+            return .name(name, span: span)
+        case .attribute(let object, let name, _, let span):
+            return .attribute(object: object, name: name, span: span)
+        case .index(let object, let index, let span):
+            return .index(object: object, index: index, span: span)
+        case .boolean(_, let span), .none(let span):
+            throw Failure(error: .assignmentToKeyword(source.text(of: span)), span: span, token: current, help: nil)
+        default:
+            throw Failure(error: .invalidAssignmentTarget, span: expression.span, token: current,
+                          help: "assign to a name, such as 'x = …'; write '==' to compare")
+        }
+    }
+
+    // expression -> sum [ ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) sum ]
+    private mutating func parseExpression() throws -> Expression {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maximumNesting {
+            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
+        }
+        let left = try parseSum()
+        let comparison: BinaryOperator?
+        switch current.kind {
+        case .equalEqual: comparison = .equal
+        case .bangEqual: comparison = .notEqual
+        case .less: comparison = .less
+        case .lessEqual: comparison = .lessEqual
+        case .greater: comparison = .greater
+        case .greaterEqual: comparison = .greaterEqual
+        default: comparison = nil
+        }
+        guard let comparison else { return left }
+        advance()
+        let right = try parseSum()
+        return .binary(comparison, left, right, span: left.span.to(right.span))
+    }
+
+    // sum -> product { ( '+' | '-' ) product }
+    private mutating func parseSum() throws -> Expression {
+        var left = try parseProduct()
+        while current.kind == .plus || current.kind == .minus {
+            let op: BinaryOperator = current.kind == .plus ? .add : .subtract
+            advance()
+            let right = try parseProduct()
+            left = .binary(op, left, right, span: left.span.to(right.span))
+        }
+        return left
+    }
+
+    // product -> unary { ( '*' | '/' ) unary }
+    private mutating func parseProduct() throws -> Expression {
+        var left = try parseUnary()
+        while current.kind == .star || current.kind == .slash {
+            let op: BinaryOperator = current.kind == .star ? .multiply : .divide
+            advance()
+            let right = try parseUnary()
+            left = .binary(op, left, right, span: left.span.to(right.span))
+        }
+        return left
+    }
+
+    // unary -> ( '-' | '+' ) unary | postfix
+    private mutating func parseUnary() throws -> Expression {
+        guard current.kind == .minus || current.kind == .plus else { return try parsePostfix() }
+        let start = current.span
+        let op: UnaryOperator = current.kind == .minus ? .negate : .plus
+        advance()
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maximumNesting {
+            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
+        }
+        let operand = try parseUnary()
+        return .unary(op, operand, span: start.to(operand.span))
+    }
+
+    // postfix -> primary { '(' [ arguments ] ')' | '.' NAME | '[' expression ']' }
+    private mutating func parsePostfix() throws -> Expression {
+        var expression = try parsePrimary()
+        while true {
+            switch current.kind {
+            case .leftParen:
+                let opener = current
+                advance()
+                let arguments = try parseArguments(closer: .rightParen, opener: opener)
+                expression = .call(callee: expression, arguments: arguments, span: expression.span.to(previousSpan))
+            case .dot:
+                advance()
+                let nameSpan = current.span
+                let name = try expectIdentifier()
+                expression = .attribute(object: expression, name: name, nameSpan: nameSpan, span: expression.span.to(nameSpan))
+            case .leftBracket:
+                let opener = current
+                advance()
+                let index = try parseExpression()
+                try expectCloser(.rightBracket, opener: opener, separator: nil)
+                expression = .index(object: expression, index: index, span: expression.span.to(previousSpan))
+            default:
+                return expression
+            }
+        }
+    }
+
+    // arguments -> argument { ',' argument } [ ',' ]
+    private mutating func parseArguments(closer: TokenKind, opener: Token) throws -> [ArgumentSyntax] {
+        var arguments: [ArgumentSyntax] = []
+        var labels: Set<String> = []
+        while current.kind != closer {
+            arguments.append(try parseArgument(sawKeyword: arguments.contains { $0.label != nil }, labels: &labels))
+            guard current.kind == .comma else { break }
+            advance()
+        }
+        try expectCloser(closer, opener: opener, separator: "','")
+        return arguments
+    }
+
+    // argument -> NAME '=' expression | expression
+    private mutating func parseArgument(sawKeyword: Bool, labels: inout Set<String>) throws -> ArgumentSyntax {
+        if current.kind == .identifier, peekNext().kind == .equal {
+            let labelSpan = current.span
+            let label = source.text(of: labelSpan)
+            guard labels.insert(label).inserted else {
+                throw Failure(error: .duplicateKeyword(label), span: labelSpan, token: current, help: nil)
+            }
+            advance()
+            advance()
+            return ArgumentSyntax(label: label, labelSpan: labelSpan, value: try parseExpression())
+        }
+        let value = try parseExpression()
+        if sawKeyword {
+            throw Failure(error: .positionalAfterKeyword, span: value.span, token: current, help: nil)
+        }
+        return ArgumentSyntax(label: nil, labelSpan: nil, value: value)
+    }
+
+    // primary -> NAME | NUMBER | STRING { STRING } | 'True' | 'False' | 'None' | 'true' | 'false'
+    //          | list | dictionary | '(' expression ')'
+    private mutating func parsePrimary() throws -> Expression {
+        let token = current
+        switch token.kind {
+        case .identifier:
+            advance()
+            return .name(source.text(of: token.span), span: token.span)
+        case .integer:
+            advance()
+            let text = String(source.text(of: token.span).filter { $0 != "_" })
+            guard let value = Int(text) else {
+                throw Failure(error: .numberTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
+            }
+            return .integer(value, span: token.span)
+        case .float:
+            advance()
+            let text = String(source.text(of: token.span).filter { $0 != "_" })
+            guard let value = Double(text), value.isFinite else {
+                throw Failure(error: .numberTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
+            }
+            return .float(value, span: token.span)
+        case .string:
+            var value = StringLiteral.decode(source.bytes, token.span)
+            var span = token.span
+            advance()
+            while current.kind == .string {
+                value += StringLiteral.decode(source.bytes, current.span)
+                span = span.to(current.span)
+                advance()
+            }
+            return .string(value, span: span)
+        case .keyword(.true), .keyword(.lowerTrue):
+            advance()
+            return .boolean(true, span: token.span)
+        case .keyword(.false), .keyword(.lowerFalse):
+            advance()
+            return .boolean(false, span: token.span)
+        case .keyword(.none):
+            advance()
+            return .none(span: token.span)
+        case .keyword(let keyword) where keyword.isUnsupportedPython:
+            throw Failure(error: .unsupportedPython(keyword.rawValue), span: token.span, token: token, help: nil)
+        case .leftBracket:
+            return try parseList()
+        case .leftBrace:
+            return try parseDictionary()
+        case .leftParen:
+            return try parseParenthesized()
+        default:
+            throw failure(expecting: "an expression")
+        }
+    }
+
+    // list -> '[' [ expression { ',' expression } [ ',' ] ] ']'
+    private mutating func parseList() throws -> Expression {
+        let opener = current
+        advance()
+        var elements: [Expression] = []
+        while current.kind != .rightBracket {
+            elements.append(try parseExpression())
+            guard current.kind == .comma else { break }
+            advance()
+        }
+        try expectCloser(.rightBracket, opener: opener, separator: "','")
+        return .list(elements, span: opener.span.to(previousSpan))
+    }
+
+    // dictionary -> '{' [ STRING ':' expression { ',' STRING ':' expression } [ ',' ] ] '}'
+    private mutating func parseDictionary() throws -> Expression {
+        let opener = current
+        advance()
+        var entries: [DictionaryEntry] = []
+        var keys: Set<String> = []
+        while current.kind != .rightBrace {
+            let key = try parseExpression()
+            guard case .string(let text, let keySpan) = key else {
+                throw Failure(error: .nonStringDictKey, span: key.span, token: current, help: nil)
+            }
+            guard keys.insert(text).inserted else {
+                throw Failure(error: .duplicateDictKey(text), span: keySpan, token: current, help: nil)
+            }
+            try expect(.colon, "':' after the dictionary key")
+            entries.append(DictionaryEntry(key: text, keySpan: keySpan, value: try parseExpression()))
+            guard current.kind == .comma else { break }
+            advance()
+        }
+        try expectCloser(.rightBrace, opener: opener, separator: "','")
+        return .dictionary(entries, span: opener.span.to(previousSpan))
+    }
+
+    // parenthesized -> '(' expression ')'
+    private mutating func parseParenthesized() throws -> Expression {
+        let opener = current
+        advance()
+        if current.kind == .rightParen {
+            throw Failure(error: .tupleNotSupported, span: opener.span.to(current.span), token: current, help: nil)
+        }
+        let inner = try parseExpression()
+        if current.kind == .comma {
+            throw Failure(error: .tupleNotSupported, span: opener.span.to(current.span), token: current, help: nil)
+        }
+        try expectCloser(.rightParen, opener: opener, separator: nil)
+        return inner
+    }
+
+    // MARK: - Tokens
+
+    private var previousSpan = Span(0, 0)
+    private var previousEnd: Span { Span(previousSpan.end, previousSpan.end) }
+
+    private var isAtStatementEnd: Bool {
+        switch current.kind {
+        case .newline, .semicolon, .endOfInput: return true
+        default: return false
+        }
+    }
+
+    private mutating func advance() {
+        previousSpan = current.span
+        if let next = lookahead {
+            current = next
+            lookahead = nil
+        } else {
+            current = lexer.next()
+        }
+    }
+
+    private mutating func peekNext() -> Token {
+        if let lookahead { return lookahead }
+        let next = lexer.next()
+        lookahead = next
+        return next
+    }
+
+    private mutating func expect(_ kind: TokenKind, _ description: String) throws {
+        guard current.kind == kind else { throw failure(expecting: description) }
+        advance()
+    }
+
+    private mutating func expectIdentifier() throws -> String {
+        guard current.kind == .identifier else { throw failure(expecting: "a name") }
+        let name = source.text(of: current.span)
+        advance()
+        return name
+    }
+
+    /// Consumes `closer`, or explains why it is missing: an invalid token, the wrong closer, a
+    /// missing separator on the same line, or (at the end or on a later line) an unclosed opener.
+    private mutating func expectCloser(_ closer: TokenKind, opener: Token, separator: String?) throws {
+        if current.kind == closer {
+            advance()
+            return
+        }
+        if case .invalid(let error) = current.kind {
+            throw Failure(error: error, span: current.span, token: current, help: nil)
+        }
+        let closerText = String(closer.displayName.filter { $0 != "'" })
+        let openerText = source.text(of: opener.span)
+        let openedAt = source.location(of: opener.span.start)
+        switch current.kind {
+        case .rightParen, .rightBracket, .rightBrace:
+            throw Failure(error: .mismatchedCloser(found: source.text(of: current.span), opener: openerText, openedAt: openedAt),
+                          span: current.span, token: current, help: nil)
+        default:
+            break
+        }
+        let sameLine = current.kind != .endOfInput && source.location(of: current.span.start).line == openedAt.line
+        if sameLine, let separator {
+            throw failure(expecting: "\(separator) or \(closer.displayName)", help: "separate items with ','")
+        }
+        // The closer is missing and the statement ran on to a later line: that line most
+        // likely starts the next statement, so parsing resumes there.
+        let resumeAt = current.kind == .endOfInput || sameLine ? nil : lexer.startOfLine(containing: current.span.start)
+        throw Failure(error: .unclosed(closer: closerText, opener: openerText, openedAt: openedAt),
+                      span: current.kind == .endOfInput ? opener.span : current.span, token: current, help: nil,
+                      resumeAt: resumeAt)
+    }
+
+    /// A failure at the current token: its own error if the lexer marked it invalid, else
+    /// "expected …, found …".
+    private func failure(expecting what: String, help: String? = nil) -> Failure {
+        if case .invalid(let error) = current.kind {
+            return Failure(error: error, span: current.span, token: current, help: nil)
+        }
+        return Failure(error: .expected(what, found: current.kind.displayName), span: current.span, token: current, help: help)
+    }
+
+    private func statementEndHelp(after statement: Statement) -> String {
+        if case .expression(.name(let name, _)) = statement {
+            if verbs.contains(name) { return "'\(name)' takes its arguments separated by ','" }
+            return "to call '\(name)', write \(name)(…); separate statements with a new line or ';'"
+        }
+        return "separate statements with a new line or ';'"
+    }
+
+    // MARK: - Recovery
+
+    /// Skips to the start of the next statement. Normally that is the next line break outside
+    /// brackets; but when a bracket was left open, the rest of the input would be one bracket,
+    /// so parsing resumes on the line where the statement visibly went wrong.
+    private mutating func recover(from failure: Failure) {
+        lookahead = nil
+        if let resumeAt = failure.resumeAt {
+            lexer.restart(at: resumeAt)
+            current = lexer.next()
+            return
+        }
+        var scan = lexer
+        var token = failure.token
+        while true {
+            switch token.kind {
+            case .newline, .endOfInput:
+                if token.kind == .endOfInput && scan.depth > 0 {
+                    lexer.restart(at: lexer.startOfNextLine(after: failure.token.span.start))
+                    current = lexer.next()
+                } else {
+                    lexer = scan
+                    current = token
+                }
+                return
+            case .semicolon where scan.depth == 0:
+                lexer = scan
+                current = token
+                return
+            default:
+                token = scan.next()
+            }
+        }
+    }
+}

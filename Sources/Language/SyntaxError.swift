@@ -1,0 +1,74 @@
+/// Everything the lexer and parser can object to; the text of each lives in `message`.
+///
+/// Messages are lower case without a final period, quote code `'like this'`, and say what
+/// was expected and, for brackets, where the opener was.
+public enum SyntaxError: Error, Sendable, Hashable {
+    case unexpectedCharacter(String)
+    case unterminatedString
+    case invalidEscape(String)
+    case malformedNumber(String)
+    case numberTooLarge(String)
+    case unsupportedStringPrefix(String)
+    case expected(String, found: String)
+    case unclosed(closer: String, opener: String, openedAt: SourceLocation)
+    case unmatchedCloser(String)
+    case mismatchedCloser(found: String, opener: String, openedAt: SourceLocation)
+    case positionalAfterKeyword
+    case duplicateKeyword(String)
+    case nestingTooDeep(limit: Int)
+    case invalidAssignmentTarget
+    case assignmentToKeyword(String)
+    case unsupportedPython(String)
+    case tupleNotSupported
+    case nonStringDictKey
+    case duplicateDictKey(String)
+
+    public var message: String {
+        switch self {
+        case .unexpectedCharacter(let character): return "unexpected character '\(character)'"
+        case .unterminatedString: return "unterminated string"
+        case .invalidEscape(let escape): return "invalid escape '\\\(escape)' in string"
+        case .malformedNumber(let text): return "malformed number '\(text)'"
+        case .numberTooLarge(let text): return "number '\(text)' is too large"
+        case .unsupportedStringPrefix(let prefix): return "'\(prefix)' strings are not supported"
+        case .expected(let what, let found): return "expected \(what), found \(found)"
+        case .unclosed(let closer, let opener, let at): return "expected '\(closer)' to close '\(opener)' at \(at)"
+        case .unmatchedCloser(let closer): return "unmatched '\(closer)'"
+        case .mismatchedCloser(let found, let opener, let at): return "'\(found)' does not close '\(opener)' at \(at)"
+        case .positionalAfterKeyword: return "positional argument after keyword argument"
+        case .duplicateKeyword(let name): return "keyword argument '\(name)' given twice"
+        case .nestingTooDeep(let limit): return "expression nested too deeply (more than \(limit) levels)"
+        case .invalidAssignmentTarget: return "cannot assign to this expression"
+        case .assignmentToKeyword(let word): return "cannot assign to '\(word)': it is a reserved word"
+        case .unsupportedPython(let word): return "'\(word)' is Python, not bf"
+        case .tupleNotSupported: return "tuples are not supported"
+        case .nonStringDictKey: return "dictionary keys must be strings"
+        case .duplicateDictKey(let key): return "dictionary key '\(key)' given twice"
+        }
+    }
+
+    /// A suggestion of what to write instead, where there is one.
+    public var help: String? {
+        switch self {
+        case .unterminatedString:
+            return "close the string with the quote it opened with; use \"\"\"…\"\"\" for text over several lines"
+        case .invalidEscape:
+            return "valid escapes are \\n \\t \\r \\0 \\\\ \\' \\\" \\xHH \\uHHHH; write \\\\ for a backslash"
+        case .positionalAfterKeyword:
+            return "put positional arguments before keyword arguments"
+        case .unsupportedPython(let word):
+            switch word {
+            case "for", "while": return "bf has no loops; built-ins work on whole lists of pods"
+            case "def", "lambda", "class": return "bf scripts call built-ins; they do not define functions or classes"
+            case "if", "else", "elif": return "bf has no conditionals; a script runs its statements in order"
+            default: return "bf accepts assignments, calls, statements such as 'pods' and 'train', and import lines"
+            }
+        case .tupleNotSupported: return "use a list: [a, b]"
+        case .numberTooLarge: return "integers are 64-bit; write a float such as 1e20 for larger values"
+        case .unsupportedStringPrefix: return "write a plain string; only r\"…\" (raw) is accepted as a prefix"
+        case .nestingTooDeep: return "split the expression into several assignments"
+        case .assignmentToKeyword: return "choose another name"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Interpreter
+import Language
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `bf` command line: argument parsing and wiring only.
+@main
+struct BF: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "bf",
+        abstract: "A notebook-style REPL and task language for federated learning across data pods.",
+        discussion: """
+        With no arguments bf starts the REPL when standard input is a terminal, and otherwise \
+        reads standard input as a script.
+        """,
+        version: version,
+        subcommands: [Run.self, Check.self]
+    )
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))
+    var statements: String?
+
+    @OptionGroup var display: DisplayOptions
+
+    func run() async throws {
+        if let statements {
+            throw ExitCode(await ScriptRunner(display: display).run(SourceFile(name: "-c", text: statements)))
+        }
+        guard isatty(STDIN_FILENO) == 0 else {
+            throw ExitCode(await ScriptRunner(display: display).runInteractive())
+        }
+        let text = try ScriptRunner.readStandardInput()
+        throw ExitCode(await ScriptRunner(display: display).run(SourceFile(name: "<stdin>", text: text)))
+    }
+}
+
+/// Options every command shares.
+struct DisplayOptions: ParsableArguments {
+    @Option(help: "Colour output: auto, always or never.")
+    var color: ColorChoice = .auto
+}
+
+enum ColorChoice: String, ExpressibleByArgument, Sendable {
+    case auto, always, never
+}
+
+extension BF {
+    /// `bf run FILE.bf`
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a .bf script.")
+
+        @ArgumentParser.Argument(help: "The script to run ('-' for standard input).")
+        var file: String
+
+        @OptionGroup var display: DisplayOptions
+
+        func run() async throws {
+            let source = try ScriptRunner.load(file)
+            throw ExitCode(await ScriptRunner(display: display).run(source))
+        }
+    }
+
+    /// `bf check FILE.bf`
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a .bf script without running it: syntax, names and built-in arguments.")
+
+        @ArgumentParser.Argument(help: "The script to check ('-' for standard input).")
+        var file: String
+
+        @OptionGroup var display: DisplayOptions
+
+        func run() async throws {
+            let source = try ScriptRunner.load(file)
+            throw ExitCode(ScriptRunner(display: display).check(source))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Interpreter
+import Language
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs scripts and checks for the command line, and maps outcomes to exit codes:
+/// 0 ok, 64 usage, 65 syntax or check error, 70 runtime error, 74 I/O error.
+struct ScriptRunner {
+    enum Status {
+        static let ok: Int32 = 0
+        static let usage: Int32 = 64
+        static let syntax: Int32 = 65
+        static let runtime: Int32 = 70
+        static let io: Int32 = 74
+        static let interrupted: Int32 = 130
+    }
+
+    let useColor: Bool
+
+    init(display: DisplayOptions) {
+        self.useColor = ScriptRunner.colorEnabled(display.color, stream: STDERR_FILENO)
+    }
+
+    func makeSession() -> Session {
+        Session(output: StandardStreams(), options: Session.Options(useColor: useColor))
+    }
+
+    func run(_ source: SourceFile) async -> Int32 {
+        let outcome = await makeSession().runScript(source)
+        switch outcome {
+        case .success: return Status.ok
+        case .syntaxError: return Status.syntax
+        case .runtimeError: return Status.runtime
+        case .interrupted: return Status.interrupted
+        }
+    }
+
+    func check(_ source: SourceFile) -> Int32 {
+        let session = makeSession()
+        let diagnostics = session.check(source)
+        guard diagnostics.isEmpty else {
+            let renderer = DiagnosticRenderer(useColor: useColor)
+            Console.error(renderer.render(diagnostics, in: source) + "\n")
+            return Status.syntax
+        }
+        return Status.ok
+    }
+
+    func runInteractive() async -> Int32 {
+        Console.error("bf: the REPL needs a terminal\n")
+        return Status.usage
+    }
+
+    /// Reads a script file, or standard input for "-"; an unreadable file is exit 74.
+    static func load(_ path: String) throws -> SourceFile {
+        if path == "-" { return SourceFile(name: "<stdin>", text: try readStandardInput()) }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0, let text = Console.readAll(from: descriptor) else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 { close(descriptor) }
+            Console.error("bf: cannot read '\(path)': \(reason)\n")
+            throw ExitCode(Status.io)
+        }
+        close(descriptor)
+        return SourceFile(name: path, text: text)
+    }
+
+    static func readStandardInput() throws -> String {
+        guard let text = Console.readAll(from: STDIN_FILENO) else {
+            Console.error("bf: cannot read standard input: \(String(cString: strerror(errno)))\n")
+            throw ExitCode(Status.io)
+        }
+        return text
+    }
+
+    /// Colour only on a terminal, never with NO_COLOR set or TERM=dumb, unless forced.
+    static func colorEnabled(_ choice: ColorChoice, stream: Int32) -> Bool {
+        switch choice {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if getenv("NO_COLOR") != nil { return false }
+            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+            return isatty(stream) != 0
+        }
+    }
+}
+
