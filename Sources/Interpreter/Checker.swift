@@ -65,6 +65,8 @@ private struct StaticChecker {
             diagnostics.append(Diagnostic(.error, "unknown name '\(name)'", span: span,
                                           help: suggestion.map { "did you mean '\($0)'?" }))
             return .unknown
+        case .statementWord(let name, _):
+            return StaticValue(builtin: builtins.function(named: name))
         case .integer(let value, _): return StaticValue(value: .int(value))
         case .float(let value, _): return StaticValue(value: .float(value))
         case .string(let value, _): return StaticValue(value: .string(value))

@@ -22,6 +22,9 @@ extension Session {
         switch expression {
         case .name(let name, let span):
             return try lookUp(name, span: span)
+        case .statementWord(let name, let span):
+            guard let builtin = builtins.function(named: name) else { throw unknownName(name, span: span) }
+            return .builtin(builtin)
         case .integer(let value, _):
             return .int(value)
         case .float(let value, _):

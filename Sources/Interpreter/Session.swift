@@ -23,11 +23,15 @@ public final class Session: CallContext {
         public var width: Int
         /// Called at safe points; true once the user pressed Ctrl-C.
         public var isInterrupted: @Sendable () -> Bool
+        /// What Tab offers inside a string (pod identifiers).
+        public var stringCompletions: @Sendable () -> [String]
 
-        public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false }) {
+        public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
+                    stringCompletions: @escaping @Sendable () -> [String] = { [] }) {
             self.useColor = useColor
             self.width = width
             self.isInterrupted = isInterrupted
+            self.stringCompletions = stringCompletions
         }
     }
 

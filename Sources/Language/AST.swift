@@ -25,6 +25,9 @@ public enum AssignmentTarget: Sendable, Hashable {
 /// An expression with the span of its source text.
 public indirect enum Expression: Sendable, Hashable {
     case name(String, span: Span)
+    /// The word of a statement form (`train` in `train model`): always the built-in, even
+    /// where a variable has the same name (the tutorial names one `datastructure`).
+    case statementWord(String, span: Span)
     case integer(Int, span: Span)
     case float(Double, span: Span)
     case string(String, span: Span)
@@ -40,7 +43,7 @@ public indirect enum Expression: Sendable, Hashable {
 
     public var span: Span {
         switch self {
-        case .name(_, let span), .integer(_, let span), .float(_, let span), .string(_, let span),
+        case .name(_, let span), .statementWord(_, let span), .integer(_, let span), .float(_, let span), .string(_, let span),
              .boolean(_, let span), .none(let span), .list(_, let span), .dictionary(_, let span),
              .unary(_, _, let span), .binary(_, _, _, let span), .call(_, _, let span),
              .attribute(_, _, _, let span), .index(_, _, let span):

@@ -16,6 +16,8 @@ public struct Lexer {
 
     public init(_ source: SourceFile) {
         self.bytes = source.bytes
+        // A UTF-8 byte-order mark at the start is not part of the program.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
     /// Whether the input ended with brackets still open or a string or line still continuing.
@@ -46,7 +48,7 @@ public struct Lexer {
         skipSpaceAndComments()
         guard position < bytes.count else {
             let end = bytes.count
-            if !lastWasNewline && depth == 0 {
+            if !lastWasNewline && depth == 0 && !endedInsideContinuation {
                 lastWasNewline = true
                 return Token(.newline, Span(end, end))
             }
@@ -171,7 +173,12 @@ public struct Lexer {
     // number -> digits ['.' digits] [('e'|'E') ['+'|'-'] digits], '_' allowed between digits
     private mutating func number(from start: Int) -> Token {
         var isFloat = false
-        var wellFormed = digits()
+        var wellFormed = true
+        if peek(0) == UInt8(ascii: ".") {
+            isFloat = true
+            position += 1
+        }
+        wellFormed = digits()
         if peek(0) == UInt8(ascii: ".") && !isIdentifierStart(peek(1)) {
             isFloat = true
             position += 1

@@ -135,7 +135,7 @@ public struct Parser {
             relative += "."
             advance()
         }
-        let module = relative + (try parseDottedName())
+        let module = relative.isEmpty || current.kind == .identifier ? relative + (try parseDottedName()) : relative
         try expect(.keyword(.import), "'import'")
         if current.kind == .star {
             advance()
@@ -181,7 +181,7 @@ public struct Parser {
             advance()
         }
         let end = arguments.last?.span ?? verbSpan
-        return .call(callee: .name(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
+        return .call(callee: .statementWord(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
     }
 
     private func startsVerbArguments(_ kind: TokenKind) -> Bool {
@@ -199,10 +199,6 @@ public struct Parser {
     private func assignmentTarget(_ expression: Expression) throws -> AssignmentTarget {
         switch expression {
         case .name(let name, let span):
-            if verbs.contains(name) {
-                throw Failure(error: .assignmentToKeyword(name), span: span, token: current,
-                              help: "'\(name)' is a statement; choose another name for the variable")
-            }
             return .name(name, span: span)
         case .attribute(let object, let name, _, let span):
             return .attribute(object: object, name: name, span: span)

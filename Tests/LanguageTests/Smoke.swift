@@ -1,5 +1,0 @@
-import XCTest
-
-final class LanguageTestsSmoke: XCTestCase {
-    func testBuilds() {}
-}
