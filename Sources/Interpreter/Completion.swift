@@ -43,7 +43,8 @@ extension Session {
         if let callee = enclosingCallee(before), let builtin = calleeBuiltin(callee) {
             names = builtin.parameters.filter { $0.kind != .variadic }.map { $0.name + "=" } + names
         } else if isStatementStart(before) {
-            names += Array(builtins.statementWords) + ["import", "from"]
+            names += Array(builtins.statementWords)
+            if before.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { names += ["import", "from"] }
         }
         var seen = Set<String>()
         let candidates = names.filter { $0.hasPrefix(word) && seen.insert($0).inserted }

@@ -62,7 +62,11 @@ public enum HelpText {
 
     /// Help on a topic given by name: a built-in, an object type or a method name.
     public static func topic(_ name: String, in table: BuiltinTable) throws -> String {
-        if let builtin = table.function(named: name) { return describe(builtin) }
+        if let builtin = table.function(named: name) {
+            // A constructor and the type it makes often share a name (`Path`): show both.
+            guard let type = table.type(named: builtin.returns ?? ""), type.name == builtin.name else { return describe(builtin) }
+            return describe(builtin) + "\n\n" + describe(type)
+        }
         if let type = table.type(named: name) { return describe(type) }
         for type in table.types {
             if let method = type.method(named: name) { return "\(type.name)." + describe(method) }

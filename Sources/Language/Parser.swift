@@ -26,6 +26,9 @@ public struct Parser {
     private var current: Token
     private var lookahead: Token?
     private var nesting = 0
+    /// The brackets open at the current token, innermost last: an error at the end of the
+    /// input is then explained by the bracket that was never closed.
+    private var openers: [Token] = []
 
     public static func parse(_ source: SourceFile, verbs: Set<String> = []) -> ParseResult {
         var parser = Parser(source: source, verbs: verbs)
@@ -66,7 +69,10 @@ public struct Parser {
                     throw failure(expecting: "end of statement", help: statementEndHelp(after: statement))
                 }
                 statements.append(statement)
-            } catch let failure as Failure {
+            } catch var failure as Failure {
+                if failure.token.kind == .endOfInput, let opener = openers.last, failure.error != .nestingTooDeep(limit: Parser.maximumNesting) {
+                    failure = unclosedAtEnd(opener)
+                }
                 diagnostics.append(Diagnostic(.error, failure.error.message, span: failure.span,
                                               help: failure.help ?? failure.error.help))
                 if failure.token.kind == .endOfInput || isUnterminatedAtEnd(failure.token) {
@@ -78,6 +84,18 @@ public struct Parser {
             }
         }
         return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: incomplete)
+    }
+
+    private func unclosedAtEnd(_ opener: Token) -> Failure {
+        let closer: String
+        switch opener.kind {
+        case .leftBracket: closer = "]"
+        case .leftBrace: closer = "}"
+        default: closer = ")"
+        }
+        let error = SyntaxError.unclosed(closer: closer, opener: source.text(of: opener.span),
+                                         openedAt: source.location(of: opener.span.start))
+        return Failure(error: error, span: opener.span, token: Token(.endOfInput, Span(source.bytes.count, source.bytes.count)), help: nil)
     }
 
     private func isUnterminatedAtEnd(_ token: Token) -> Bool {
@@ -140,8 +158,7 @@ public struct Parser {
         if current.kind == .star {
             advance()
         } else {
-            let opener = current.kind == .leftParen ? current : nil
-            if opener != nil { advance() }
+            let opener = current.kind == .leftParen ? open() : nil
             repeat {
                 if current.kind == .comma { advance() }
                 if opener != nil, current.kind == .rightParen { break }
@@ -281,8 +298,7 @@ public struct Parser {
         while true {
             switch current.kind {
             case .leftParen:
-                let opener = current
-                advance()
+                let opener = open()
                 let arguments = try parseArguments(closer: .rightParen, opener: opener)
                 expression = .call(callee: expression, arguments: arguments, span: expression.span.to(previousSpan))
             case .dot:
@@ -291,8 +307,7 @@ public struct Parser {
                 let name = try expectIdentifier()
                 expression = .attribute(object: expression, name: name, nameSpan: nameSpan, span: expression.span.to(nameSpan))
             case .leftBracket:
-                let opener = current
-                advance()
+                let opener = open()
                 let index = try parseExpression()
                 try expectCloser(.rightBracket, opener: opener, separator: nil)
                 expression = .index(object: expression, index: index, span: expression.span.to(previousSpan))
@@ -390,8 +405,7 @@ public struct Parser {
 
     // list -> '[' [ expression { ',' expression } [ ',' ] ] ']'
     private mutating func parseList() throws -> Expression {
-        let opener = current
-        advance()
+        let opener = open()
         var elements: [Expression] = []
         while current.kind != .rightBracket {
             elements.append(try parseExpression())
@@ -404,8 +418,7 @@ public struct Parser {
 
     // dictionary -> '{' [ STRING ':' expression { ',' STRING ':' expression } [ ',' ] ] '}'
     private mutating func parseDictionary() throws -> Expression {
-        let opener = current
-        advance()
+        let opener = open()
         var entries: [DictionaryEntry] = []
         var keys: Set<String> = []
         while current.kind != .rightBrace {
@@ -427,8 +440,7 @@ public struct Parser {
 
     // parenthesized -> '(' expression ')'
     private mutating func parseParenthesized() throws -> Expression {
-        let opener = current
-        advance()
+        let opener = open()
         if current.kind == .rightParen {
             throw Failure(error: .tupleNotSupported, span: opener.span.to(current.span), token: current, help: nil)
         }
@@ -469,6 +481,14 @@ public struct Parser {
         return next
     }
 
+    /// Consumes an opening bracket and remembers it until `expectCloser` closes it.
+    private mutating func open() -> Token {
+        let opener = current
+        openers.append(opener)
+        advance()
+        return opener
+    }
+
     private mutating func expect(_ kind: TokenKind, _ description: String) throws {
         guard current.kind == kind else { throw failure(expecting: description) }
         advance()
@@ -485,6 +505,7 @@ public struct Parser {
     /// missing separator on the same line, or (at the end or on a later line) an unclosed opener.
     private mutating func expectCloser(_ closer: TokenKind, opener: Token, separator: String?) throws {
         if current.kind == closer {
+            openers.removeLast()
             advance()
             return
         }
@@ -537,6 +558,7 @@ public struct Parser {
     /// so parsing resumes on the line where the statement visibly went wrong.
     private mutating func recover(from failure: Failure) {
         lookahead = nil
+        openers = []
         if let resumeAt = failure.resumeAt {
             lexer.restart(at: resumeAt)
             current = lexer.next()

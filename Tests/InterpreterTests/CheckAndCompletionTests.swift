@@ -1,0 +1,57 @@
+import XCTest
+import Interpreter
+import Language
+
+final class CheckAndCompletionTests: XCTestCase {
+    private let session = Session(output: CapturedOutput())
+
+    private func check(_ text: String) -> [String] {
+        let file = SourceFile(name: "c.bf", text: text)
+        return session.check(file).map { diagnostic in
+            (diagnostic.span.map { file.location(of: $0.start).description } ?? "?") + " " + diagnostic.message
+        }
+    }
+
+    func testCheckReportsEveryProblemWithoutRunning() {
+        let output = CapturedOutput()
+        let session = Session(output: output)
+        let file = SourceFile(name: "c.bf", text: "print('ran')\nx = y + 1\nlen(1, 2)\nprint(x, sepp='')\nz = (")
+        let messages = session.check(file).map(\.message)
+        XCTAssertEqual(messages, ["unknown name 'y'", "'len' takes 1 positional argument but 2 were given",
+                                  "'print' has no parameter 'sepp'", "expected ')' to close '(' at 5:5"])
+        XCTAssertEqual(output.standardOutput, "")
+    }
+
+    func testCheckFollowsDefinitionOrderAndObjectTypes() {
+        XCTAssertEqual(check("a = b\nb = 1"), ["1:5 unknown name 'b'"])
+        XCTAssertEqual(check("p = Path('x')\np.nam\np.name"), ["2:3 'Path' has no attribute 'nam'"])
+        XCTAssertEqual(check("Path(path=1)"), ["1:6 argument 'path' of 'Path' must be a path (a string or Path), not int (1)"])
+        XCTAssertEqual(check("import bitfount\nprint(1)"), [])
+    }
+
+    func testTheTutorialCellReportsItsUnknownNamesWithSpans() {
+        let problems = check("""
+        datastructure = DataStructure(target="TARGET")
+        schema = combine_pod_schemas(["a", "b"])
+        model = PyTorchTabularClassifier(datastructure=datastructure, schema=schema, epochs=2)
+        model.serialize(Path("part_5_model.pt"))
+        """)
+        XCTAssertEqual(problems, ["1:17 unknown name 'DataStructure'", "2:10 unknown name 'combine_pod_schemas'",
+                                  "3:9 unknown name 'PyTorchTabularClassifier'"])
+    }
+
+    func testCompletion() async {
+        let session = Session(output: CapturedOutput(), options: .init(stringCompletions: { ["census-income-demo", "census-income-yaml-demo", "other"] }))
+        await session.runCell("model_path = Path('m.pt')")
+        XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print"]))
+        XCTAssertEqual(session.completions(line: "x = mod", cursor: 7).candidates, ["model_path"])
+        XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep="])
+        XCTAssertEqual(session.completions(line: "print(1, e", cursor: 10).candidates, ["end="])
+        XCTAssertEqual(session.completions(line: "model_path.su", cursor: 13), CompletionResult(start: 11, candidates: ["suffix"]))
+        XCTAssertEqual(session.completions(line: "x = \"census-income-y", cursor: 20),
+                       CompletionResult(start: 5, candidates: ["census-income-yaml-demo"]))
+        XCTAssertEqual(session.completions(line: "f(['cen", cursor: 7).candidates, ["census-income-demo", "census-income-yaml-demo"])
+        XCTAssertTrue(session.completions(line: "im", cursor: 2).candidates.contains("import"))
+        XCTAssertFalse(session.completions(line: "x = im", cursor: 6).candidates.contains("import"))
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class InterpreterTestsSmoke: XCTestCase {
-    func testBuilds() {}
-}
