@@ -1,7 +1,8 @@
 /// One entry of the built-in table: a function (`print`, `combine_pod_schemas`) or a method
 /// of a runtime object (`fit`). The same entry drives evaluation, argument checking, `:help`,
-/// completion, `bf check` and "did you mean".
-public struct Builtin: Sendable {
+/// completion, `bf check` and "did you mean". Immutable, and shared by reference because
+/// every name lookup hands one out.
+public final class Builtin: Sendable {
     public typealias Implementation = @Sendable (CallArguments) async throws -> Value
 
     public let name: String
@@ -18,6 +19,9 @@ public struct Builtin: Sendable {
     /// The object type the call returns, when it always returns one (for completion and checks).
     public let returns: String?
     public let implementation: Implementation
+    /// The parameters that take positional arguments, in order, and the variadic one.
+    let positionalParameters: [Parameter]
+    let variadicParameter: Parameter?
 
     public init(_ name: String, aliases: [String] = [], parameters: [Parameter] = [], summary: String,
                 details: String = "", statementName: String? = nil, returns: String? = nil,
@@ -30,6 +34,8 @@ public struct Builtin: Sendable {
         self.statementName = statementName
         self.returns = returns
         self.implementation = implementation
+        self.positionalParameters = parameters.filter { $0.kind == .positional }
+        self.variadicParameter = parameters.first { $0.kind == .variadic }
     }
 
     /// Every name the built-in answers to.

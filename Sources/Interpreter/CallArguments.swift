@@ -103,8 +103,8 @@ enum ArgumentBinder {
     /// Binds without requiring values; checks the types of the values that are known.
     static func bindShapes(_ builtin: Builtin, _ arguments: [ArgumentShape<Value>], callSpan: Span) throws -> BoundArguments<Value?> {
         var bound = BoundArguments<Value?>()
-        let positional = builtin.parameters.filter { $0.kind == .positional }
-        let variadic = builtin.parameters.first { $0.kind == .variadic }
+        let positional = builtin.positionalParameters
+        let variadic = builtin.variadicParameter
         var nextPositional = 0
         for argument in arguments {
             let parameter: Parameter

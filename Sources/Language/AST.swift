@@ -22,8 +22,9 @@ public enum AssignmentTarget: Sendable, Hashable {
     case index(object: Expression, index: Expression, span: Span)
 }
 
-/// An expression with the span of its source text.
-public indirect enum Expression: Sendable, Hashable {
+/// An expression with the span of its source text. Only the recursive cases are boxed, so
+/// leaves (names, numbers, strings) cost no allocation.
+public enum Expression: Sendable, Hashable {
     case name(String, span: Span)
     /// The word of a statement form (`train` in `train model`): always the built-in, even
     /// where a variable has the same name (the tutorial names one `datastructure`).
@@ -35,11 +36,11 @@ public indirect enum Expression: Sendable, Hashable {
     case none(span: Span)
     case list([Expression], span: Span)
     case dictionary([DictionaryEntry], span: Span)
-    case unary(UnaryOperator, Expression, span: Span)
-    case binary(BinaryOperator, Expression, Expression, span: Span)
-    case call(callee: Expression, arguments: [ArgumentSyntax], span: Span)
-    case attribute(object: Expression, name: String, nameSpan: Span, span: Span)
-    case index(object: Expression, index: Expression, span: Span)
+    indirect case unary(UnaryOperator, Expression, span: Span)
+    indirect case binary(BinaryOperator, Expression, Expression, span: Span)
+    indirect case call(callee: Expression, arguments: [ArgumentSyntax], span: Span)
+    indirect case attribute(object: Expression, name: String, nameSpan: Span, span: Span)
+    indirect case index(object: Expression, index: Expression, span: Span)
 
     public var span: Span {
         switch self {

@@ -13,6 +13,16 @@ public struct Lexer {
     /// triple-quoted string or a trailing backslash. (Open brackets show in `depth`.)
     public private(set) var endedInsideContinuation = false
     private var lastWasNewline = true
+    /// Why each `.invalid` token is invalid, by its `problem` index.
+    private var problems: [SyntaxError] = []
+
+    /// The reason for an `.invalid(problem:)` token.
+    public func problem(_ index: Int) -> SyntaxError { problems[index] }
+
+    private mutating func invalid(_ error: SyntaxError, _ span: Span) -> Token {
+        problems.append(error)
+        return Token(.invalid(problem: problems.count - 1), span)
+    }
 
     public init(_ source: SourceFile) {
         self.bytes = source.bytes
@@ -98,7 +108,7 @@ public struct Lexer {
         case UInt8(ascii: ">"): kind = match(UInt8(ascii: "=")) ? .greaterEqual : .greater
         case UInt8(ascii: "!") where match(UInt8(ascii: "=")): kind = .bangEqual
         default:
-            kind = .invalid(.unexpectedCharacter(String(decoding: [byte], as: UTF8.self)))
+            return invalid(.unexpectedCharacter(String(decoding: [byte], as: UTF8.self)), Span(start, position))
         }
         return Token(kind, Span(start, position))
     }
@@ -149,10 +159,9 @@ public struct Lexer {
             }
             let token = string(from: start, quoteAt: position, raw: false)
             if case .invalid = token.kind { return token }
-            return Token(.invalid(.unsupportedStringPrefix(prefix)), token.span)
+            return invalid(.unsupportedStringPrefix(prefix), token.span)
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if let keyword = Keyword(rawValue: text) {
+        if let keyword = Keyword.matching(bytes, start..<position) {
             return Token(.keyword(keyword), Span(start, position))
         }
         return Token(.identifier, Span(start, position))
@@ -161,13 +170,13 @@ public struct Lexer {
     private mutating func nonASCII(from start: Int) -> Token {
         guard let (scalar, length) = scalar(at: start) else {
             position += 1
-            return Token(.invalid(.unexpectedCharacter("\\x" + String(bytes[start], radix: 16))), Span(start, position))
+            return invalid(.unexpectedCharacter("\\x" + String(bytes[start], radix: 16)), Span(start, position))
         }
         if scalar.properties.isAlphabetic {
             return identifierOrKeywordOrPrefixedString(from: start)
         }
         position += length
-        return Token(.invalid(.unexpectedCharacter(String(Character(scalar)))), Span(start, position))
+        return invalid(.unexpectedCharacter(String(Character(scalar))), Span(start, position))
     }
 
     // number -> digits ['.' digits] [('e'|'E') ['+'|'-'] digits], '_' allowed between digits
@@ -197,7 +206,7 @@ public struct Lexer {
         }
         let span = Span(start, position)
         if !wellFormed {
-            return Token(.invalid(.malformedNumber(String(decoding: bytes[start..<position], as: UTF8.self))), span)
+            return invalid(.malformedNumber(String(decoding: bytes[start..<position], as: UTF8.self)), span)
         }
         return Token(isFloat ? .float : .integer, span)
     }
@@ -226,7 +235,7 @@ public struct Lexer {
         while true {
             guard position < bytes.count else {
                 if triple { endedInsideContinuation = true }
-                return Token(.invalid(.unterminatedString), Span(start, position))
+                return invalid(.unterminatedString, Span(start, position))
             }
             let byte = bytes[position]
             if byte == quote {
@@ -242,7 +251,7 @@ public struct Lexer {
                 continue
             }
             if byte == UInt8(ascii: "\n") && !triple {
-                return Token(.invalid(.unterminatedString), Span(start, position))
+                return invalid(.unterminatedString, Span(start, position))
             }
             if byte == UInt8(ascii: "\\") {
                 let escapeStart = position + 1
@@ -260,7 +269,7 @@ public struct Lexer {
             }
             position += 1
         }
-        if let problem { return Token(.invalid(problem), Span(start, position)) }
+        if let problem { return invalid(problem, Span(start, position)) }
         return Token(.string, Span(start, position))
     }
 

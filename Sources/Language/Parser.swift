@@ -99,7 +99,7 @@ public struct Parser {
     }
 
     private func isUnterminatedAtEnd(_ token: Token) -> Bool {
-        if case .invalid(.unterminatedString) = token.kind { return token.span.end == source.bytes.count }
+        if case .invalid(let problem) = token.kind, lexer.problem(problem) == .unterminatedString { return token.span.end == source.bytes.count }
         return false
     }
 
@@ -191,9 +191,8 @@ public struct Parser {
         let verbSpan = current.span
         advance()
         var arguments: [ArgumentSyntax] = []
-        var labels: Set<String> = []
         while !isAtStatementEnd {
-            arguments.append(try parseArgument(sawKeyword: arguments.contains { $0.label != nil }, labels: &labels))
+            arguments.append(try parseArgument(after: arguments))
             guard current.kind == .comma else { break }
             advance()
         }
@@ -320,9 +319,8 @@ public struct Parser {
     // arguments -> argument { ',' argument } [ ',' ]
     private mutating func parseArguments(closer: TokenKind, opener: Token) throws -> [ArgumentSyntax] {
         var arguments: [ArgumentSyntax] = []
-        var labels: Set<String> = []
         while current.kind != closer {
-            arguments.append(try parseArgument(sawKeyword: arguments.contains { $0.label != nil }, labels: &labels))
+            arguments.append(try parseArgument(after: arguments))
             guard current.kind == .comma else { break }
             advance()
         }
@@ -331,11 +329,11 @@ public struct Parser {
     }
 
     // argument -> NAME '=' expression | expression
-    private mutating func parseArgument(sawKeyword: Bool, labels: inout Set<String>) throws -> ArgumentSyntax {
+    private mutating func parseArgument(after previous: [ArgumentSyntax]) throws -> ArgumentSyntax {
         if current.kind == .identifier, peekNext().kind == .equal {
             let labelSpan = current.span
             let label = source.text(of: labelSpan)
-            guard labels.insert(label).inserted else {
+            guard !previous.contains(where: { $0.label == label }) else {
                 throw Failure(error: .duplicateKeyword(label), span: labelSpan, token: current, help: nil)
             }
             advance()
@@ -343,7 +341,7 @@ public struct Parser {
             return ArgumentSyntax(label: label, labelSpan: labelSpan, value: try parseExpression())
         }
         let value = try parseExpression()
-        if sawKeyword {
+        if previous.last?.label != nil {
             throw Failure(error: .positionalAfterKeyword, span: value.span, token: current, help: nil)
         }
         return ArgumentSyntax(label: nil, labelSpan: nil, value: value)
@@ -359,8 +357,7 @@ public struct Parser {
             return .name(source.text(of: token.span), span: token.span)
         case .integer:
             advance()
-            let text = String(source.text(of: token.span).filter { $0 != "_" })
-            guard let value = Int(text) else {
+            guard let value = integerValue(token.span) else {
                 throw Failure(error: .numberTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
             }
             return .integer(value, span: token.span)
@@ -401,6 +398,18 @@ public struct Parser {
         default:
             throw failure(expecting: "an expression")
         }
+    }
+
+    /// The value of an integer token, read from its bytes; nil if it does not fit 64 bits.
+    private func integerValue(_ span: Span) -> Int? {
+        var value = 0
+        for byte in source.bytes[span.start..<span.end] where byte != UInt8(ascii: "_") {
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            if overflow1 || overflow2 { return nil }
+            value = sum
+        }
+        return value
     }
 
     // list -> '[' [ expression { ',' expression } [ ',' ] ] ']'
@@ -509,8 +518,8 @@ public struct Parser {
             advance()
             return
         }
-        if case .invalid(let error) = current.kind {
-            throw Failure(error: error, span: current.span, token: current, help: nil)
+        if case .invalid(let problem) = current.kind {
+            throw Failure(error: lexer.problem(problem), span: current.span, token: current, help: nil)
         }
         let closerText = String(closer.displayName.filter { $0 != "'" })
         let openerText = source.text(of: opener.span)
@@ -537,8 +546,8 @@ public struct Parser {
     /// A failure at the current token: its own error if the lexer marked it invalid, else
     /// "expected …, found …".
     private func failure(expecting what: String, help: String? = nil) -> Failure {
-        if case .invalid(let error) = current.kind {
-            return Failure(error: error, span: current.span, token: current, help: nil)
+        if case .invalid(let problem) = current.kind {
+            return Failure(error: lexer.problem(problem), span: current.span, token: current, help: nil)
         }
         return Failure(error: .expected(what, found: current.kind.displayName), span: current.span, token: current, help: help)
     }

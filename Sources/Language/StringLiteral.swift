@@ -15,6 +15,9 @@ enum StringLiteral {
         let bodyStart = index + quoteLength
         let bodyEnd = span.end - quoteLength
         guard bodyStart <= bodyEnd else { return "" }
+        if raw || !bytes[bodyStart..<bodyEnd].contains(UInt8(ascii: "\\")) {
+            return String(decoding: bytes[bodyStart..<bodyEnd], as: UTF8.self)
+        }
 
         var output = [UInt8]()
         output.reserveCapacity(bodyEnd - bodyStart)

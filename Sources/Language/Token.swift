@@ -14,8 +14,9 @@ public enum TokenKind: Sendable, Hashable {
     /// The end of a statement: a line break outside brackets.
     case newline
     case endOfInput
-    /// Text the lexer could not make a token of; the error says why.
-    case invalid(SyntaxError)
+    /// Text the lexer could not make a token of; `Lexer.problem(_:)` says why. (An index
+    /// rather than the error itself keeps tokens plain values, cheap to copy.)
+    case invalid(problem: Int)
 }
 
 /// A token: its kind and the byte range of its text.
@@ -39,6 +40,21 @@ public enum Keyword: String, Sendable, CaseIterable {
     case `import`, from, `as`
     case def, `class`, `for`, `while`, `if`, `else`, elif, `return`, lambda, with, `try`, except
     case `del`, pass, global, yield, async, await, `in`, `is`, not, and, or, assert, raise
+
+    /// The keyword spelled by `bytes[range]`, if any, found without making a String.
+    static func matching(_ bytes: [UInt8], _ range: Range<Int>) -> Keyword? {
+        guard range.count >= 2, range.count <= 6 else { return nil }
+        for candidate in byLength[range.count] where bytes[range].elementsEqual(candidate.spelling) {
+            return candidate.keyword
+        }
+        return nil
+    }
+
+    private static let byLength: [[(spelling: [UInt8], keyword: Keyword)]] = {
+        var table = [[(spelling: [UInt8], keyword: Keyword)]](repeating: [], count: 7)
+        for keyword in allCases { table[keyword.rawValue.utf8.count].append((Array(keyword.rawValue.utf8), keyword)) }
+        return table
+    }()
 
     /// Python keywords that bf reserves but does not implement.
     public var isUnsupportedPython: Bool {
