@@ -1,0 +1,31 @@
+# check
+# The Python cell of the tutorial's part 5. The federation built-ins do not exist yet, so
+# 'bf check' reports each unknown name where it is used, and runs nothing.
+first_pod_identifier = "census-income-demo"
+second_pod_identifier = "census-income-yaml-demo"
+datastructure = DataStructure(
+    target="TARGET",
+    table={
+        "census-income-demo": "census-income-demo",
+        "census-income-yaml-demo": "census-income-yaml-demo",
+    },
+)
+schema = combine_pod_schemas([first_pod_identifier, second_pod_identifier])
+model = PyTorchTabularClassifier(
+    datastructure=datastructure,
+    schema=schema,
+    epochs=2,
+    batch_size=64,
+    optimizer=Optimizer(name="SGD", params={"lr": 0.001}),
+)
+results = model.fit(
+    pod_identifiers=[first_pod_identifier, second_pod_identifier],
+    aggregator=SecureAggregator(),
+)
+model.serialize(Path("part_5_model.pt"))
+# error: 6:17: unknown name 'DataStructure'
+# error: 13:10: unknown name 'combine_pod_schemas'
+# error: 14:9: unknown name 'PyTorchTabularClassifier'
+# error: 19:15: unknown name 'Optimizer'
+# error: 23:16: unknown name 'SecureAggregator'
+# exit: 65

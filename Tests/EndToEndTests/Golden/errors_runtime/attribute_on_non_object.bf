@@ -1,0 +1,3 @@
+epochs = 5
+epochs.name  # error: 2:8: int value has no attribute 'name'
+# exit: 70

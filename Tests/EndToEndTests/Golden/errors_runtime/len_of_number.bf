@@ -1,0 +1,2 @@
+len(5)  # error: 1:5: int value has no length
+# exit: 70

@@ -1,0 +1,3 @@
+epochs = 5
+epochs[0]  # error: 2:1: int value cannot be indexed
+# exit: 70

@@ -1,0 +1,2 @@
+x = 12abc  # error: 1:5: malformed number '12abc'
+# exit: 65

@@ -1,0 +1,3 @@
+total = 1 +
+# error: 1:12: expected an expression, found end of line
+# exit: 65
