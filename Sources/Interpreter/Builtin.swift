@@ -125,7 +125,7 @@ public indirect enum ValueType: Sendable {
         case .int: return "an integer"
         case .number: return "a number"
         case .string: return "a string"
-        case .path: return "a path (a string or Path)"
+        case .path: return "a string or Path"
         case .list(.any): return "a list"
         case .list(let element): return "a list of " + element.plural
         case .dict: return "a dictionary"

@@ -155,7 +155,7 @@ enum ArgumentBinder {
     }
 
     private static func parameterListHelp(_ builtin: Builtin) -> String {
-        let names = builtin.parameters.map(\.name)
+        let names = builtin.parameters.filter { $0.kind != .variadic }.map(\.name)
         return names.isEmpty ? "'\(builtin.name)' takes no arguments" : "its parameters are " + names.map { "'\($0)'" }.joined(separator: ", ")
     }
 }

@@ -1,11 +1,17 @@
 import Language
+import OrderedCollections
 
 extension Session {
     /// Checks a script without running it: syntax, names used before they are defined, and
     /// the arguments of every call whose built-in is known. Reports every problem, in order.
     public func check(_ source: SourceFile) -> [Diagnostic] {
         let parsed = parse(source)
-        var checker = StaticChecker(builtins: builtins, defined: Set(variables.keys))
+        var checker = StaticChecker(builtins: builtins, defined: Set(variables.keys).union(parsed.namesOfFailedAssignments))
+        for statement in parsed.statements.reversed() {
+            if case .assignment(.name(let name, let span), _, _) = statement {
+                checker.assignedLater[name] = source.location(of: span.start).line
+            }
+        }
         for statement in parsed.statements { checker.check(statement) }
         return (parsed.diagnostics + checker.diagnostics).sorted { ($0.span?.start ?? 0) < ($1.span?.start ?? 0) }
     }
@@ -28,6 +34,8 @@ private struct StaticChecker {
     let builtins: BuiltinTable
     var defined: Set<String>
     var objectTypes: [String: String] = [:]
+    /// Names the script assigns further on, by line.
+    var assignedLater: [String: Int] = [:]
     var diagnostics: [Diagnostic] = []
 
     init(builtins: BuiltinTable, defined: Set<String>) {
@@ -44,6 +52,7 @@ private struct StaticChecker {
             switch target {
             case .name(let name, _):
                 defined.insert(name)
+                assignedLater[name] = nil
                 objectTypes[name] = inferred.objectType
             case .attribute(let object, _, _):
                 _ = infer(object)
@@ -61,9 +70,14 @@ private struct StaticChecker {
         case .name(let name, let span):
             if defined.contains(name) { return StaticValue(objectType: objectTypes[name]) }
             if let builtin = builtins.function(named: name) { return StaticValue(builtin: builtin) }
+            if let line = assignedLater[name] {
+                diagnostics.append(Diagnostic(.error, "'\(name)' is used before it is assigned", span: span,
+                                              help: "it is assigned on line \(line); move that line up"))
+                return .unknown
+            }
             let suggestion = Suggestion.closest(to: name, among: Array(defined) + builtins.functionNames)
             diagnostics.append(Diagnostic(.error, "unknown name '\(name)'", span: span,
-                                          help: suggestion.map { "did you mean '\($0)'?" }))
+                                          help: suggestion.map { "did you mean '\($0)'?" } ?? "help() lists the built-ins"))
             return .unknown
         case .statementWord(let name, _):
             return StaticValue(builtin: builtins.function(named: name))
@@ -76,8 +90,12 @@ private struct StaticChecker {
             let values = elements.map { infer($0).value }
             return StaticValue(value: values.allSatisfy { $0 != nil } ? .list(values.compactMap { $0 }) : nil)
         case .dictionary(let entries, _):
-            for entry in entries { _ = infer(entry.value) }
-            return StaticValue(value: .dict([:]))
+            var values = OrderedDictionary<String, Value>()
+            var allKnown = true
+            for entry in entries {
+                if let value = infer(entry.value).value { values[entry.key] = value } else { allKnown = false }
+            }
+            return StaticValue(value: allKnown ? .dict(values) : nil)
         case .unary(_, let operand, _):
             _ = infer(operand)
             return .unknown

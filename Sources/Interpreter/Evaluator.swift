@@ -74,11 +74,15 @@ extension Session {
     }
 
     func unknownName(_ name: String, span: Span) -> RuntimeError {
+        if let line = assignedLater[name] {
+            return RuntimeError("'\(name)' is used before it is assigned", span: span,
+                                help: "it is assigned on line \(line); move that line up")
+        }
         let candidates = Array(variables.keys) + builtins.functionNames
         if let suggestion = Suggestion.closest(to: name, among: candidates) {
             return RuntimeError("unknown name '\(name)'", span: span, help: "did you mean '\(suggestion)'?")
         }
-        return RuntimeError("unknown name '\(name)'", span: span, help: "type ':help' to list the built-ins")
+        return RuntimeError("unknown name '\(name)'", span: span, help: "help() lists the built-ins")
     }
 
     func call(_ callee: Value, _ arguments: [ArgumentShape<Value>], span: Span, calleeSpan: Span) async throws -> Value {
@@ -132,14 +136,14 @@ extension Session {
         case (.list(let values), .int(let position)):
             return values[try Operators.checkedIndex(position, count: values.count, span: indexSpan)]
         case (.string(let text), .int(let position)):
-            let characters = Array(text)
-            return .string(String(characters[try Operators.checkedIndex(position, count: characters.count, span: indexSpan)]))
+            let scalars = Array(text.unicodeScalars)
+            return .string(String(scalars[try Operators.checkedIndex(position, count: scalars.count, span: indexSpan)]))
         case (.dict(let entries), .string(let key)):
             guard let found = entries[key] else {
                 let suggestion = Suggestion.closest(to: key, among: entries.keys)
+                let keys = entries.keys.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (entries.count > 8 ? ", …" : "")
                 throw RuntimeError("key '\(key)' is not in the dictionary", span: indexSpan,
-                                   help: suggestion.map { "did you mean '\($0)'?" } ?? "its keys are "
-                                    + entries.keys.prefix(8).map { "'\($0)'" }.joined(separator: ", "))
+                                   help: suggestion.map { "did you mean '\($0)'?" } ?? (entries.isEmpty ? "the dictionary is empty" : "its keys are " + keys))
             }
             return found
         case (.object(let object), _):
@@ -161,29 +165,47 @@ extension Session {
     private func assign(_ value: Value, to target: AssignmentTarget) async throws {
         switch target {
         case .name(let name, let span):
-            if name.hasPrefix("_"), name.dropFirst().allSatisfy(\.isNumber) {
-                throw RuntimeError("'\(name)' holds the value of a cell and cannot be assigned", span: span)
+            if name.count > 1, name.hasPrefix("_"), name.dropFirst().allSatisfy(\.isNumber) {
+                throw RuntimeError("names like '\(name)' are reserved for the values of REPL cells", span: span,
+                                   help: "choose another name")
             }
             variables[name] = value
         case .attribute(_, let name, let span):
             throw RuntimeError("attributes cannot be assigned; '\(name)' is read-only", span: span,
                                help: "build a new object with the values you want instead")
-        case .index(let objectExpression, let indexExpression, let span):
-            guard case .name(let name, let nameSpan) = objectExpression else {
-                throw RuntimeError("only a variable's own list or dictionary can be assigned into", span: span)
+        case .index(let objectExpression, let indexExpression, _):
+            // `d["k"][0] = v`: walk down to the variable, then rebuild the path with the new value.
+            var path: [(index: Value, span: Span)] = [(try await evaluate(indexExpression), indexExpression.span)]
+            var root = objectExpression
+            while case .index(let inner, let innerIndex, _) = root {
+                path.insert((try await evaluate(innerIndex), innerIndex.span), at: 0)
+                root = inner
             }
-            let container = try lookUp(name, span: nameSpan)
-            let index = try await evaluate(indexExpression)
-            switch (container, index) {
-            case (.list(var values), .int(let position)):
-                values[try Operators.checkedIndex(position, count: values.count, span: indexExpression.span)] = value
-                variables[name] = .list(values)
-            case (.dict(var entries), .string(let key)):
-                entries[key] = value
-                variables[name] = .dict(entries)
-            default:
-                throw RuntimeError("cannot assign into \(container.typeName) with a \(index.typeName) index", span: span)
+            guard case .name(let name, let nameSpan) = root else {
+                throw RuntimeError("only a variable's list or dictionary can be assigned into", span: root.span,
+                                   help: "assign the container to a name first")
             }
+            variables[name] = try replacing(in: try lookUp(name, span: nameSpan), path: path[...], with: value)
+        }
+    }
+
+    /// `container` with the element at `path` replaced. Lists and dictionaries are values in
+    /// bf, so this builds the new container rather than changing one another name shares.
+    private func replacing(in container: Value, path: ArraySlice<(index: Value, span: Span)>, with value: Value) throws -> Value {
+        guard let (index, span) = path.first else { return value }
+        switch (container, index) {
+        case (.list(var values), .int(let position)):
+            let resolved = try Operators.checkedIndex(position, count: values.count, span: span)
+            values[resolved] = try replacing(in: values[resolved], path: path.dropFirst(), with: value)
+            return .list(values)
+        case (.dict(var entries), .string(let key)):
+            guard let existing = entries[key] ?? (path.count == 1 ? Value.none : nil) else {
+                throw RuntimeError("key '\(key)' is not in the dictionary", span: span)
+            }
+            entries[key] = try replacing(in: existing, path: path.dropFirst(), with: value)
+            return .dict(entries)
+        default:
+            throw RuntimeError("cannot assign into \(container.typeName) with \(index.typeName == "int" ? "an" : "a") \(index.typeName) index", span: span)
         }
     }
 }

@@ -3,13 +3,13 @@ import Language
 /// What `+ - * /` and comparisons mean for bf values (Python's meanings, on fewer types).
 enum Operators {
     static func apply(_ op: UnaryOperator, _ operand: Value, span: Span) throws -> Value {
-        switch (op, operand) {
+        switch (op, integerIfBool(operand)) {
         case (.negate, .int(let value)):
             let (result, overflow) = Int(0).subtractingReportingOverflow(value)
             if overflow { throw RuntimeError("integer overflow", span: span) }
             return .int(result)
         case (.negate, .float(let value)): return .float(-value)
-        case (.plus, .int), (.plus, .float): return operand
+        case (.plus, .int), (.plus, .float): return integerIfBool(operand)
         default:
             throw RuntimeError("bad operand for unary '\(op.rawValue)': \(operand.typeName)", span: span)
         }
@@ -24,7 +24,14 @@ enum Operators {
         }
     }
 
+    /// Booleans take part in arithmetic as the integers 0 and 1, as in Python.
+    private static func integerIfBool(_ value: Value) -> Value {
+        if case .bool(let flag) = value { return .int(flag ? 1 : 0) }
+        return value
+    }
+
     private static func arithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value, span: Span) throws -> Value {
+        let left = integerIfBool(left), right = integerIfBool(right)
         switch (op, left, right) {
         case (.add, .string(let a), .string(let b)): return .string(a + b)
         case (.add, .list(let a), .list(let b)): return .list(a + b)

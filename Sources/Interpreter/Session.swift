@@ -15,6 +15,8 @@ public final class Session: CallContext {
     /// The source of every cell that parsed and ran without error, for `:save`.
     public private(set) var acceptedCells: [String] = []
     private var importNoticeShown = false
+    /// While a script runs: names it assigns later, by line, to explain a use that comes first.
+    var assignedLater: [String: Int] = [:]
     private let parserWords: Set<String>
 
     /// How the session presents itself.
@@ -109,7 +111,14 @@ public final class Session: CallContext {
             report(parsed.diagnostics, in: source)
             return .syntaxError
         }
+        defer { assignedLater = [:] }
+        for statement in parsed.statements.reversed() {
+            if case .assignment(.name(let name, let span), _, _) = statement {
+                assignedLater[name] = source.location(of: span.start).line
+            }
+        }
         for statement in parsed.statements {
+            if case .assignment(.name(let name, _), _, _) = statement { assignedLater[name] = nil }
             do {
                 let value = try await execute(statement)
                 if case .expression = statement, !isNone(value) {

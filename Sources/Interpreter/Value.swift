@@ -36,6 +36,7 @@ public enum Value: Sendable {
         switch self {
         case .int(let value): return Double(value)
         case .float(let value): return value
+        case .bool(let value): return value ? 1 : 0
         default: return nil
         }
     }
@@ -52,6 +53,8 @@ public protocol RuntimeObject: AnyObject, Sendable {
     func element(at index: Value) throws -> Value
     /// How the object reads on screen.
     func display(in context: DisplayContext) -> String
+    /// How `print` shows it (a path prints as its text, as in Python); by default as displayed.
+    func printed(in context: DisplayContext) -> String
     /// For `len(object)`, where that means something.
     var length: Int? { get }
 }
@@ -62,6 +65,7 @@ extension RuntimeObject {
         throw RuntimeError("'\(objectType.name)' cannot be indexed")
     }
     public var length: Int? { nil }
+    public func printed(in context: DisplayContext) -> String { display(in: context) }
 }
 
 /// The description of a kind of runtime object: its name, what it is, its methods and the
@@ -115,8 +119,11 @@ extension Value {
 
     /// The value as `print` shows it: strings as they are, everything else as `repr`.
     public func printed(in context: DisplayContext = DisplayContext()) -> String {
-        if case .string(let value) = self { return value }
-        return repr(in: context)
+        switch self {
+        case .string(let value): return value
+        case .object(let object): return object.printed(in: context)
+        default: return repr(in: context)
+        }
     }
 
     /// Floats as Python prints them: the shortest text that reads back the same, with a
@@ -125,26 +132,31 @@ extension Value {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
         if value == value.rounded(), abs(value) < 1e16 {
-            return String(Int(value)) + ".0"
+            return (value.sign == .minus && value == 0 ? "-" : "") + String(Int(value)) + ".0"
         }
         let text = "\(value)"
         return text
     }
 
+    /// Python's repr of a string: single quotes unless the text has only single quotes,
+    /// and escapes for the backslash, the quote and control characters.
     static func quote(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        let quote: Unicode.Scalar = text.contains("'") && !text.contains("\"") ? "\"" : "'"
         var result = String(quote)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
             case "\r": result += "\\r"
             case quote: result += "\\" + String(quote)
-            default: result.append(character)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            default: result.unicodeScalars.append(scalar)
             }
         }
-        result.append(quote)
+        result.unicodeScalars.append(quote)
         return result
     }
 }
@@ -154,9 +166,11 @@ extension Value: Equatable {
         switch (lhs, rhs) {
         case (.none, .none): return true
         case (.bool(let a), .bool(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
+        // Python compares strings by code point, not by canonical equivalence.
+        case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case (.list(let a), .list(let b)): return a == b
-        case (.dict(let a), .dict(let b)): return a == b
+        // Dictionaries are equal whatever the order of their keys.
+        case (.dict(let a), .dict(let b)): return a.count == b.count && a.allSatisfy { b[$0.key] == $0.value }
         case (.builtin(let a), .builtin(let b)): return a.name == b.name
         case (.object(let a), .object(let b)): return a === b
         case (.method(let a, let x), .method(let b, let y)): return a.name == b.name && x === y
@@ -166,9 +180,10 @@ extension Value: Equatable {
         }
     }
 
+    /// Numbers, and booleans, which compare as 0 and 1 as in Python.
     var isNumeric: Bool {
         switch self {
-        case .int, .float: return true
+        case .int, .float, .bool: return true
         default: return false
         }
     }

@@ -13,14 +13,18 @@ public struct Lexer {
     /// triple-quoted string or a trailing backslash. (Open brackets show in `depth`.)
     public private(set) var endedInsideContinuation = false
     private var lastWasNewline = true
-    /// Why each `.invalid` token is invalid, by its `problem` index.
-    private var problems: [SyntaxError] = []
+    /// Why each `.invalid` token is invalid, by its `problem` index, with the exact place
+    /// when it is narrower than the token (a bad escape inside a string).
+    private var problems: [(error: SyntaxError, span: Span?)] = []
 
     /// The reason for an `.invalid(problem:)` token.
-    public func problem(_ index: Int) -> SyntaxError { problems[index] }
+    public func problem(_ index: Int) -> SyntaxError { problems[index].error }
 
-    private mutating func invalid(_ error: SyntaxError, _ span: Span) -> Token {
-        problems.append(error)
+    /// Where the problem is, if narrower than its token.
+    public func problemSpan(_ index: Int) -> Span? { problems[index].span }
+
+    private mutating func invalid(_ error: SyntaxError, _ span: Span, at place: Span? = nil) -> Token {
+        problems.append((error, place))
         return Token(.invalid(problem: problems.count - 1), span)
     }
 
@@ -101,8 +105,16 @@ public struct Lexer {
         case UInt8(ascii: "."): kind = .dot
         case UInt8(ascii: "+"): kind = .plus
         case UInt8(ascii: "-"): kind = .minus
-        case UInt8(ascii: "*"): kind = .star
-        case UInt8(ascii: "/"): kind = .slash
+        case UInt8(ascii: "*"), UInt8(ascii: "/"):
+            if peek(0) == byte {
+                position += 1
+                return invalid(.unsupportedOperator(byte == UInt8(ascii: "*") ? "**" : "//"), Span(start, position))
+            }
+            kind = byte == UInt8(ascii: "*") ? .star : .slash
+        case UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "~"), UInt8(ascii: "@"):
+            return invalid(.unsupportedOperator(String(decoding: [byte], as: UTF8.self)), Span(start, position))
+        case UInt8(ascii: "\\"):
+            return invalid(.misplacedBackslash, Span(start, position))
         case UInt8(ascii: "="): kind = match(UInt8(ascii: "=")) ? .equalEqual : .equal
         case UInt8(ascii: "<"): kind = match(UInt8(ascii: "=")) ? .lessEqual : .less
         case UInt8(ascii: ">"): kind = match(UInt8(ascii: "=")) ? .greaterEqual : .greater
@@ -231,10 +243,13 @@ public struct Lexer {
         let quote = bytes[quoteStart]
         let triple = peekAt(quoteStart + 1) == quote && peekAt(quoteStart + 2) == quote
         position = quoteStart + (triple ? 3 : 1)
-        var problem: SyntaxError?
+        var problem: (error: SyntaxError, span: Span)?
         while true {
             guard position < bytes.count else {
-                if triple { endedInsideContinuation = true }
+                if triple {
+                    endedInsideContinuation = true
+                    return invalid(.unterminatedTripleString, Span(start, position))
+                }
                 return invalid(.unterminatedString, Span(start, position))
             }
             let byte = bytes[position]
@@ -262,14 +277,14 @@ public struct Lexer {
                 let length = raw ? 1 : Lexer.escapeLength(bytes, at: escapeStart)
                 if length == 0, problem == nil {
                     let end = min(bytes.count, escapeStart + 1)
-                    problem = .invalidEscape(String(decoding: bytes[escapeStart..<end], as: UTF8.self))
+                    problem = (.invalidEscape(String(decoding: bytes[escapeStart..<end], as: UTF8.self)), Span(escapeStart - 1, end))
                 }
                 position = escapeStart + max(1, length)
                 continue
             }
             position += 1
         }
-        if let problem { return invalid(problem, Span(start, position)) }
+        if let problem { return invalid(problem.error, Span(start, position), at: problem.span) }
         return Token(.string, Span(start, position))
     }
 

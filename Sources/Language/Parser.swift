@@ -6,6 +6,9 @@ public struct ParseResult: Sendable {
     /// The input stopped inside an open bracket, a triple-quoted string or after a trailing
     /// backslash: more lines could complete it. The REPL then asks for a continuation line.
     public let isIncomplete: Bool
+    /// Names that statements with syntax errors were assigning to: `bf check` treats them as
+    /// defined, so one error does not cause a second about every later use of the name.
+    public let namesOfFailedAssignments: Set<String>
 }
 
 /// A hand-written recursive-descent parser for bf; `grammar/bf.ebnf` is its specification.
@@ -58,18 +61,19 @@ public struct Parser {
         var statements: [Statement] = []
         var diagnostics: [Diagnostic] = []
         var incomplete = false
+        var namesOfFailedAssignments: Set<String> = []
         while current.kind != .endOfInput {
             if current.kind == .newline || current.kind == .semicolon {
                 advance()
                 continue
             }
+            assigning = nil
             do {
                 let statement = try parseStatement()
-                guard isAtStatementEnd else {
-                    throw failure(expecting: "end of statement", help: statementEndHelp(after: statement))
-                }
+                guard isAtStatementEnd else { throw statementEndFailure(after: statement) }
                 statements.append(statement)
             } catch var failure as Failure {
+                if let assigning { namesOfFailedAssignments.insert(assigning) }
                 if failure.token.kind == .endOfInput, let opener = openers.last, failure.error != .nestingTooDeep(limit: Parser.maximumNesting) {
                     failure = unclosedAtEnd(opener)
                 }
@@ -83,7 +87,8 @@ public struct Parser {
                 preconditionFailure("the parser throws only Failure")
             }
         }
-        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: incomplete)
+        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: incomplete,
+                           namesOfFailedAssignments: namesOfFailedAssignments)
     }
 
     private func unclosedAtEnd(_ opener: Token) -> Failure {
@@ -93,13 +98,13 @@ public struct Parser {
         case .leftBrace: closer = "}"
         default: closer = ")"
         }
-        let error = SyntaxError.unclosed(closer: closer, opener: source.text(of: opener.span),
-                                         openedAt: source.location(of: opener.span.start))
+        _ = closer
+        let error = SyntaxError.neverClosed(source.text(of: opener.span))
         return Failure(error: error, span: opener.span, token: Token(.endOfInput, Span(source.bytes.count, source.bytes.count)), help: nil)
     }
 
     private func isUnterminatedAtEnd(_ token: Token) -> Bool {
-        if case .invalid(let problem) = token.kind, lexer.problem(problem) == .unterminatedString { return token.span.end == source.bytes.count }
+        if case .invalid(let problem) = token.kind, lexer.problem(problem) == .unterminatedTripleString { return token.span.end == source.bytes.count }
         return false
     }
 
@@ -111,6 +116,9 @@ public struct Parser {
         case .keyword(.from):
             return try parseFromImport()
         case .keyword(let keyword) where keyword.isUnsupportedPython:
+            if peekNext().kind == .equal {
+                throw Failure(error: .assignmentToKeyword(keyword.rawValue), span: current.span, token: current, help: nil)
+            }
             throw Failure(error: .unsupportedPython(keyword.rawValue), span: current.span, token: current, help: nil)
         default:
             break
@@ -122,6 +130,7 @@ public struct Parser {
         guard current.kind == .equal else { return .expression(expression) }
         // assignment -> target '=' ( verb_call | expression )
         let target = try assignmentTarget(expression)
+        if case .name(let name, _) = target { assigning = name }
         advance()
         let value = try parseVerbCallIfPresent() ?? parseExpression()
         return .assignment(target: target, value: value, span: expression.span.to(value.span))
@@ -365,7 +374,7 @@ public struct Parser {
             advance()
             let text = String(source.text(of: token.span).filter { $0 != "_" })
             guard let value = Double(text), value.isFinite else {
-                throw Failure(error: .numberTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
+                throw Failure(error: .floatTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
             }
             return .float(value, span: token.span)
         case .string:
@@ -464,6 +473,8 @@ public struct Parser {
     // MARK: - Tokens
 
     private var previousSpan = Span(0, 0)
+    /// The name the statement being parsed assigns to, once its '=' is seen.
+    private var assigning: String?
     private var previousEnd: Span { Span(previousSpan.end, previousSpan.end) }
 
     private var isAtStatementEnd: Bool {
@@ -518,9 +529,7 @@ public struct Parser {
             advance()
             return
         }
-        if case .invalid(let problem) = current.kind {
-            throw Failure(error: lexer.problem(problem), span: current.span, token: current, help: nil)
-        }
+        if case .invalid = current.kind { throw failure(expecting: "") }
         let closerText = String(closer.displayName.filter { $0 != "'" })
         let openerText = source.text(of: opener.span)
         let openedAt = source.location(of: opener.span.start)
@@ -547,17 +556,41 @@ public struct Parser {
     /// "expected …, found …".
     private func failure(expecting what: String, help: String? = nil) -> Failure {
         if case .invalid(let problem) = current.kind {
-            return Failure(error: lexer.problem(problem), span: current.span, token: current, help: nil)
+            return Failure(error: lexer.problem(problem), span: lexer.problemSpan(problem) ?? current.span, token: current, help: nil)
         }
-        return Failure(error: .expected(what, found: current.kind.displayName), span: current.span, token: current, help: help)
+        if openers.isEmpty, let closer = closerText(current.kind) {
+            return Failure(error: .unmatchedCloser(closer), span: current.span, token: current, help: nil)
+        }
+        // At the end of a line, point just after the last token, not past a trailing comment.
+        let atLineEnd = current.kind == .newline || current.kind == .endOfInput
+        let span = atLineEnd && previousSpan.end > 0 ? Span(previousSpan.end, previousSpan.end) : current.span
+        return Failure(error: .expected(what, found: current.kind.displayName), span: span, token: current, help: help)
     }
 
-    private func statementEndHelp(after statement: Statement) -> String {
-        if case .expression(.name(let name, _)) = statement {
-            if verbs.contains(name) { return "'\(name)' takes its arguments separated by ','" }
-            return "to call '\(name)', write \(name)(…); separate statements with a new line or ';'"
+    private func closerText(_ kind: TokenKind) -> String? {
+        switch kind {
+        case .rightParen: return ")"
+        case .rightBracket: return "]"
+        case .rightBrace: return "}"
+        default: return nil
         }
-        return "separate statements with a new line or ';'"
+    }
+
+    /// Why a statement did not end where it should have, in the most useful words.
+    private func statementEndFailure(after statement: Statement) -> Failure {
+        switch current.kind {
+        case .comma:
+            return Failure(error: .unpackingNotSupported, span: current.span, token: current, help: nil)
+        case .keyword(let keyword) where keyword.isUnsupportedPython:
+            return Failure(error: .unsupportedPython(keyword.rawValue), span: current.span, token: current, help: nil)
+        default:
+            break
+        }
+        var help = "separate statements with a new line or ';'"
+        if case .expression(.name(let name, _)) = statement, closerText(current.kind) == nil {
+            help = "to call '\(name)', write \(name)(…); " + help
+        }
+        return failure(expecting: "end of statement", help: help)
     }
 
     // MARK: - Recovery

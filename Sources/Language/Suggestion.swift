@@ -6,6 +6,8 @@
 public enum Suggestion {
     public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         let lowered = name.lowercased()
+        // Any one-letter name is one edit from any other: only a change of case is a typo there.
+        if name.count == 1 { return candidates.first { $0.lowercased() == lowered && $0 != name } }
         var best: (name: String, distance: Int)?
         let limit = max(name.count / 3, 1)
         for candidate in candidates where candidate != name {

@@ -5,6 +5,12 @@
 public enum SyntaxError: Error, Sendable, Hashable {
     case unexpectedCharacter(String)
     case unterminatedString
+    case unterminatedTripleString
+    case unsupportedOperator(String)
+    case neverClosed(String)
+    case unpackingNotSupported
+    case floatTooLarge(String)
+    case misplacedBackslash
     case invalidEscape(String)
     case malformedNumber(String)
     case numberTooLarge(String)
@@ -27,6 +33,12 @@ public enum SyntaxError: Error, Sendable, Hashable {
         switch self {
         case .unexpectedCharacter(let character): return "unexpected character '\(character)'"
         case .unterminatedString: return "unterminated string"
+        case .unterminatedTripleString: return "unterminated triple-quoted string"
+        case .unsupportedOperator(let op): return "operator '\(op)' is not supported"
+        case .neverClosed(let opener): return "'\(opener)' was never closed"
+        case .unpackingNotSupported: return "tuples and unpacking are not supported"
+        case .floatTooLarge(let text): return "number '\(text)' is too large"
+        case .misplacedBackslash: return "unexpected '\\' in the middle of a line"
         case .invalidEscape(let escape): return "invalid escape '\\\(escape)' in string"
         case .malformedNumber(let text): return "malformed number '\(text)'"
         case .numberTooLarge(let text): return "number '\(text)' is too large"
@@ -52,8 +64,26 @@ public enum SyntaxError: Error, Sendable, Hashable {
         switch self {
         case .unterminatedString:
             return "close the string with the quote it opened with; use \"\"\"…\"\"\" for text over several lines"
+        case .unterminatedTripleString:
+            return "close it with the same three quotes it opened with"
         case .invalidEscape:
-            return "valid escapes are \\n \\t \\r \\0 \\\\ \\' \\\" \\xHH \\uHHHH; write \\\\ for a backslash"
+            return "valid escapes are \\n \\t \\r \\0 \\a \\b \\f \\v \\\\ \\' \\\" \\xHH \\uHHHH \\UHHHHHHHH; "
+                + "write \\\\ for a backslash, or use a raw string r'…'"
+        case .unsupportedOperator:
+            return "bf has + - * / and the comparisons == != < <= > >="
+        case .neverClosed(let opener):
+            let closer = opener == "(" ? ")" : opener == "[" ? "]" : "}"
+            return "add '\(closer)' where the \(opener == "(" ? "call or group" : opener == "[" ? "list" : "dictionary") ends"
+        case .unpackingNotSupported:
+            return "assign one name at a time, or use a list: [a, b]"
+        case .floatTooLarge:
+            return "the largest float is about 1.8e308"
+        case .misplacedBackslash:
+            return "a backslash continues a line only as the last character of the line"
+        case .malformedNumber:
+            return "numbers look like 42, 3.14, 1e-3 or 1_000"
+        case .nonStringDictKey:
+            return "keys are strings: {\"name\": value}"
         case .positionalAfterKeyword:
             return "put positional arguments before keyword arguments"
         case .unsupportedPython(let word):
@@ -61,6 +91,8 @@ public enum SyntaxError: Error, Sendable, Hashable {
             case "for", "while": return "bf has no loops; built-ins work on whole lists of pods"
             case "def", "lambda", "class": return "bf scripts call built-ins; they do not define functions or classes"
             case "if", "else", "elif": return "bf has no conditionals; a script runs its statements in order"
+            case "and", "or", "not": return "bf has no boolean operators; compare with == != < <= > >="
+            case "in", "is": return "compare values with == and !="
             default: return "bf accepts assignments, calls, statements such as 'pods' and 'train', and import lines"
             }
         case .tupleNotSupported: return "use a list: [a, b]"

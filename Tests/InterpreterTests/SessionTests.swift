@@ -88,7 +88,7 @@ final class SessionTests: XCTestCase {
             ("print(sepp=1)", "1:7: error: 'print' has no parameter 'sepp'", "did you mean 'sep'?"),
             ("len()", "1:1: error: 'len' is missing its required argument 'value'", "signature: len(value)"),
             ("len(1, 2)", "1:8: error: 'len' takes 1 positional argument but 2 were given", nil),
-            ("Path(3)", "1:6: error: argument 'path' of 'Path' must be a path (a string or Path), not int (3)", nil),
+            ("Path(3)", "1:6: error: argument 'path' of 'Path' must be a string or Path, not int (3)", nil),
             ("x = {'alpha': 1}; x['alpa']", "1:21: error: key 'alpa' is not in the dictionary", "did you mean 'alpha'?"),
             ("[1][5]", "1:5: error: index 5 is out of range for 1 element", nil),
             ("3(1)", "1:1: error: int value is not callable", nil),

@@ -43,7 +43,7 @@ enum CoreBuiltins {
         summary: "the number of elements of a list, dictionary or string"
     ) { arguments in
         switch arguments["value"] {
-        case .string(let text): return .int(text.count)
+        case .string(let text): return .int(text.unicodeScalars.count)
         case .list(let values): return .int(values.count)
         case .dict(let entries): return .int(entries.count)
         case .object(let object) where object.length != nil: return .int(object.length ?? 0)
@@ -77,8 +77,13 @@ public final class PathObject: RuntimeObject {
     public var objectType: ObjectType { PathObject.type }
 
     public init(_ path: String) {
-        self.path = path
+        // As pathlib does: "models/" is "models".
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        self.path = String(trimmed)
     }
+
+    public func printed(in context: DisplayContext) -> String { path }
 
     public func attribute(_ name: String) -> Value? {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)

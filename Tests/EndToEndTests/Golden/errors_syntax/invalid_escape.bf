@@ -1,3 +1,3 @@
 path = "C:\data"
-# error: 1:8: invalid escape '\d' in string
+# error: 1:11: invalid escape '\d' in string
 # exit: 65

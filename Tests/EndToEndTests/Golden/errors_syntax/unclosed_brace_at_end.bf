@@ -1,3 +1,3 @@
 params = {"lr": 0.001
-# error: 1:10: expected '}' to close '{' at 1:10
+# error: 1:10: '{' was never closed
 # exit: 65

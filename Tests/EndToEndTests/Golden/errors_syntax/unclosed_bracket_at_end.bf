@@ -1,3 +1,3 @@
 xs = [1, 2
-# error: 1:6: expected ']' to close '[' at 1:6
+# error: 1:6: '[' was never closed
 # exit: 65

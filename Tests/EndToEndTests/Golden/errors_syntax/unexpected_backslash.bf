@@ -1,2 +1,2 @@
-x = 1 \ 2  # error: 1:7: unexpected character '\'
+x = 1 \ 2  # error: 1:7: unexpected '\' in the middle of a line
 # exit: 65

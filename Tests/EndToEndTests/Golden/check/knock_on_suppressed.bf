@@ -1,0 +1,3 @@
+# check
+x = (1  # error: 2:5: '(' was never closed
+# exit: 65
