@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Federation", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
