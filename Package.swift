@@ -42,6 +42,7 @@ let package = Package(
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"]),
