@@ -21,6 +21,7 @@ public enum AggregationError: Error, Equatable, Sendable, CustomStringConvertibl
     /// A server optimizer setting is outside its valid range.
     case invalidOptimizerSetting(name: String, value: Double, requirement: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .noUpdates:

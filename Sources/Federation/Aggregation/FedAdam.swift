@@ -36,6 +36,7 @@ public struct FedAdam: Sendable, Codable, Equatable {
             self.init(validLearningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
         }
 
+        /// Decodes a configuration, refusing settings out of range as `init` does.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             try self.init(

@@ -20,25 +20,23 @@ enum FixedPointEncoding {
         let scale = Double(weight) / Double(context.maximumWeight)
             * Double(sign: .plus, exponent: context.fractionalBits, significand: 1)
         let bound = context.valueBound
-        var encoded = [UInt64](repeating: 0, count: context.maskedLength)
-        let offending = encoded.withUnsafeMutableBufferPointer { encoded in
-            delta.withUnsafeBufferPointer { delta -> Int? in
-                for index in 0..<delta.count {
-                    let value = delta[index]
-                    // The negated comparison is also true for NaN.
-                    guard !(value.magnitude > bound), value.isFinite else { return index }
-                    encoded[index] = UInt64(bitPattern: Int64((Double(value) * scale).rounded()))
-                }
-                return nil
-            }
-        }
-        if let index = offending {
+        // The bound is finite, so this comparison is false for NaN and the infinities too.
+        if let index = delta.firstIndex(where: { !($0.magnitude <= bound) }) {
             let value = delta[index]
             guard value.isFinite else { throw SecureAggregationError.nonFiniteValue(pod: pod, index: index) }
             throw SecureAggregationError.valueOutOfBound(pod: pod, index: index, value: value, bound: bound)
         }
-        encoded[context.parameterCount] = UInt64(weight)
-        return encoded
+        return [UInt64](unsafeUninitializedCapacity: context.maskedLength) { encoded, initialized in
+            delta.withUnsafeBufferPointer { delta in
+                for index in 0..<delta.count {
+                    // Ties to even compiles to one instruction; away-from-zero is a libm call.
+                    let scaled = (Double(delta[index]) * scale).rounded(.toNearestOrEven)
+                    encoded[index] = UInt64(bitPattern: Int64(scaled))
+                }
+            }
+            encoded[delta.count] = UInt64(weight)
+            initialized = delta.count + 1
+        }
     }
 
     /// Decodes the unmasked sum of all pods' encodings into their weighted average delta.
@@ -54,13 +52,13 @@ enum FixedPointEncoding {
         // sum_i round(x_i · w_i / W_max · 2^f) · W_max / (2^f · Σ w_i) ≈ Σ w_i x_i / Σ w_i.
         let factor = Double(context.maximumWeight)
             * Double(sign: .plus, exponent: -context.fractionalBits, significand: 1) / Double(totalWeight)
-        var average = [Float](repeating: 0, count: context.parameterCount)
-        average.withUnsafeMutableBufferPointer { average in
+        let average = [Float](unsafeUninitializedCapacity: context.parameterCount) { average, initialized in
             sum.withUnsafeBufferPointer { sum in
-                for index in 0..<average.count {
+                for index in 0..<context.parameterCount {
                     average[index] = Float(Double(Int64(bitPattern: sum[index])) * factor)
                 }
             }
+            initialized = context.parameterCount
         }
         return AggregatedUpdate(delta: average, totalWeight: Int(totalWeight), podCount: podCount)
     }

@@ -29,6 +29,7 @@ public struct MaskedUpdate: Sendable, Codable, Equatable {
         case pod, contextDigest = "context_digest", maskedElements = "masked_elements"
     }
 
+    /// Decodes an update whose elements travel as one little-endian byte string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         pod = try container.decode(String.self, forKey: .pod)

@@ -48,8 +48,10 @@ public struct SecureAggregationContext: Sendable, Codable, Hashable {
     /// The largest sample count any pod may report (ignored under `equal` weighting); the
     /// modeller sets it from the pods' row counts.
     public let maximumSampleCount: Int
-    /// The bound on the magnitude of every delta element; a pod refuses to encode a value
-    /// beyond it.
+    /// The bound on the magnitude of every delta element. A pod refuses to encode a value
+    /// beyond it (an error naming the pod and the parameter) rather than clipping it:
+    /// clipping would silently change the model, and a value this large means training
+    /// diverged.
     public let valueBound: Float
     /// The fixed-point precision f: values are scaled by 2^f before rounding.
     public let fractionalBits: Int
@@ -118,6 +120,7 @@ public struct SecureAggregationContext: Sendable, Codable, Hashable {
         self.fractionalBits = fractionalBits
     }
 
+    /// Decodes a context, validating it and recomputing the precision as `init` does.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(

@@ -53,6 +53,7 @@ public enum SecureAggregationError: Error, Equatable, Sendable, CustomStringConv
     /// relay tampered with the masked vectors.
     case inconsistentTotalWeight(totalWeight: UInt64, context: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case let .invalidContext(reason):

@@ -18,6 +18,7 @@ public struct SignedKeyShare: Sendable, Codable, Hashable {
     /// The Ed25519 signature over `signedBytes(pod:context:publicKey:)`.
     public let signature: Data
 
+    /// Wraps already-made fields; `isSigned(by:)` tells whether they verify.
     init(pod: String, context: SecureAggregationContext, publicKey: Data, signature: Data) {
         self.pod = pod
         self.context = context
