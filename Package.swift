@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "Federation", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -45,6 +46,7 @@ let package = Package(
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
+        .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
