@@ -28,9 +28,11 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
+        .target(name: "DidYouMean"),
         .target(name: "Language"),
         .target(name: "Learning", dependencies: ["COpenBLAS"]),
         .target(name: "Federation", dependencies: [
+            "DidYouMean",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -38,7 +40,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Interpreter", dependencies: [
-            "Language",
+            "Language", "DidYouMean",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"], swiftSettings: callerIsolated),
@@ -48,7 +50,7 @@ let package = Package(
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
 
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "DidYouMean"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),

@@ -1,3 +1,4 @@
+import DidYouMean
 import Language
 
 /// The arguments of one call, bound to the built-in's parameters and type-checked, with

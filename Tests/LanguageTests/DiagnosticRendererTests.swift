@@ -1,3 +1,4 @@
+import DidYouMean
 import XCTest
 import Language
 
