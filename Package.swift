@@ -26,6 +26,7 @@ let package = Package(
 
         .target(name: "Language"),
         .target(name: "Learning", dependencies: ["COpenBLAS"]),
+        .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

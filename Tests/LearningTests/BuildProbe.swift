@@ -1,0 +1,3 @@
+import XCTest
+@testable import Learning
+final class BuildProbe: XCTestCase { func testNothing() {} }
