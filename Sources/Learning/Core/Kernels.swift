@@ -44,13 +44,15 @@ enum Kernels {
         return (z * t, t + z * slope)
     }
 
-    /// Mish(z) alone (evaluation needs no derivative).
+    /// Mish(z) alone (evaluation needs no derivative), rounded exactly as `mish(_:)` rounds
+    /// its value.
     @inline(__always)
     static func mishValue(_ z: Float) -> Float {
         let capped: Float = z > 20 ? 20 : z
         let e = exp(capped)
         let n = e * (e + 2)
-        return z * n / (n + 2)
+        let inverse = 1 / (n + 2)
+        return z * (n * inverse)
     }
 
     /// Column means and biased variances of `x` (two passes, for accuracy); `mean` and

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Learning
-final class BuildProbe: XCTestCase { func testNothing() {} }
