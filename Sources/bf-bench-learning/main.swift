@@ -72,14 +72,29 @@ func run() throws {
         }
         let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed))
         var summary: TrainingSummary?
-        let seconds = try Timing.seconds { summary = try trainer.train(on: data) }
+        var batchSeconds: [Double] = []
+        batchSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
+        let clock = ContinuousClock()
+        var last = clock.now
+        let seconds = try Timing.seconds {
+            summary = try trainer.train(on: data) { _ in
+                let now = clock.now
+                let elapsed = now - last
+                batchSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                last = now
+                return .proceed
+            }
+        }
+        batchSeconds.sort()
+        let medianBatch = batchSeconds.isEmpty ? 0 : batchSeconds[batchSeconds.count / 2]
         let rows = Double(summary?.rows ?? 0)
         let flops = trainingFlopsPerSample(classifier) * rows
         var result: [String: Any] = [
             "command": "train", "engine": "bf", "rows": rows, "epochs": epochs, "batch_size": batchSize,
             "seconds": seconds, "samples_per_second": rows / seconds, "gflops": flops / seconds / 1e9,
             "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
-            "openblas_core": BLAS.configure(),
+            "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
+            "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
         ]
         if let testPath = option("--test") {
             let test = try EncodedCSV.read(testPath)
