@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "DidYouMean"),
         .target(name: "Language"),
         .target(name: "Learning", dependencies: ["COpenBLAS"]),
+        .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [
             "DidYouMean",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,0 +1,172 @@
+/// Every error the Learning layer reports, with its message catalogue in `description`.
+///
+/// Messages are lower case, name the thing at fault and where, and say what to do; callers
+/// show them verbatim.
+public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
+    // Hyperparameters.
+    /// Both `epochs` and `steps` were given.
+    case epochsAndStepsBothGiven
+    /// Neither `epochs` nor `steps` was given.
+    case epochsOrStepsMissing
+    /// An integer hyperparameter that must be at least 1 was not.
+    case hyperparameterNotPositive(name: String, value: Int)
+    /// The optimizer name is not one bf knows.
+    case unknownOptimizer(name: String, suggestion: String?)
+    /// The optimizer was given a parameter it does not take.
+    case unknownOptimizerParameter(optimizer: String, parameter: String, suggestion: String?)
+    /// An optimizer parameter is outside its valid range.
+    case invalidOptimizerParameter(optimizer: String, parameter: String, value: Double, requirement: String)
+
+    // Layout and architecture.
+    /// The layout has neither categorical nor continuous inputs.
+    case layoutHasNoInputs
+    /// A categorical column has fewer than one category.
+    case invalidCardinality(column: String, cardinality: Int)
+    /// The target has fewer than two classes.
+    case invalidClassCount(Int)
+    /// Two input columns share a name.
+    case duplicateColumnName(String)
+    /// A hidden layer has a width below 1.
+    case invalidHiddenWidth(layer: Int, width: Int)
+    /// The architecture lists a different number of dropouts than hidden layers.
+    case dropoutCountMismatch(layers: Int, dropouts: Int)
+    /// A dropout probability is outside [0, 1).
+    case invalidDropout(name: String, value: Double)
+    /// An embedding width override has the wrong count or a width below 1.
+    case invalidEmbeddingWidths(String)
+
+    // Datasets.
+    /// An array of the dataset has the wrong number of elements.
+    case datasetShape(field: String, expected: Int, found: Int)
+    /// A categorical code lies outside 0..<cardinality.
+    case categoricalCodeOutOfRange(column: String, row: Int, code: Int32, cardinality: Int)
+    /// A label lies outside 0..<classCount.
+    case labelOutOfRange(row: Int, label: Int32, classCount: Int)
+    /// A continuous value is NaN or infinite.
+    case nonFiniteContinuous(column: String, row: Int)
+    /// The dataset's layout differs from the model's.
+    case layoutMismatch
+    /// Training needs more rows than the dataset has.
+    case tooFewRows(needed: Int, found: Int)
+    /// Training or evaluation was given a dataset without labels.
+    case unlabelledDataset
+    /// A row index is outside the dataset.
+    case rowIndexOutOfRange(index: Int, rowCount: Int)
+    /// The FedProx coefficient is negative or not finite.
+    case invalidProximalCoefficient(Double)
+
+    // Parameters and optimizer state.
+    /// A parameter set lacks a tensor the model needs.
+    case missingParameter(String)
+    /// A parameter set has a tensor the model does not know.
+    case unexpectedParameter(String)
+    /// A tensor's shape differs from the one expected.
+    case parameterShapeMismatch(name: String, expected: [Int], found: [Int])
+    /// Two parameter sets combined by arithmetic have different names or shapes.
+    case parameterSetsIncompatible(String)
+    /// A flat vector has the wrong element count for the parameter layout.
+    case flatParameterCount(expected: Int, found: Int)
+    /// A parameter set has a non-finite value.
+    case nonFiniteParameter(String)
+    /// A tensor is declared with an impossible shape or storage size.
+    case invalidTensor(name: String, reason: String)
+    /// Optimizer state does not fit the optimizer or model it is loaded into.
+    case optimizerStateMismatch(String)
+
+    // Files.
+    /// A safetensors file ends before the part being read.
+    case truncatedFile(part: String, needed: Int, available: Int)
+    /// A safetensors file is malformed.
+    case corruptFile(String)
+    /// A tensor has a data type bf does not read.
+    case unsupportedDType(tensor: String, dtype: String)
+    /// A file could not be read or written.
+    case fileAccess(path: String, reason: String)
+    /// A checkpoint lacks a metadata entry bf needs.
+    case missingMetadata(key: String)
+    /// A checkpoint metadata entry could not be decoded.
+    case invalidMetadata(key: String, reason: String)
+
+    /// The message shown to the user.
+    public var description: String {
+        switch self {
+        case .epochsAndStepsBothGiven:
+            return "hyperparameters give both 'epochs' and 'steps': give exactly one of them"
+        case .epochsOrStepsMissing:
+            return "hyperparameters give neither 'epochs' nor 'steps': give exactly one of them"
+        case let .hyperparameterNotPositive(name, value):
+            return "hyperparameter '\(name)' is \(value): it must be at least 1"
+        case let .unknownOptimizer(name, suggestion):
+            let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
+            return "unknown optimizer '\(name)': \(hint)known optimizers are \(OptimizerConfig.knownNames.map { "'\($0)'" }.joined(separator: ", "))"
+        case let .unknownOptimizerParameter(optimizer, parameter, suggestion):
+            let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
+            let known = OptimizerConfig.parameterNames(of: optimizer).map { "'\($0)'" }.joined(separator: ", ")
+            return "optimizer '\(optimizer)' has no parameter '\(parameter)': \(hint)its parameters are \(known)"
+        case let .invalidOptimizerParameter(optimizer, parameter, value, requirement):
+            return "optimizer '\(optimizer)' parameter '\(parameter)' is \(value): it must be \(requirement)"
+        case .layoutHasNoInputs:
+            return "the layout has no input columns: give at least one categorical or continuous column"
+        case let .invalidCardinality(column, cardinality):
+            return "categorical column '\(column)' has \(cardinality) categories: it needs at least 1"
+        case let .invalidClassCount(count):
+            return "the target has \(count) classes: a classifier needs at least 2"
+        case let .duplicateColumnName(name):
+            return "column '\(name)' appears twice in the layout: give each input column once"
+        case let .invalidHiddenWidth(layer, width):
+            return "hidden layer \(layer + 1) has width \(width): widths must be at least 1"
+        case let .dropoutCountMismatch(layers, dropouts):
+            return "the architecture has \(layers) hidden layers but \(dropouts) dropouts: give one dropout per hidden layer"
+        case let .invalidDropout(name, value):
+            return "\(name) dropout is \(value): it must be at least 0 and below 1"
+        case let .invalidEmbeddingWidths(reason):
+            return "embedding widths: \(reason)"
+        case let .datasetShape(field, expected, found):
+            return "dataset '\(field)' has \(found) values but the layout and row count need \(expected)"
+        case let .categoricalCodeOutOfRange(column, row, code, cardinality):
+            return "categorical column '\(column)' has code \(code) at row \(row): codes must be in 0..<\(cardinality); encode with the combined schema"
+        case let .labelOutOfRange(row, label, classCount):
+            return "label \(label) at row \(row) is outside 0..<\(classCount): encode the target with the combined schema"
+        case let .nonFiniteContinuous(column, row):
+            return "continuous column '\(column)' is not a finite number at row \(row): fill or drop missing values first"
+        case .layoutMismatch:
+            return "the dataset's layout differs from the model's: encode the data with the model's schema"
+        case let .tooFewRows(needed, found):
+            return "training needs at least \(needed) rows but the dataset has \(found)"
+        case .unlabelledDataset:
+            return "the dataset has no labels: training and evaluation need the target column"
+        case let .rowIndexOutOfRange(index, rowCount):
+            return "row index \(index) is outside the dataset's \(rowCount) rows"
+        case let .invalidProximalCoefficient(mu):
+            return "proximal coefficient 'mu' is \(mu): it must be a finite number at least 0"
+        case let .missingParameter(name):
+            return "parameter '\(name)' is missing: the parameters come from a different model layout"
+        case let .unexpectedParameter(name):
+            return "parameter '\(name)' is not part of this model: the parameters come from a different model layout"
+        case let .parameterShapeMismatch(name, expected, found):
+            return "parameter '\(name)' has shape \(found) but \(expected) is expected: the parameters come from a different model layout"
+        case let .parameterSetsIncompatible(reason):
+            return "parameter sets do not match: \(reason)"
+        case let .flatParameterCount(expected, found):
+            return "flat parameter vector has \(found) values but the layout holds \(expected)"
+        case let .nonFiniteParameter(name):
+            return "parameter '\(name)' holds a value that is not finite: training diverged; lower the learning rate"
+        case let .invalidTensor(name, reason):
+            return "tensor '\(name)': \(reason)"
+        case let .optimizerStateMismatch(reason):
+            return "optimizer state does not fit: \(reason)"
+        case let .truncatedFile(part, needed, available):
+            return "file is truncated: its \(part) needs \(needed) bytes but only \(available) remain"
+        case let .corruptFile(reason):
+            return "file is not valid safetensors: \(reason)"
+        case let .unsupportedDType(tensor, dtype):
+            return "tensor '\(tensor)' has dtype '\(dtype)': bf reads only 'F32'"
+        case let .fileAccess(path, reason):
+            return "cannot access '\(path)': \(reason)"
+        case let .missingMetadata(key):
+            return "checkpoint metadata has no '\(key)': the file was not written by bf's classifier"
+        case let .invalidMetadata(key, reason):
+            return "checkpoint metadata '\(key)' cannot be read: \(reason)"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The Learning layer of bf; see ../shared/design/architecture.md.
-enum LearningModule {}

@@ -1,0 +1,297 @@
+/// The tabular classifier of bf, mirroring Bitfount's `PyTorchTabularClassifier`.
+///
+/// Design: one embedding per categorical column (width min(600, round(1.6·n^0.56))) with
+/// dropout over the concatenated embeddings, the continuous columns through BatchNorm1d,
+/// both concatenated into the input of the hidden layers, each Linear → Mish → BatchNorm1d
+/// → Dropout, and a Linear to one logit per class trained with softmax cross-entropy.
+///
+/// Numbers are Float32 in contiguous row-major buffers. All trainable values live in one
+/// flat buffer with a gradient buffer of the same layout (`ParameterStore`), so the optimizer,
+/// FedProx and parameter export are single passes. Matrix products go to single-threaded
+/// OpenBLAS; the element-wise work of a hidden layer is fused (`HiddenBlock`). Per-batch
+/// buffers (`ClassifierWorkspace`) are allocated once per batch size; a training step
+/// allocates nothing. Given the same seed, data and batch size, results are bit-for-bit
+/// identical.
+///
+/// A classifier is a reference type owned by one task at a time (a pod's actor); it is not
+/// `Sendable`. What crosses between tasks is its `ParameterSet`.
+public final class TabularClassifier {
+    /// The inputs and target the classifier was built for.
+    public let layout: TabularLayout
+    /// Hidden layers, dropouts and embedding widths.
+    public let architecture: TabularArchitecture
+
+    let store: ParameterStore
+    let embeddings: [Embedding]
+    let embeddingBlocks: Concatenation
+    let embeddingDropout: Dropout
+    let continuousNorm: BatchNorm1d?
+    let inputConcatenation: Concatenation
+    let blocks: [HiddenBlock]
+    let output: Linear
+    private(set) var workspace: ClassifierWorkspace?
+
+    /// Builds a classifier for `layout` and initialises it as PyTorch would, drawing from a
+    /// generator seeded with `seed` in parameter order. Throws if the layout or architecture
+    /// is invalid.
+    public init(layout: TabularLayout, architecture: TabularArchitecture = TabularArchitecture(), seed: UInt64) throws(LearningError) {
+        try layout.validate()
+        try architecture.validate(for: layout)
+        BLAS.configure()
+        self.layout = layout
+        self.architecture = architecture
+
+        let widths = architecture.embeddingWidths(for: layout)
+        let embeddingWidth = widths.reduce(0, +)
+        let inputWidth = embeddingWidth + layout.continuousCount
+        var declarations: [ParameterDeclaration] = []
+        for (index, column) in layout.categorical.enumerated() {
+            declarations += Embedding.declarations(prefix: "embeddings.\(index)", cardinality: column.cardinality, width: widths[index])
+        }
+        if layout.continuousCount > 0 {
+            declarations += BatchNorm1d.declarations(prefix: "continuous_norm", features: layout.continuousCount)
+        }
+        var previousWidth = inputWidth
+        for (index, width) in architecture.hiddenLayers.enumerated() {
+            declarations += HiddenBlock.declarations(prefix: "layers.\(index)", inputs: previousWidth, width: width)
+            previousWidth = width
+        }
+        declarations += Linear.declarations(prefix: "output", inputs: previousWidth, outputs: layout.classCount)
+        let store = ParameterStore(declarations)
+        self.store = store
+
+        embeddings = layout.categorical.enumerated().map { index, column in
+            Embedding(prefix: "embeddings.\(index)", cardinality: column.cardinality, width: widths[index], store: store)
+        }
+        embeddingBlocks = Concatenation(widths: widths)
+        embeddingDropout = Dropout(probability: architecture.embeddingDropout)
+        continuousNorm = layout.continuousCount > 0
+            ? BatchNorm1d(prefix: "continuous_norm", features: layout.continuousCount, store: store) : nil
+        inputConcatenation = Concatenation(widths: [embeddingWidth, layout.continuousCount])
+        var blocks: [HiddenBlock] = []
+        previousWidth = inputWidth
+        for (index, width) in architecture.hiddenLayers.enumerated() {
+            blocks.append(HiddenBlock(prefix: "layers.\(index)", inputs: previousWidth, width: width, dropout: architecture.hiddenDropouts[index], store: store))
+            previousWidth = width
+        }
+        self.blocks = blocks
+        output = Linear(prefix: "output", inputs: previousWidth, outputs: layout.classCount, store: store)
+
+        var generator = SeededGenerator(seed: seed)
+        for embedding in embeddings { embedding.initialise(using: &generator) }
+        continuousNorm?.initialise()
+        for block in blocks {
+            block.linear.initialise(using: &generator)
+            block.norm.initialise()
+        }
+        output.initialise(using: &generator)
+    }
+
+    /// The number of trainable values.
+    public var trainableCount: Int { store.trainableCount }
+
+    /// The names of the trainable tensors, in order (the rest are running statistics).
+    public var trainableNames: [String] { store.trainableNames }
+
+    /// A copy of every tensor, running statistics included, in the model's fixed order.
+    public func parameters() -> ParameterSet {
+        store.parameterSet()
+    }
+
+    /// Replaces every tensor with those of `parameters`, which must have exactly this
+    /// model's names and shapes and only finite values; nothing changes if it throws.
+    public func load(_ parameters: ParameterSet) throws(LearningError) {
+        try store.load(parameters)
+    }
+
+    /// The total width of the concatenated embeddings.
+    var embeddingWidth: Int { embeddingBlocks.width }
+
+    /// Makes sure the workspace holds at least `rows` rows (allocating only when it grows).
+    func reserveWorkspace(rows: Int) -> ClassifierWorkspace {
+        if let existing = workspace, existing.capacity >= rows { return existing }
+        let created = ClassifierWorkspace(
+            capacity: rows, embeddingWidth: embeddingWidth, continuousCount: layout.continuousCount,
+            categoricalCount: layout.categoricalCount, blockWidths: architecture.hiddenLayers,
+            classCount: layout.classCount)
+        workspace = created
+        return created
+    }
+
+    /// Copies the rows `indices` of `data` (validated against this layout) into the
+    /// workspace's input buffers.
+    func loadBatch<Indices: Collection<Int>>(_ data: TabularDataset, indices: Indices, into workspace: ClassifierWorkspace) {
+        let categoricalCount = layout.categoricalCount
+        let continuousCount = layout.continuousCount
+        let labelled = !data.labels.isEmpty
+        data.categorical.withUnsafeBufferPointer { codes in
+            data.continuous.withUnsafeBufferPointer { values in
+                data.labels.withUnsafeBufferPointer { labels in
+                    var r = 0
+                    for index in indices {
+                        if categoricalCount > 0, let start = codes.baseAddress {
+                            (workspace.codes.base + r * categoricalCount).update(from: start + index * categoricalCount, count: categoricalCount)
+                        }
+                        if continuousCount > 0, let start = values.baseAddress {
+                            workspace.continuous.pointer(at: r * continuousCount).update(from: start + index * continuousCount, count: continuousCount)
+                        }
+                        workspace.labels.base[r] = labelled ? labels[index] : 0
+                        r += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The training forward pass over the first `rows` rows of the workspace: fills the
+    /// probabilities and returns the mean cross-entropy.
+    func forwardTraining(rows: Int, workspace: ClassifierWorkspace, generator: inout SeededGenerator) -> Double {
+        let embedded = MatrixView(workspace.embedded.base, rows: rows, columns: embeddingWidth)
+        for (index, embedding) in embeddings.enumerated() {
+            embedding.forward(
+                codes: workspace.codes.base + index, codeStride: layout.categoricalCount,
+                into: embeddingBlocks.block(index, of: embedded))
+        }
+        if embeddingWidth > 0 {
+            embeddingDropout.drawMask(workspace.embeddingMask.base, count: rows * embeddingWidth, generator: &generator)
+            embeddingDropout.forward(embedded, mask: workspace.embeddingMask.base, into: embedded)
+        }
+        let continuous = MatrixView(workspace.continuousNormalized.base, rows: rows, columns: layout.continuousCount)
+        if let continuousNorm {
+            continuousNorm.forwardTraining(
+                MatrixView(workspace.continuous.base, rows: rows, columns: layout.continuousCount),
+                into: continuous, workspace: workspace.continuousNorm)
+        }
+        var input = MatrixView(workspace.input.base, rows: rows, columns: inputConcatenation.width)
+        inputConcatenation.forward([embedded, continuous], into: input)
+        for (index, block) in blocks.enumerated() {
+            block.forwardTraining(input, workspace: workspace.blocks[index], generator: &generator)
+            input = block.output(workspace.blocks[index], rows: rows)
+        }
+        return classify(input, rows: rows, workspace: workspace)
+    }
+
+    /// The evaluation forward pass (running statistics, no dropout) over the first `rows`
+    /// rows of the workspace; fills the probabilities and returns the mean cross-entropy
+    /// (meaningful only when the rows are labelled).
+    func forwardEvaluation(rows: Int, workspace: ClassifierWorkspace) -> Double {
+        let embedded = MatrixView(workspace.embedded.base, rows: rows, columns: embeddingWidth)
+        for (index, embedding) in embeddings.enumerated() {
+            embedding.forward(
+                codes: workspace.codes.base + index, codeStride: layout.categoricalCount,
+                into: embeddingBlocks.block(index, of: embedded))
+        }
+        let continuous = MatrixView(workspace.continuousNormalized.base, rows: rows, columns: layout.continuousCount)
+        if let continuousNorm {
+            continuousNorm.forwardEvaluation(
+                MatrixView(workspace.continuous.base, rows: rows, columns: layout.continuousCount),
+                into: continuous, scale: workspace.continuousNorm.scratch.base, shift: workspace.continuousNorm.scratch2.base)
+        }
+        var input = MatrixView(workspace.input.base, rows: rows, columns: inputConcatenation.width)
+        inputConcatenation.forward([embedded, continuous], into: input)
+        for (index, block) in blocks.enumerated() {
+            block.forwardEvaluation(input, workspace: workspace.blocks[index])
+            input = block.output(workspace.blocks[index], rows: rows)
+        }
+        return classify(input, rows: rows, workspace: workspace)
+    }
+
+    /// Output layer and softmax cross-entropy: logits → probabilities in place.
+    private func classify(_ input: MatrixView, rows: Int, workspace: ClassifierWorkspace) -> Double {
+        let logits = MatrixView(workspace.logits.base, rows: rows, columns: layout.classCount)
+        output.forward(input, into: logits)
+        return SoftmaxCrossEntropy.forward(logits, labels: workspace.labels.base, probabilities: logits)
+    }
+
+    /// The backward pass after `forwardTraining(rows:)`: overwrites every gradient in the
+    /// store.
+    func backward(rows: Int, workspace: ClassifierWorkspace) {
+        let probabilities = MatrixView(workspace.logits.base, rows: rows, columns: layout.classCount)
+        let logitGradient = MatrixView(workspace.logitGradient.base, rows: rows, columns: layout.classCount)
+        SoftmaxCrossEntropy.backward(probabilities: probabilities, labels: workspace.labels.base, into: logitGradient)
+
+        let firstInput = MatrixView(workspace.input.base, rows: rows, columns: inputConcatenation.width)
+        let firstInputGradient = MatrixView(workspace.inputGradient.base, rows: rows, columns: inputConcatenation.width)
+        func input(of index: Int) -> MatrixView {
+            index == 0 ? firstInput : blocks[index - 1].output(workspace.blocks[index - 1], rows: rows)
+        }
+        func inputGradient(of index: Int) -> MatrixView {
+            index == 0 ? firstInputGradient
+                : MatrixView(workspace.blocks[index - 1].outputGradient.base, rows: rows, columns: blocks[index - 1].width)
+        }
+        output.backward(input: input(of: blocks.count), outputGradient: logitGradient, inputGradient: inputGradient(of: blocks.count))
+        for index in stride(from: blocks.count - 1, through: 0, by: -1) {
+            blocks[index].backward(input: input(of: index), workspace: workspace.blocks[index], inputGradient: inputGradient(of: index))
+        }
+
+        let embeddedGradient = MatrixView(workspace.embeddedGradient.base, rows: rows, columns: embeddingWidth)
+        let continuousGradient = MatrixView(workspace.continuousGradient.base, rows: rows, columns: layout.continuousCount)
+        inputConcatenation.backward(firstInputGradient, into: [embeddedGradient, continuousGradient])
+        if embeddingWidth > 0 {
+            embeddingDropout.backward(embeddedGradient, mask: workspace.embeddingMask.base, into: embeddedGradient)
+        }
+        for (index, embedding) in embeddings.enumerated() {
+            embedding.backward(
+                codes: workspace.codes.base + index, codeStride: layout.categoricalCount,
+                outputGradient: embeddingBlocks.block(index, of: embeddedGradient))
+        }
+        continuousNorm?.backward(continuousGradient, into: nil, workspace: workspace.continuousNorm)
+    }
+
+    /// Throws unless `data` follows this classifier's layout.
+    func checkLayout(of data: TabularDataset) throws(LearningError) {
+        guard data.layout.hasSameShape(as: layout) else { throw .layoutMismatch }
+    }
+
+    /// Class probabilities for every row of `data` in evaluation mode, rows × classCount,
+    /// row-major. Works on labelled and unlabelled data.
+    public func predictProbabilities(_ data: TabularDataset, batchSize: Int = 1024) throws(LearningError) -> [Float] {
+        try checkLayout(of: data)
+        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
+        var result = [Float](repeating: 0, count: data.rowCount * layout.classCount)
+        forEachEvaluationBatch(data, batchSize: batchSize) { start, rows, workspace, _ in
+            result.withUnsafeMutableBufferPointer { target in
+                guard let base = target.baseAddress else { return }
+                (base + start * layout.classCount).update(from: workspace.logits.base, count: rows * layout.classCount)
+            }
+        }
+        return result
+    }
+
+    /// Metrics of the classifier on labelled `data` in evaluation mode, including the mean
+    /// cross-entropy as the validation loss.
+    public func evaluate(_ data: TabularDataset, batchSize: Int = 1024) throws(LearningError) -> ClassificationMetrics {
+        guard data.isLabelled else { throw .unlabelledDataset }
+        try checkLayout(of: data)
+        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
+        var probabilities = [Float](repeating: 0, count: data.rowCount * layout.classCount)
+        var lossSum = 0.0
+        forEachEvaluationBatch(data, batchSize: batchSize) { start, rows, workspace, loss in
+            probabilities.withUnsafeMutableBufferPointer { target in
+                guard let base = target.baseAddress else { return }
+                (base + start * layout.classCount).update(from: workspace.logits.base, count: rows * layout.classCount)
+            }
+            lossSum += loss * Double(rows)
+        }
+        return ClassificationMetrics(probabilities: probabilities, labels: data.labels, classCount: layout.classCount, lossSum: lossSum)
+    }
+
+    /// Runs the evaluation forward pass over `data` in consecutive batches, handing each
+    /// batch's first row, row count, workspace (probabilities in `logits`) and mean loss to
+    /// `body`.
+    func forEachEvaluationBatch(
+        _ data: TabularDataset, batchSize: Int,
+        _ body: (Int, Int, ClassifierWorkspace, Double) -> Void
+    ) {
+        guard data.rowCount > 0 else { return }
+        let workspace = reserveWorkspace(rows: min(batchSize, data.rowCount))
+        var start = 0
+        while start < data.rowCount {
+            let rows = min(batchSize, data.rowCount - start)
+            loadBatch(data, indices: start..<(start + rows), into: workspace)
+            let loss = forwardEvaluation(rows: rows, workspace: workspace)
+            body(start, rows, workspace, loss)
+            start += rows
+        }
+    }
+}

@@ -1,0 +1,142 @@
+/// Trains a `TabularClassifier` in place with the given hyperparameters, keeping the
+/// optimizer state and random streams between calls (one call per federated round).
+///
+/// Everything is validated before the first batch: hyperparameters when the trainer is
+/// made, the dataset and proximal term when `train` is called. A batch shuffles, runs
+/// forward and backward, adds FedProx's gradient μ(w − w_global) when asked, and takes one
+/// optimizer step. The random streams (shuffling, dropout) come from the seed, so two
+/// trainers with the same model parameters, seed and data produce identical bits.
+/// A trailing batch of one row is skipped: batch norm needs two rows to estimate a variance.
+public final class ClassifierTrainer {
+    /// The model being trained.
+    public let model: TabularClassifier
+    /// The hyperparameters.
+    public let hyperparameters: TrainingHyperparameters
+    let optimizer: Optimizer
+    private var shuffleGenerator: SeededGenerator
+    private var dropoutGenerator: SeededGenerator
+    private var order: [Int] = []
+
+    /// A trainer for `model`; throws if the hyperparameters are invalid.
+    public init(model: TabularClassifier, hyperparameters: TrainingHyperparameters) throws(LearningError) {
+        let settings = try hyperparameters.resolvedOptimizer()
+        self.model = model
+        self.hyperparameters = hyperparameters
+        optimizer = Optimizer(settings: settings, count: model.store.trainableCount)
+        var root = SeededGenerator(seed: hyperparameters.seed)
+        shuffleGenerator = root.split()
+        dropoutGenerator = root.split()
+    }
+
+    /// Optimizer steps taken over the trainer's life.
+    public var stepCount: Int { optimizer.stepCount }
+
+    /// Trains for the configured epochs or steps over `data`, calling `progress` after every
+    /// batch; returns early when it answers `.stop`. With `proximal`, adds μ(w − w_global)
+    /// to every trainable gradient (FedProx).
+    @discardableResult
+    public func train(
+        on data: TabularDataset, proximal: ProximalTerm? = nil,
+        progress: (TrainingProgress) -> TrainingDecision = { _ in .proceed }
+    ) throws(LearningError) -> TrainingSummary {
+        try model.checkLayout(of: data)
+        guard data.isLabelled else { throw .unlabelledDataset }
+        guard data.rowCount >= 2 else { throw .tooFewRows(needed: 2, found: data.rowCount) }
+        var reference: FloatBuffer?
+        var mu: Float = 0
+        if let proximal {
+            guard proximal.mu.isFinite, proximal.mu >= 0 else { throw .invalidProximalCoefficient(proximal.mu) }
+            reference = try model.store.trainableLayout(of: proximal.reference)
+            mu = Float(proximal.mu)
+        }
+
+        let batchSize = min(hyperparameters.batchSize, data.rowCount)
+        let fullBatches = data.rowCount / batchSize
+        let remainder = data.rowCount % batchSize
+        let batchesPerEpoch = fullBatches + (remainder >= 2 ? 1 : 0)
+        let totalSteps = hyperparameters.steps ?? (batchesPerEpoch * (hyperparameters.epochs ?? 1))
+        let workspace = model.reserveWorkspace(rows: batchSize)
+        if order.count != data.rowCount { order = Array(0..<data.rowCount) }
+
+        var summary = TrainingSummary(steps: 0, rows: 0, epochs: 0, meanLoss: 0, lastLoss: 0, stopped: false)
+        var lossSum = 0.0
+        training: while summary.steps < totalSteps {
+            for i in 0..<data.rowCount { order[i] = i }
+            shuffleGenerator.shuffle(&order)
+            summary.epochs += 1
+            var start = 0
+            while start < data.rowCount, summary.steps < totalSteps {
+                let rows = min(batchSize, data.rowCount - start)
+                guard rows >= 2 else { break }
+                model.loadBatch(data, indices: order[start..<(start + rows)], into: workspace)
+                let loss = step(rows: rows, workspace: workspace, reference: reference, mu: mu)
+                start += rows
+                summary.steps += 1
+                summary.rows += rows
+                summary.lastLoss = loss
+                lossSum += loss * Double(rows)
+                let report = TrainingProgress(step: summary.steps, totalSteps: totalSteps, epoch: summary.epochs, loss: loss, rowsSeen: summary.rows)
+                if progress(report) == .stop {
+                    summary.stopped = summary.steps < totalSteps
+                    break training
+                }
+            }
+        }
+        summary.meanLoss = summary.rows > 0 ? lossSum / Double(summary.rows) : 0
+        return summary
+    }
+
+    /// One batch: forward, backward, proximal gradient, optimizer step. Returns the loss.
+    private func step(rows: Int, workspace: ClassifierWorkspace, reference: FloatBuffer?, mu: Float) -> Double {
+        let loss = model.forwardTraining(rows: rows, workspace: workspace, generator: &dropoutGenerator)
+        model.backward(rows: rows, workspace: workspace)
+        let values = model.store.values.base
+        let gradients = model.store.gradients.base
+        if let reference {
+            let global = reference.base
+            for i in 0..<model.store.trainableCount {
+                gradients[i] = gradients[i] + mu * (values[i] - global[i])
+            }
+        }
+        optimizer.step(values: values, gradients: gradients)
+        return loss
+    }
+
+    /// The optimizer's state, for a checkpoint.
+    public func optimizerState() -> OptimizerState {
+        let trainable = model.store.tensorDescriptions.filter { model.store.trainableNames.contains($0.name) }
+        var tensors: [ParameterSet.Tensor] = []
+        var values: [Float] = []
+        for (name, buffer) in zip(optimizer.bufferNames, optimizer.buffers) {
+            tensors += trainable.map { ParameterSet.Tensor(name: name + "." + $0.name, shape: $0.shape) }
+            values += buffer.array
+        }
+        let set: ParameterSet
+        do {
+            set = try ParameterSet(tensors: tensors, values: values)
+        } catch {
+            preconditionFailure("the optimizer's own buffers always form a parameter set: \(error)")
+        }
+        return OptimizerState(optimizer: hyperparameters.optimizer.name, stepCount: optimizer.stepCount, tensors: set)
+    }
+
+    /// Restores a state from `optimizerState()` of a trainer with the same optimizer and
+    /// model layout; throws, changing nothing, if it does not fit.
+    public func restoreOptimizerState(_ state: OptimizerState) throws(LearningError) {
+        guard state.optimizer == hyperparameters.optimizer.name else {
+            throw .optimizerStateMismatch("it belongs to '\(state.optimizer)' but this trainer uses '\(hyperparameters.optimizer.name)'")
+        }
+        guard state.stepCount >= 0 else {
+            throw .optimizerStateMismatch("its step count \(state.stepCount) is negative")
+        }
+        let expected = optimizerState().tensors
+        do {
+            try expected.checkCompatible(with: state.tensors)
+        } catch {
+            throw .optimizerStateMismatch("its tensors differ from this model's: \(error.description)")
+        }
+        let n = optimizer.count
+        let buffers = (0..<optimizer.buffers.count).map { Array(state.tensors.values[($0 * n)..<(($0 + 1) * n)]) }
+        optimizer.restore(stepCount: state.stepCount, buffers: buffers)
+    }
+}

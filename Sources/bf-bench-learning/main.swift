@@ -1,0 +1,135 @@
+import Foundation
+import Learning
+
+// bf-bench-learning: the benchmark driver of the Learning target (scripts/bench/train).
+//
+//   peak [--size N]                        single-thread sgemm GFLOP/s
+//   shapes [--batch B]                     GFLOP/s of the training step's own products
+//   synthesize --rows N --seed S --out F   census-shaped synthetic data as encoded CSV
+//   train --data F [--test F] [--epochs E] [--batch-size B] [--optimizer NAME] [--lr X]
+//         [--seed S] [--warmup-steps W]    time training; prints one JSON line
+//   write-checkpoint --out F --expect F    a small checkpoint and the values Python must read
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func json(_ object: [String: Any]) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// FLOPs of the matrix products of one training sample: forward 2·Σ in·out, backward twice
+/// that (weight gradient and input gradient of every Linear).
+func trainingFlopsPerSample(_ classifier: TabularClassifier) -> Double {
+    let widths = classifier.architecture.embeddingWidths(for: classifier.layout)
+    var previous = widths.reduce(0, +) + classifier.layout.continuousCount
+    var products = 0.0
+    for width in classifier.architecture.hiddenLayers + [classifier.layout.classCount] {
+        products += Double(previous * width)
+        previous = width
+    }
+    return 6 * products
+}
+
+func run() throws {
+    switch arguments.first {
+    case "peak":
+        let size = Int(option("--size") ?? "") ?? 2048
+        let gflops = Peak.measure(size: size, repetitions: 5)
+        print(json(["command": "peak", "size": size, "gflops": gflops, "openblas_core": BLAS.configure()]))
+    case "shapes":
+        let b = Int(option("--batch") ?? "") ?? 64
+        let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
+            ("fwd 54->1000", b, 1000, 54, false, true), ("fwd 1000->500", b, 500, 1000, false, true),
+            ("dW 1000x54", 1000, 54, b, true, false), ("dW 500x1000", 500, 1000, b, true, false),
+            ("dX 1000->54", b, 54, 1000, false, false), ("dX 500->1000", b, 1000, 500, false, false),
+        ]
+        for (name, m, n, k, ta, tb) in shapes {
+            let gflops = Peak.measure(m: m, n: n, k: k, transposeA: ta, transposeB: tb, repetitions: max(1, 2_000_000_000 / (2 * m * n * k)))
+            print(json(["shape": name, "m": m, "n": n, "k": k, "gflops": gflops]))
+        }
+    case "synthesize":
+        guard let out = option("--out") else { throw BenchError.message("synthesize needs --out") }
+        let rows = Int(option("--rows") ?? "") ?? 36_000
+        let seed = UInt64(option("--seed") ?? "") ?? 1
+        try EncodedCSV.write(try SyntheticCensus.generate(rows: rows, seed: seed), to: out)
+    case "train":
+        guard let path = option("--data") else { throw BenchError.message("train needs --data") }
+        let data = try EncodedCSV.read(path)
+        let epochs = Int(option("--epochs") ?? "") ?? 1
+        let batchSize = Int(option("--batch-size") ?? "") ?? 64
+        let seed = UInt64(option("--seed") ?? "") ?? 0
+        let warmup = Int(option("--warmup-steps") ?? "") ?? 10
+        let optimizer = OptimizerConfig(name: option("--optimizer") ?? "SGD", params: ["lr": Double(option("--lr") ?? "") ?? 0.001])
+        let classifier = try TabularClassifier(layout: data.layout, seed: seed)
+        if warmup > 0 {
+            let warm = try ClassifierTrainer(model: classifier, hyperparameters: .init(steps: warmup, batchSize: batchSize, optimizer: optimizer, seed: seed &+ 1))
+            try warm.train(on: data)
+        }
+        let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed))
+        var summary: TrainingSummary?
+        var batchSeconds: [Double] = []
+        batchSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
+        let clock = ContinuousClock()
+        var last = clock.now
+        let seconds = try Timing.seconds {
+            summary = try trainer.train(on: data) { _ in
+                let now = clock.now
+                let elapsed = now - last
+                batchSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                last = now
+                return .proceed
+            }
+        }
+        batchSeconds.sort()
+        let medianBatch = batchSeconds.isEmpty ? 0 : batchSeconds[batchSeconds.count / 2]
+        let rows = Double(summary?.rows ?? 0)
+        let flops = trainingFlopsPerSample(classifier) * rows
+        var result: [String: Any] = [
+            "command": "train", "engine": "bf", "rows": rows, "epochs": epochs, "batch_size": batchSize,
+            "seconds": seconds, "samples_per_second": rows / seconds, "gflops": flops / seconds / 1e9,
+            "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
+            "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
+            "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
+        ]
+        if let testPath = option("--test") {
+            let test = try EncodedCSV.read(testPath)
+            let metrics = try classifier.evaluate(test)
+            result["test_accuracy"] = metrics.accuracy
+            result["test_auc"] = metrics.auc ?? 0
+            result["test_loss"] = metrics.validationLoss
+        }
+        print(json(result))
+    case "write-checkpoint":
+        guard let out = option("--out"), let expect = option("--expect") else {
+            throw BenchError.message("write-checkpoint needs --out and --expect")
+        }
+        let layout = TabularLayout(
+            categorical: [.init(name: "colour", cardinality: 3), .init(name: "size", cardinality: 5)],
+            continuousNames: ["weight", "height"], targetName: "label", classCount: 2)
+        let classifier = try TabularClassifier(layout: layout, architecture: .init(hiddenLayers: [4, 3], hiddenDropouts: [0.1, 0.1]), seed: 11)
+        let metadata = ["bf.version": "0.1.0-check", "bf.hyperparameters": "{\"epochs\":1}", "bf.note": "quote \" and backslash \\"]
+        try ClassifierCheckpoint.save(classifier, metadata: metadata, to: out)
+        let parameters = classifier.parameters()
+        var tensors: [String: Any] = [:]
+        for tensor in parameters.tensors {
+            tensors[tensor.name] = ["shape": tensor.shape, "values": (parameters.values(of: tensor.name) ?? []).map(Double.init)]
+        }
+        let saved = try Safetensors.read(from: out)
+        let expected: [String: Any] = ["tensors": tensors, "order": parameters.names, "metadata": saved.metadata]
+        try json(expected).write(toFile: expect, atomically: true, encoding: .utf8)
+    default:
+        throw BenchError.message("usage: bf-bench-learning peak|shapes|synthesize|train|write-checkpoint [options]")
+    }
+}
+
+do {
+    try run()
+} catch {
+    FileHandle.standardError.write(Data("bf-bench-learning: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,99 @@
+import XCTest
+@testable import Learning
+
+/// The safetensors format: exact bytes, round trips, checkpoints and corrupt files.
+final class SafetensorsTests: XCTestCase {
+    func testExactBytes() throws {
+        let set = try ParameterSet([(name: "a", shape: [2], values: [1, -2])])
+        let bytes = Safetensors.encode(set)
+        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        let padded = header + String(repeating: " ", count: (8 - header.utf8.count % 8) % 8)
+        XCTAssertEqual(Array(bytes[0..<8]), [UInt8(padded.utf8.count), 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(String(decoding: bytes[8..<(8 + padded.utf8.count)], as: UTF8.self), padded)
+        XCTAssertEqual((8 + padded.utf8.count) % 8, 0)
+        // 1.0 = 0x3F800000 and −2.0 = 0xC0000000, little-endian.
+        XCTAssertEqual(Array(bytes[(8 + padded.utf8.count)...]), [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0])
+    }
+
+    func testRoundTripWithMetadata() throws {
+        let set = try ParameterSet([
+            (name: "layer.weight", shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
+            (name: "layer.bias", shape: [2], values: [-0.5, .leastNonzeroMagnitude]),
+            (name: "empty", shape: [0], values: []),
+        ])
+        let metadata = ["bf.version": "0.1", "json": #"{"a": "b\"c"}"#, "newline": "x\ny", "unicode": "café ✓"]
+        let file = try Safetensors.decode(Safetensors.encode(set, metadata: metadata))
+        XCTAssertEqual(file.parameters, set)
+        XCTAssertEqual(file.metadata, metadata)
+    }
+
+    func testCheckpointPredictsIdentically() throws {
+        let data = try separableDataset(layout: smallLayout, rows: 100, seed: 2)
+        let classifier = try TabularClassifier(layout: smallLayout, architecture: .init(hiddenLayers: [12, 6], hiddenDropouts: [0.1, 0.1]), seed: 3)
+        try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: 2, batchSize: 20)).train(on: data)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-learning-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ClassifierCheckpoint.save(classifier, metadata: ["bf.version": "test", "bf.hyperparameters": #"{"epochs":2}"#], to: path)
+        let restored = try ClassifierCheckpoint.load(from: path)
+        XCTAssertEqual(restored.metadata["bf.version"], "test")
+        XCTAssertEqual(restored.metadata["bf.hyperparameters"], #"{"epochs":2}"#)
+        XCTAssertEqual(restored.classifier.layout, smallLayout)
+        XCTAssertEqual(restored.classifier.architecture, classifier.architecture)
+        XCTAssertEqual(restored.classifier.parameters(), classifier.parameters())
+        let before = try classifier.predictProbabilities(data)
+        let after = try restored.classifier.predictProbabilities(data)
+        XCTAssertEqual(before.map(\.bitPattern), after.map(\.bitPattern))
+    }
+
+    func testReservedMetadataKeysAreRefused() throws {
+        let classifier = try TabularClassifier(layout: smallLayout, architecture: .init(hiddenLayers: [2], hiddenDropouts: [0]), seed: 1)
+        let error = learningError { _ = try ClassifierCheckpoint.encode(classifier, metadata: ["bf.layout": "x"]) }
+        XCTAssertEqual(error?.description, "checkpoint metadata 'bf.layout' cannot be read: the name is reserved for the classifier's own description; choose another key")
+    }
+
+    func testCorruptFilesAreReported() throws {
+        let set = try ParameterSet([(name: "w", shape: [2, 2], values: [1, 2, 3, 4])])
+        let bytes = Safetensors.encode(set)
+        let headerLength = Int(bytes[0])
+
+        XCTAssertEqual(learningError { _ = try Safetensors.decode([1, 2, 3]) }, .truncatedFile(part: "header length", needed: 8, available: 3))
+        XCTAssertEqual(learningError { _ = try Safetensors.decode(Array(bytes[0..<20])) }, .truncatedFile(part: "header", needed: headerLength, available: 12))
+        XCTAssertEqual(
+            learningError { _ = try Safetensors.decode(Array(bytes.dropLast(4))) }?.description,
+            "file is truncated: its data of tensor 'w' needs 16 bytes but only 12 remain")
+        XCTAssertEqual(
+            learningError { _ = try Safetensors.decode(bytes + [0, 0, 0, 0]) }?.description,
+            "file is not valid safetensors: 4 bytes after the last tensor belong to no tensor")
+
+        var badJSON = bytes
+        badJSON[8] = UInt8(ascii: "[")
+        XCTAssertEqual(learningError { _ = try Safetensors.decode(badJSON) }?.description, "file is not valid safetensors: its header does not start with '{'")
+
+        var huge = bytes
+        huge[7] = 0x10
+        XCTAssertNotNil(learningError { _ = try Safetensors.decode(huge) })
+
+        func file(header: String, data: Int) -> [UInt8] {
+            var text = Array(header.utf8)
+            while text.count % 8 != 0 { text.append(0x20) }
+            var result: [UInt8] = [UInt8(text.count & 0xFF), UInt8(text.count >> 8), 0, 0, 0, 0, 0, 0]
+            result += text
+            result += [UInt8](repeating: 0, count: data)
+            return result
+        }
+        XCTAssertEqual(learningError { _ = try Safetensors.decode(file(header: #"{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: 4)) }, .unsupportedDType(tensor: "h", dtype: "F16"))
+        XCTAssertEqual(
+            learningError { _ = try Safetensors.decode(file(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: 8)) }?.description,
+            "file is not valid safetensors: tensor 'a' of shape [3] spans bytes 0..<8, which is not 4 bytes per element")
+        XCTAssertEqual(
+            learningError { _ = try Safetensors.decode(file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: 8)) }?.description,
+            "file is not valid safetensors: tensor 'a' starts at byte 4 but the previous tensor ends at 0")
+        XCTAssertNotNil(learningError { _ = try Safetensors.decode(file(header: #"{"a":{"dtype":"F32"}}"#, data: 0)) })
+        XCTAssertEqual(
+            learningError { _ = try ClassifierCheckpoint.decode(bytes) }?.description,
+            "checkpoint metadata has no 'bf.format': the file was not written by bf's classifier")
+        XCTAssertEqual(
+            learningError { _ = try Safetensors.read(from: "/nonexistent/bf/model.safetensors") }.map { if case .fileAccess = $0 { return true } else { return false } },
+            true)
+    }
+}
