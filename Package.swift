@@ -41,11 +41,14 @@ let package = Package(
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
+        .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf"], resources: [.copy("Golden")]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture"], resources: [.copy("Golden")]),
     ]
 )
