@@ -63,6 +63,11 @@ static inline int bf_el_set_history(EditLine *el, History *history_state) {
     return el_set(el, EL_HIST, history, history_state);
 }
 
+/* Puts the terminal in libedit's editing mode (raw = 1) or back in its normal mode (raw = 0). */
+static inline int bf_el_prepare_terminal(EditLine *el, int raw) {
+    return el_set(el, EL_PREP_TERM, raw);
+}
+
 /* Redraws the prompt and the line from scratch (after the terminal changed size or was resumed). */
 static inline int bf_el_refresh(EditLine *el) {
     return el_set(el, EL_REFRESH);

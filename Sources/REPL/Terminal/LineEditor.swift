@@ -105,6 +105,10 @@ public final class LineEditor: LineInput {
         signals.interrupt.clear()
         lineWasInterrupted = false
 
+        // libedit prints the prompt before it switches the terminal to raw mode; a key typed in
+        // between would meet the terminal's own line editing (a Ctrl-D there is lost). Switching
+        // first means the prompt only shows once keys reach the editor.
+        bf_el_prepare_terminal(editLine, 1)
         var count: Int32 = 0
         let text = el_gets(editLine, &count)
         if lineWasInterrupted {
