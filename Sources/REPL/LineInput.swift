@@ -23,6 +23,9 @@ public protocol LineInput: AnyObject {
 
     /// Appends `entry` (a whole cell, possibly several lines) to the history and persists it.
     func addToHistory(_ entry: String) throws(LineEditorError)
+
+    /// Ends input for good; a terminal is left in the modes it had before the editor started.
+    func close()
 }
 
 /// Why the line editor could not do what was asked.

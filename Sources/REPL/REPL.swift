@@ -44,8 +44,10 @@ public final class REPL {
         }
     }
 
-    /// Runs the loop until Ctrl-D on an empty line or `:quit`; returns the exit status (0).
+    /// Runs the loop until Ctrl-D on an empty line or `:quit`, then closes the input (restoring
+    /// the terminal); returns the exit status (0).
     public func run() async -> Int32 {
+        defer { input.close() }
         output.write("\(style.bold("bf")) \(version) — type :help for help, Ctrl-D to exit\n")
         while true {
             let prompt = pendingLines.isEmpty
@@ -65,6 +67,7 @@ public final class REPL {
         }
     }
 
+    /// Whether the loop goes on after a line.
     private enum Flow {
         case proceed
         case quit

@@ -282,3 +282,41 @@ final class REPLFixtureTerminalTests: XCTestCase {
         XCTAssertFalse(plain.transcript.contains("\u{1B}[32m"), plain.transcript.debugDescription)
     }
 }
+
+/// Line editing details of the REPL on a terminal: wide characters and window resizing.
+final class REPLFixtureEditingTests: XCTestCase {
+    private var environment: TestEnvironment!
+
+    override func setUpWithError() throws {
+        environment = try TestEnvironment()
+    }
+
+    override func tearDown() {
+        environment = nil
+    }
+
+    func testNonASCIIInputIsEditedAsCharacters() throws {
+        let terminal = try PseudoTerminal(executable: try BuiltProducts.executable("repl-fixture"),
+                                          environment: environment.variables())
+        try terminal.expect("In [1]: ")
+        // Backspace (DEL) removes the whole 'ü', not one of its two bytes.
+        try terminal.send("print(\"café ü\u{7F}€\")")
+        try terminal.expect("€\")")
+        try terminal.send("\r")
+        try terminal.expect("Out[1]: print(\"café €\")")
+    }
+
+    func testTheEditorKeepsWorkingAfterTheWindowIsResized() throws {
+        let terminal = try PseudoTerminal(executable: try BuiltProducts.executable("repl-fixture"),
+                                          environment: environment.variables())
+        try terminal.expect("In [1]: ")
+        try terminal.send("before")
+        try terminal.expect("before")
+        try terminal.resize(columns: 40, rows: 10)
+        try terminal.send("_after\r")
+        try terminal.expect("Out[1]: before_after")
+        try terminal.expect("In [2]: ")
+        try terminal.send("\u{4}")
+        XCTAssertEqual(try terminal.waitForExit(), 0)
+    }
+}

@@ -22,6 +22,12 @@ private final class ScriptedInput: LineInput {
         return events.isEmpty ? .endOfInput : events.removeFirst()
     }
 
+    var closed = false
+
+    func close() {
+        closed = true
+    }
+
     func addToHistory(_ entry: String) throws(LineEditorError) {
         historyEntries.append(entry)
         if failToSaveHistory {
@@ -117,6 +123,7 @@ final class REPLLoopTests: XCTestCase {
         XCTAssertEqual(engine.ran.map(\.cell), ["a", "f(1,\n2)", "b"])
         XCTAssertEqual(engine.ran.map(\.number), [1, 2, 3])
         XCTAssertTrue(output.text.hasSuffix("Out[3]: b\n\n"), "Ctrl-D ends with a newline")
+        XCTAssertTrue(input.closed)
     }
 
     func testBlankLinesRunNothingButBelongToAnOpenCell() async {

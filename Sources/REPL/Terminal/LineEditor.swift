@@ -33,6 +33,7 @@ public final class LineEditor: LineInput {
     private var assembler = UTF8Assembler()
     private var pending: [Unicode.Scalar] = []
     private var lineWasInterrupted = false
+    private var isClosed = false
 
     /// Keys typed since the last read are kept for the next one; a paste of several lines
     /// becomes several reads.
@@ -80,9 +81,19 @@ public final class LineEditor: LineInput {
     }
 
     deinit {
-        el_end(editLine)
+        if !isClosed {
+            el_end(editLine)
+        }
         history_end(history)
         free(promptText)
+    }
+
+    /// Restores the terminal's modes from before the editor started (libedit's `el_end`); later
+    /// reads report `.endOfInput`. The history stays readable.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        el_end(editLine)
     }
 
     /// The entries of the history, oldest first.
@@ -99,6 +110,7 @@ public final class LineEditor: LineInput {
     /// Shows `prompt` and blocks until the user ends a line, presses Ctrl-C, or Ctrl-D on an
     /// empty line. ANSI escape sequences in `prompt` are allowed; they take no width.
     public func readLine(prompt: String) -> LineEditorEvent {
+        guard !isClosed else { return .endOfInput }
         setPrompt(Self.markingInvisibleSequences(in: prompt))
         // A Ctrl-C pressed before the prompt appeared belonged to whatever ran before it.
         signals.drainWakeups()

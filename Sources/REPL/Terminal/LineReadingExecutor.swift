@@ -28,6 +28,7 @@ final class LineReadingExecutor: TaskExecutor {
         thread.start()
     }
 
+    /// Queues `job` to run on the executor's thread.
     func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         jobs.withLock { $0.append(unowned) }

@@ -130,6 +130,14 @@ final class PseudoTerminal {
         }
     }
 
+    /// Changes the terminal's size; the kernel sends SIGWINCH to the foreground process group.
+    func resize(columns: UInt16, rows: UInt16) throws {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        guard ioctl(controller, UInt(TIOCSWINSZ), &size) == 0 else {
+            throw Failure(description: "cannot resize the terminal: \(Self.lastError())")
+        }
+    }
+
     /// Waits until `text` appears on screen after the previous match and returns the screen
     /// text from there up to the end of `text`.
     @discardableResult
@@ -256,6 +264,7 @@ private struct PseudoTerminalFunctions {
 /// Removes terminal control from a byte stream that arrives in pieces: CSI, OSC and other
 /// escape sequences, carriage returns, backspaces and bells (which it counts).
 struct EscapeSequenceStripper {
+    /// Where in a control sequence the previous byte left the stripper.
     private enum State {
         case text, escape, escapeIntermediate, controlSequence, operatingSystemCommand, operatingSystemCommandEscape
     }
