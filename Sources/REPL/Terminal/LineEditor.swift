@@ -16,8 +16,10 @@ import Foundation
 /// to `bf-interrupt`: it moves to the end of the input, shows `^C`, and ends the line, so the
 /// display stays tidy; `readLine` then discards that line, resets libedit and reports
 /// `.interrupted`. On a window resize the reader tells libedit the new size and redraws.
-/// libedit's own signal handling is off (`EL_SIGNAL` 0). The terminal is in raw mode only inside
-/// `el_gets`, which restores it before returning; `el_end` restores it once more at the end.
+/// libedit's own signal handling is off (`EL_SIGNAL` 0). The terminal is in raw mode only while
+/// a line is read (switched just before the prompt is drawn, restored by `el_gets` before it
+/// returns), so a running cell sees an ordinary terminal; `close` restores the original modes.
+/// Tab with only blanks before the cursor on its line indents by four spaces instead.
 ///
 /// Not thread-safe: one caller reads at a time, which the REPL's loop guarantees.
 public final class LineEditor: LineInput {
@@ -35,8 +37,8 @@ public final class LineEditor: LineInput {
     private var lineWasInterrupted = false
     private var isClosed = false
 
-    /// Keys typed since the last read are kept for the next one; a paste of several lines
-    /// becomes several reads.
+    /// Bytes taken from the terminal per `read`; a paste arrives in one go, and the scalars not
+    /// yet handed to libedit wait in `pending`, across lines.
     private static let readChunk = 256
 
     /// The editor on standard input and output, with a history of at most `historySize`
