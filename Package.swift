@@ -50,11 +50,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
+        // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
+        .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
         .testTarget(name: "LanguageTests", dependencies: ["Language", "DidYouMean"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf"], resources: [.copy("Golden")]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture"], resources: [.copy("Golden")]),
     ]
 )
