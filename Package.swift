@@ -44,7 +44,7 @@ let package = Package(
             "Language", "DidYouMean",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: callerIsolated),
-        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"], swiftSettings: callerIsolated),
+        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf", dependencies: [
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,7 +53,8 @@ let package = Package(
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "DidYouMean"]),
+        .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation"]),

@@ -14,6 +14,8 @@ public final class Session: CallContext {
     public private(set) var nextCellNumber = 1
     /// The source of every cell that parsed and ran without error, for `:save`.
     public private(set) var acceptedCells: [String] = []
+    /// Every cell with what it printed, for `:report`.
+    public private(set) var notebook = NotebookLog()
     private var importNoticeShown = false
     /// While a script runs: names it assigns later, by line, to explain a use that comes first.
     var assignedLater: [String: Int] = [:]
@@ -54,8 +56,14 @@ public final class Session: CallContext {
 
     // MARK: - CallContext
 
-    public func write(_ text: String) { output.write(text, to: .standardOutput) }
-    public func notice(_ text: String) { output.write(text + "\n", to: .standardError) }
+    public func write(_ text: String) { emit(text, to: .standardOutput) }
+    public func notice(_ text: String) { emit(text + "\n", to: .standardError) }
+
+    /// Everything the session shows goes through here, so the notebook log sees it too.
+    private func emit(_ text: String, to stream: OutputStreamKind) {
+        output.write(text, to: stream)
+        notebook.record(text, to: stream)
+    }
     public var displayContext: DisplayContext { DisplayContext(useColor: options.useColor, width: options.width) }
     public var isInterrupted: Bool { options.isInterrupted() }
 
@@ -72,12 +80,20 @@ public final class Session: CallContext {
 
     // MARK: - Running
 
-    /// Runs one REPL cell: shows its syntax errors, or runs it and shows `Out[n]:` with the
-    /// value of its last statement when that is an expression with a value.
+    /// Runs one REPL cell, numbered `number` (by default the next number): shows its syntax
+    /// errors, or runs it and shows `Out[n]:` with the value of its last statement when that
+    /// is an expression with a value.
     @discardableResult
-    public func runCell(_ text: String) async -> Outcome {
-        let number = nextCellNumber
-        nextCellNumber += 1
+    public func runCell(_ text: String, number: Int? = nil) async -> Outcome {
+        let number = number ?? nextCellNumber
+        nextCellNumber = number + 1
+        notebook.begin(number: number, source: text)
+        let outcome = await runCellStatements(text, number: number)
+        notebook.finish(outcome)
+        return outcome
+    }
+
+    private func runCellStatements(_ text: String, number: Int) async -> Outcome {
         let source = SourceFile(name: nil, text: text)
         let parsed = parse(source)
         guard parsed.diagnostics.isEmpty else {
@@ -131,11 +147,11 @@ public final class Session: CallContext {
         return .success
     }
 
-    /// Forgets every variable and cell; the cell count starts again at 1.
+    /// Forgets every variable and cell; cell numbers go on, as in IPython.
     public func reset() {
         variables = [:]
         acceptedCells = []
-        nextCellNumber = 1
+        notebook.removeAll()
     }
 
     /// The names of the session's variables, for completion.
@@ -147,7 +163,7 @@ public final class Session: CallContext {
 
     func report(_ diagnostics: [Diagnostic], in source: SourceFile) {
         let renderer = DiagnosticRenderer(useColor: options.useColor)
-        output.write(renderer.render(diagnostics, in: source) + "\n", to: .standardError)
+        emit(renderer.render(diagnostics, in: source) + "\n", to: .standardError)
     }
 
     private func handle(_ error: Error, in source: SourceFile) -> Outcome {

@@ -1,3 +1,5 @@
+import DidYouMean
+
 /// The names of the REPL's meta-commands, in the order `:help` lists them.
 enum MetaCommandName: String, CaseIterable {
     case help, load, save, report, history, reset, whoami, quit
@@ -102,7 +104,7 @@ enum MetaCommand: Equatable {
         case 1:
             return .success(matches[0])
         case 0:
-            let nearest = Suggestion.nearest(to: word, among: MetaCommandName.allCases.map(\.rawValue))
+            let nearest = Suggestion.closest(to: word, among: MetaCommandName.allCases.map(\.rawValue))
             return .failure(.unknown(word, suggestion: nearest.flatMap(MetaCommandName.init(rawValue:))))
         default:
             return .failure(.ambiguous(word, candidates: matches))

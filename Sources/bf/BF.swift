@@ -1,6 +1,7 @@
 import ArgumentParser
 import Interpreter
 import Language
+import REPL
 
 #if canImport(Glibc)
 import Glibc
@@ -47,9 +48,7 @@ struct DisplayOptions: ParsableArguments {
     var color: ColorChoice = .auto
 }
 
-enum ColorChoice: String, ExpressibleByArgument, Sendable {
-    case auto, always, never
-}
+extension ColorChoice: ExpressibleByArgument {}
 
 extension BF {
     /// `bf run FILE.bf`

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Interpreter
 import Language
+import REPL
 
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +23,11 @@ struct ScriptRunner {
     }
 
     let useColor: Bool
+    let colorPolicy: ColorPolicy
 
     init(display: DisplayOptions) {
-        self.useColor = ScriptRunner.colorEnabled(display.color, stream: STDERR_FILENO)
+        colorPolicy = ColorPolicy(choice: display.color)
+        useColor = colorPolicy.usesColor(fileDescriptor: STDERR_FILENO, environment: ProcessInfo.processInfo.environment)
     }
 
     func makeSession() -> Session {
@@ -51,9 +55,16 @@ struct ScriptRunner {
         return Status.ok
     }
 
+    /// The REPL on this terminal, until Ctrl-D or `:quit`.
     func runInteractive() async -> Int32 {
-        Console.error("bf: the REPL needs a terminal\n")
-        return Status.usage
+        let session = makeSession()
+        do {
+            let repl = try REPL.onTerminal(engine: session, version: BF.version, color: colorPolicy)
+            return await repl.run()
+        } catch {
+            Console.error("bf: cannot start the line editor: \(error)\n")
+            return Status.io
+        }
     }
 
     /// Reads a script file, or standard input for "-"; an unreadable file is exit 74.
@@ -78,16 +89,5 @@ struct ScriptRunner {
         return text
     }
 
-    /// Colour only on a terminal, never with NO_COLOR set or TERM=dumb, unless forced.
-    static func colorEnabled(_ choice: ColorChoice, stream: Int32) -> Bool {
-        switch choice {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            if getenv("NO_COLOR") != nil { return false }
-            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
-            return isatty(stream) != 0
-        }
-    }
 }
 

@@ -44,7 +44,8 @@ final class SessionTests: XCTestCase {
         await session.runCell("x = 1")
         session.reset()
         XCTAssertNil(session.value(of: "x"))
-        XCTAssertEqual(session.nextCellNumber, 1)
+        XCTAssertEqual(session.nextCellNumber, 2, "cell numbers go on after :reset")
+        XCTAssertEqual(session.acceptedCells, [])
     }
 
     func testScriptsShowExpressionValuesAndStopAtTheFirstRuntimeError() async {

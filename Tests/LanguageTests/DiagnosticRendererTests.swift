@@ -1,4 +1,3 @@
-import DidYouMean
 import XCTest
 import Language
 
@@ -45,13 +44,5 @@ final class DiagnosticRendererTests: XCTestCase {
         let diagnostic = Parser.parse(file).diagnostics[0]
         XCTAssertFalse(DiagnosticRenderer(useColor: false).render(diagnostic, in: file).contains("\u{1B}["))
         XCTAssertTrue(DiagnosticRenderer(useColor: true).render(diagnostic, in: file).contains("\u{1B}[1;31m"))
-    }
-
-    func testSuggestionRule() {
-        XCTAssertEqual(Suggestion.closest(to: "modle", among: ["model", "mode", "x"]), "model")
-        XCTAssertEqual(Suggestion.closest(to: "PRINT", among: ["print"]), "print")
-        XCTAssertEqual(Suggestion.closest(to: "epoch", among: ["epochs", "steps"]), "epochs")
-        XCTAssertNil(Suggestion.closest(to: "xyz", among: ["print", "len"]))
-        XCTAssertNil(Suggestion.closest(to: "ab", among: ["xy"]))
     }
 }

@@ -52,19 +52,3 @@ final class MetaCommandTests: XCTestCase {
         XCTAssertEqual(MetaCommandError.unexpectedArgument(.quit, "now").message, "':quit' takes no argument, got 'now'")
     }
 }
-
-final class SuggestionTests: XCTestCase {
-    func testEditDistanceCountsSwapsAsOneEdit() {
-        XCTAssertEqual(Suggestion.editDistance("kitten", "sitting"), 3)
-        XCTAssertEqual(Suggestion.editDistance("hepl", "help"), 1)
-        XCTAssertEqual(Suggestion.editDistance("", "abc"), 3)
-        XCTAssertEqual(Suggestion.editDistance("same", "same"), 0)
-    }
-
-    func testNearestPrefersACaseInsensitiveMatchThenTheClosestWithinALimit() {
-        XCTAssertEqual(Suggestion.nearest(to: "RESET", among: ["report", "reset"]), "reset")
-        XCTAssertEqual(Suggestion.nearest(to: "histroy", among: ["help", "history"]), "history")
-        // 'whoa' is two edits from 'whoami'; the limit for four letters is max(4 / 3, 1) = 1.
-        XCTAssertNil(Suggestion.nearest(to: "whoa", among: ["whoami"]))
-    }
-}

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+
+/// The real `bf` REPL, driven through a pseudo-terminal as a person would use it.
+final class REPLTerminalTests: XCTestCase {
+    private var environment: TestEnvironment!
+
+    override func setUpWithError() throws {
+        environment = try TestEnvironment()
+    }
+
+    override func tearDown() {
+        environment = nil
+    }
+
+    private func startBF(extra: [String: String] = [:]) throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(executable: try BuiltProducts.executable("bf"),
+                                          environment: environment.variables(extra: extra))
+        try terminal.expect("type :help for help, Ctrl-D to exit")
+        try terminal.expect("In [1]: ")
+        return terminal
+    }
+
+    func testCellsValuesAndErrors() throws {
+        let bf = try startBF()
+        try bf.send("x = 6 * 7\r")
+        try bf.expect("In [2]: ")
+        try bf.send("x\r")
+        try bf.expect("Out[2]: 42")
+        try bf.send("_ + 1\r")
+        try bf.expect("Out[3]: 43")
+        try bf.send("nope\r")
+        try bf.expect("error: unknown name 'nope'")
+        try bf.expect("In [5]: ")
+    }
+
+    func testContinuationOverThreeLines() throws {
+        let bf = try startBF()
+        try bf.send("values = [1,\r")
+        try bf.expect("   ...: ")
+        try bf.send("2,\r")
+        try bf.expect("   ...: ")
+        try bf.send("3]\r")
+        try bf.expect("In [2]: ")
+        try bf.send("len(values)\r")
+        try bf.expect("Out[2]: 3")
+    }
+
+    func testTabCompletesBuiltinsKeywordArgumentsAndVariables() throws {
+        let bf = try startBF()
+        try bf.send("model_path = Path('m.pt')\r")
+        try bf.expect("In [2]: ")
+        try bf.send("pri\t")
+        try bf.expect("print")
+        try bf.send("(1, 2, se\t")
+        try bf.expect("sep=")
+        try bf.send("'-')\r")
+        try bf.expect("1-2")
+        try bf.send("model_p\t")
+        try bf.expect("model_path")
+        // libedit redraws only what changed, so the completed line shows by its result.
+        try bf.send(".suf\t")
+        try bf.send("\r")
+        try bf.expect("Out[3]: '.pt'")
+    }
+
+    func testCtrlCDropsTheBufferAndTheREPLGoesOn() throws {
+        let bf = try startBF()
+        try bf.send("half = [1,\r")
+        try bf.expect("   ...: ")
+        try bf.send("2, \u{3}")
+        try bf.expect("In [1]: ")
+        try bf.send("1 + 1\r")
+        try bf.expect("Out[1]: 2")
+        try bf.send("half\r")
+        try bf.expect("unknown name 'half'")
+    }
+
+    func testCtrlDExitsWithStatusZero() throws {
+        let bf = try startBF()
+        try bf.send("\u{4}")
+        XCTAssertEqual(try bf.waitForExit(), 0)
+    }
+
+    func testHistoryIsThereAfterARestart() throws {
+        let first = try startBF()
+        try first.send("remembered = 'yes'\r")
+        try first.expect("In [2]: ")
+        try first.send("\u{4}")
+        XCTAssertEqual(try first.waitForExit(), 0)
+
+        let second = try startBF()
+        try second.send("\u{1b}[A")
+        try second.expect("remembered = 'yes'")
+        try second.send("\r")
+        try second.expect("In [2]: ")
+        try second.send("remembered\r")
+        try second.expect("Out[2]: 'yes'")
+    }
+
+    func testSaveWritesAScriptThatBfRunAccepts() throws {
+        let bf = try startBF()
+        try bf.send("greeting = 'hello'\r")
+        try bf.expect("In [2]: ")
+        try bf.send("broken(\r")
+        try bf.expect("   ...: ")
+        try bf.send(")\r")
+        try bf.expect("unknown name 'broken'")
+        try bf.send("print(greeting + ' world')\r")
+        try bf.expect("hello world")
+        let script = environment.directory.appendingPathComponent("session.bf").path
+        try bf.send(":save \(script)\r")
+        try bf.expect("In [4]: ")
+        try bf.send(":quit\r")
+        XCTAssertEqual(try bf.waitForExit(), 0)
+
+        let saved = try String(contentsOfFile: script, encoding: .utf8)
+        XCTAssertFalse(saved.contains("broken"), "rejected cells are not saved")
+        let run = try BFBinary.locate().run(["run", script])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertEqual(run.standardOutput, "hello world\n")
+    }
+
+    func testReportWritesTheSessionAsHTML() throws {
+        let bf = try startBF()
+        try bf.send("print('<b>&')\r")
+        try bf.expect("In [2]: ")
+        let page = environment.directory.appendingPathComponent("report.html").path
+        try bf.send(":report \(page)\r")
+        try bf.expect("In [2]: ")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertTrue(html.contains("In [1]:"))
+        XCTAssertTrue(html.contains("&lt;b&gt;&amp;"), "output is escaped")
+    }
+}
