@@ -30,6 +30,7 @@ let package = Package(
 
         .target(name: "DidYouMean"),
         .target(name: "Language"),
+        .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
         .target(name: "Learning", dependencies: ["COpenBLAS"]),
         .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [

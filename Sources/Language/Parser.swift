@@ -59,6 +59,9 @@ public struct Parser {
     // program -> { statement ( NEWLINE | ';' ) } EOF
     private mutating func parseProgram() -> ParseResult {
         var statements: [Statement] = []
+        // Scripts average a statement per few dozen bytes; growing a huge array by doubling
+        // would copy it again and again.
+        statements.reserveCapacity(source.bytes.count / 48)
         var diagnostics: [Diagnostic] = []
         var incomplete = false
         var namesOfFailedAssignments: Set<String> = []
