@@ -37,6 +37,7 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit"]),
+        .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
             "REPL", "Interpreter", "Language",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,7 +46,11 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
-        .testTarget(name: "FederationTests", dependencies: ["Federation"]),
+        .testTarget(name: "FederationTests", dependencies: [
+            "Federation",
+            .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["bf"], resources: [.copy("Golden")]),
     ]
 )
