@@ -22,6 +22,8 @@ public enum HubError: FederationError, Equatable {
     case storage(path: String, reason: String)
     /// The bf home cannot be created.
     case cannotCreateHome(path: String, reason: String)
+    /// A file in the bf home cannot be written.
+    case cannotWrite(path: String, reason: String)
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -56,6 +58,9 @@ public enum HubError: FederationError, Equatable {
         case let .cannotCreateHome(path, reason):
             return [FederationDiagnostic("cannot create the bf home \(quoted(path)): \(reason)",
                                          help: "set BF_HOME to a writable directory")]
+        case let .cannotWrite(path, reason):
+            return [FederationDiagnostic("cannot write \(quoted(path)): \(reason)",
+                                         help: "check that the bf home is writable and its disk is not full")]
         }
     }
 }
