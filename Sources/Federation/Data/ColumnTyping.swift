@@ -22,22 +22,34 @@ struct ColumnTyping {
         let dataType = Self.dataType(of: present.map { texts[$0] })
         let semanticType = forced ?? Self.inferredSemanticType(for: dataType)
         let nullCount = isMissing.contains(true) ? raw.codes.reduce(0) { $0 + (isMissing[Int($1)] ? 1 : 0) } : 0
+        // Booleans are spelled `True`/`False` whatever the file's letter case, as pandas reads them.
+        let values = dataType == .boolean ? texts.map { $0.lowercased() == "true" ? "True" : "False" } : texts
         let storage: ColumnStorage
         switch semanticType {
         case .continuous:
             storage = .continuous(try numbers(present: present))
         case .categorical:
-            guard present.count <= CSVSource.maximumCategories else {
-                throw .tooManyCategories(path: table.path, column: name, count: present.count, limit: CSVSource.maximumCategories)
+            let distinct = Array(Set(present.map { values[$0] }))
+            guard distinct.count <= CSVSource.maximumCategories else {
+                throw .tooManyCategories(path: table.path, column: name, count: distinct.count, limit: CSVSource.maximumCategories)
             }
-            let sorted = CategoricalEncoder.sorted(present.map { texts[$0] }, as: dataType)
-            let encoder = CategoricalEncoder(sortedValues: sorted)
-            let recode = texts.indices.map { code in isMissing[code] ? -1 : Int32(encoder.code(for: texts[code]) ?? -1) }
+            let encoder = CategoricalEncoder(sortedValues: CategoricalEncoder.sorted(distinct, as: dataType))
+            let recode = values.indices.map { code in isMissing[code] ? -1 : Int32(encoder.code(for: values[code]) ?? -1) }
             storage = .categorical(codes: raw.codes.map { recode[Int($0)] }, encoder: encoder)
         case .text:
-            var recode = [Int32](repeating: -1, count: texts.count)
-            for (newCode, code) in present.enumerated() { recode[code] = Int32(newCode) }
-            storage = .text(codes: raw.codes.map { recode[Int($0)] }, values: present.map { texts[$0] })
+            var distinct: [String] = []
+            var codeOf: [String: Int32] = [:]
+            var recode = [Int32](repeating: -1, count: values.count)
+            for code in present {
+                if let existing = codeOf[values[code]] {
+                    recode[code] = existing
+                } else {
+                    recode[code] = Int32(distinct.count)
+                    codeOf[values[code]] = Int32(distinct.count)
+                    distinct.append(values[code])
+                }
+            }
+            storage = .text(codes: raw.codes.map { recode[Int($0)] }, values: distinct)
         case .image:
             throw .unsupportedType(column: name, type: .image)
         }
