@@ -81,7 +81,7 @@ final class SchemaInferenceTests: FederationTestCase {
         XCTAssertEqual(dataset.schema.splits, SplitCounts(train: 3, validation: 0, test: 1))
         XCTAssertEqual(dataset.schema.summaryTable.rendered(), """
             column  dtype  stype        nulls  values
-            ------  -----  -----------  -----  ------------------
+            ------  -----  -----------  -----  -------------------
             age     int64  continuous   0
             member  bool   categorical  0      False (2), True (2)
             """)
