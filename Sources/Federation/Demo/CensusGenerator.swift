@@ -25,6 +25,51 @@ struct CensusGenerator {
         (0..<count).map { _ in row() }
     }
 
+    /// Makes every category appear in `rows`. The rarest categories (a
+    /// country with 0.01% of people) would otherwise be missing from some
+    /// pods, and pods must share their categorical value sets. Each missing
+    /// value replaces the column's most common value in a row chosen by a
+    /// fixed stride, keeping the row consistent (education and its rank,
+    /// marriage and relationship).
+    static func coverEveryCategory(_ rows: inout [[String]]) {
+        guard !rows.isEmpty else { return }
+        let column = { (name: String) in CensusVocabulary.columns.firstIndex(of: name) ?? 0 }
+        let vocabularies: [(String, [String])] = [
+            ("workclass", CensusVocabulary.workclass.map(\.0)),
+            ("education", CensusVocabulary.educationLevels),
+            ("marital-status", CensusVocabulary.maritalStatuses),
+            ("occupation", CensusVocabulary.occupations.map(\.0)),
+            ("relationship", CensusVocabulary.relationships),
+            ("race", CensusVocabulary.races.map(\.0)),
+            ("native-country", CensusVocabulary.countries.map(\.0)),
+        ]
+        var next = 0
+        for (name, values) in vocabularies {
+            let index = column(name)
+            var counts: [String: Int] = [:]
+            for row in rows { counts[row[index], default: 0] += 1 }
+            let common = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            for value in values where counts[value] == nil {
+                repeat { next = (next + 7919) % rows.count } while rows[next][index] != common && counts.count > 1
+                rows[next][index] = value
+                if name == "education" {
+                    rows[next][column("educational-num")] = String((CensusVocabulary.educationLevels.firstIndex(of: value) ?? 0) + 1)
+                }
+                if name == "marital-status", value.hasPrefix("Married") {
+                    rows[next][column("relationship")] = rows[next][column("gender")] == "Male" ? "Husband" : "Wife"
+                }
+                if name == "relationship" {
+                    if value == "Husband" || value == "Wife" {
+                        rows[next][column("marital-status")] = "Married-civ-spouse"
+                        rows[next][column("gender")] = value == "Husband" ? "Male" : "Female"
+                    } else if rows[next][column("marital-status")].hasPrefix("Married") {
+                        rows[next][column("marital-status")] = "Never-married"
+                    }
+                }
+            }
+        }
+    }
+
     /// One row.
     mutating func row() -> [String] {
         let male = random.unit() < 0.67

@@ -131,8 +131,12 @@ public struct DemoFederation: Sendable {
             """
     }
 
-    /// Writes rows under the census header with CSV.swift's writer.
+    /// Writes rows under the census header with CSV.swift's writer, after
+    /// making sure every category occurs in them: pods must share their
+    /// categorical value sets.
     private static func writeCensusCSV(_ rows: [[String]], to url: URL) throws {
+        var rows = rows
+        CensusGenerator.coverEveryCategory(&rows)
         let stream = OutputStream.toMemory()
         do {
             let writer = try CSVWriter(stream: stream)
