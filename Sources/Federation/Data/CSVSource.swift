@@ -26,7 +26,7 @@ public enum CSVSource {
         let header = try readHeader(reader)
         let plan = try ColumnPlan(header: header, table: table, config: config, path: path)
         var raw = RawTable(header: header, missingValues: config.missingValues)
-        try raw.read(from: reader)
+        try raw.read(from: reader, keeping: plan.kept)
         return try raw.dataset(named: table, plan: plan, seed: config.seed)
     }
 

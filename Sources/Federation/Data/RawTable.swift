@@ -24,8 +24,9 @@ struct RawTable {
     /// The number of rows read.
     var rowCount: Int { rowLines.count }
 
-    /// Reads every remaining record of `reader`.
-    mutating func read(from reader: CSVRecordReader) throws(DataSourceError) {
+    /// Reads every remaining record of `reader`, keeping the values of the
+    /// columns in `kept` (ignored columns are only counted).
+    mutating func read(from reader: CSVRecordReader, keeping kept: [Int]) throws(DataSourceError) {
         path = reader.path
         let width = header.count
         let header = self.header
@@ -36,7 +37,7 @@ struct RawTable {
                 guard reader.fieldCount == width else {
                     throw .raggedRow(path: path, line: reader.line, found: reader.fieldCount, expected: width)
                 }
-                for index in 0..<width {
+                for index in kept {
                     let field = reader.field(index)
                     let (code, isNew) = columns[index].values.intern(field)
                     if isNew && String(validating: field, as: UTF8.self) == nil {
