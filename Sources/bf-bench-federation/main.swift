@@ -76,7 +76,7 @@ enum BenchCommand {
 
 do {
     exit(try BenchCommand.run(Array(CommandLine.arguments.dropFirst())))
-} catch let error as any FederationError {
+} catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
 }

@@ -187,6 +187,16 @@ final class AccessTests: FederationTestCase {
         XCTAssertEqual(schema.schema.columnNames, ["age", "gender", "hours", "TARGET"])
     }
 
+    func testSchemaCallRefusesOtherTaskKinds() async throws {
+        let (hub, owner, _) = try makeHub()
+        let alpha = try makePod(hub, "alpha", owner: owner)
+        let request = try TaskRequest.signed(kind: .train, pods: [alpha], by: owner)
+        let answer = try await hub.connection(to: alpha).schema(request)
+        XCTAssertEqual(answer, .rejected(.wrongTaskKind(expected: .schema, found: .train)))
+        XCTAssertEqual(try hub.auditLog(for: alpha).map(\.reason),
+                       ["this call serves schema tasks, but the request is for a train task"])
+    }
+
     func testRolePermissionsMarkdown() {
         XCTAssertEqual(RolePermissions.markdown, """
             | role | schema | train | evaluate | sql | predict |

@@ -129,7 +129,7 @@ final class CSVSourceTests: FederationTestCase {
     func testMissingFile() throws {
         let url = try temporaryDirectory().appendingPathComponent("absent.csv")
         XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError,
-                       .cannotOpen(path: url.path, reason: "No such file or directory"))
+                       .cannotOpen(path: url.path, reason: "no such file or directory"))
     }
 
     func testForcedCategoricalWithHundredThousandValuesIsRefused() throws {

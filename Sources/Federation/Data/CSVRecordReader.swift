@@ -58,7 +58,7 @@ final class CSVRecordReader {
         self.delimiter = delimiter
         descriptor = open(path, O_RDONLY)
         if descriptor < 0 {
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)).lowercased())
         }
         var status = stat()
         if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
@@ -241,7 +241,7 @@ final class CSVRecordReader {
             let count = read(descriptor, buffer + end, capacity - end)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .readFailed(path: path, reason: String(cString: strerror(errno)))
+                throw .readFailed(path: path, reason: String(cString: strerror(errno)).lowercased())
             }
             if count == 0 {
                 atEndOfFile = true

@@ -28,6 +28,7 @@ public struct DataConfig: Sendable, Codable, Equatable {
         self.missingValues = missingValues
     }
 
+    /// Bitfount's field names, so the stored JSON reads like a pod configuration.
     enum CodingKeys: String, CodingKey {
         case ignoreColumns = "ignore_cols"
         case forceStypes = "force_stypes"

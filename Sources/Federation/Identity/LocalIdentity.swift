@@ -97,16 +97,16 @@ public struct LocalIdentity: Sendable {
     private static func writeExclusively(_ bytes: Data, to file: URL) throws(IdentityError) {
         let temporary = file.path + ".\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno)).lowercased()) }
         defer { unlink(temporary) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
         close(descriptor)
         guard written == bytes.count, synced else {
-            throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno)).lowercased())
         }
         if link(temporary, file.path) != 0 && errno != EEXIST {
-            throw .cannotWrite(path: file.path, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(path: file.path, reason: String(cString: strerror(errno)).lowercased())
         }
     }
 }

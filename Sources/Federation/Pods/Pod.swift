@@ -30,20 +30,20 @@ actor Pod {
         try Self.description(of: record(), store: store)
     }
 
-    /// Judges `request`, records the answer and returns it.
-    func answer(_ request: TaskRequest, now: Date = Date()) throws -> TaskResponse {
-        let rejection = try judge(request, now: now)
+    /// Judges `request`, records the answer and returns it. A request sent
+    /// to a call that serves only `expected` tasks is refused.
+    func answer(_ request: TaskRequest, expecting expected: TaskKind? = nil, now: Date = Date()) throws -> TaskResponse {
+        var rejection = try judge(request, now: now)
+        if rejection == nil, let expected, request.kind != expected {
+            rejection = .wrongTaskKind(expected: expected, found: request.kind)
+        }
         try store.appendAudit(pod: identifier, request: request, rejection: rejection, at: now)
         return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted)
     }
 
     /// The schema, when `request` (of kind `.schema`) is accepted.
     func schema(for request: TaskRequest) throws -> SchemaResponse {
-        guard request.kind == .schema else {
-            let response = try answer(request)
-            return .rejected(response.rejection ?? .notInTask)
-        }
-        let response = try answer(request)
+        let response = try answer(request, expecting: .schema)
         if let rejection = response.rejection { return .rejected(rejection) }
         return .schema(try Self.schema(of: record()))
     }

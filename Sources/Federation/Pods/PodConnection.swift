@@ -20,6 +20,7 @@ public protocol PodConnection: Sendable {
 /// A connection to a pod running as an actor in this process (the embedded
 /// default used by the REPL, the tutorials and the tests).
 public struct LocalPodConnection: PodConnection {
+    /// The pod reached.
     public let identifier: PodIdentifier
     private let pod: Pod
 
@@ -28,14 +29,17 @@ public struct LocalPodConnection: PodConnection {
         identifier = pod.identifier
     }
 
+    /// The pod's public details.
     public func describe() async throws -> PodDescription {
         try await pod.describe()
     }
 
+    /// The pod's judgement of `task`, recorded in its audit log.
     public func request(_ task: TaskRequest) async throws -> TaskResponse {
         try await pod.answer(task)
     }
 
+    /// The pod's schema, or its refusal, recorded in its audit log.
     public func schema(_ task: TaskRequest) async throws -> SchemaResponse {
         try await pod.schema(for: task)
     }

@@ -25,6 +25,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
     case podsNotApproved([PodIdentifier])
     /// The request does not list this pod among the task's pods.
     case notInTask
+    /// The request was sent to a call that serves another task kind.
+    case wrongTaskKind(expected: TaskKind, found: TaskKind)
 
     /// The reason, addressed to the modeller.
     public var reason: String {
@@ -49,6 +51,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "this pod has not approved \(quotedList(pods.map(\.description))) for secure aggregation"
         case .notInTask:
             return "the request does not list this pod among the task's pods"
+        case let .wrongTaskKind(expected, found):
+            return "this call serves \(expected.plural), but the request is for a \(found.rawValue) task"
         }
     }
 
@@ -70,7 +74,7 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "ask the owner \(quoted(owner)) for general_modeller"
         case .podsNotApproved:
             return "the pod's owner must add them to its approved pods (other_pods in its YAML), or leave them out of the task"
-        case .notInTask:
+        case .notInTask, .wrongTaskKind:
             return nil
         }
     }

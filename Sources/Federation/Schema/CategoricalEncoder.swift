@@ -24,6 +24,7 @@ public struct CategoricalEncoder: Sendable, Codable, Equatable {
     /// The number of distinct values.
     public var count: Int { values.count }
 
+    /// Only the values are stored; the lookup table is rebuilt.
     enum CodingKeys: String, CodingKey { case values }
 
     public init(from decoder: any Decoder) throws {
