@@ -25,7 +25,7 @@ public enum CSVSource {
         guard try reader.nextRecord() else { throw DataSourceError.emptyFile(path: path) }
         let header = try readHeader(reader)
         let plan = try ColumnPlan(header: header, table: table, config: config, path: path)
-        var raw = RawTable(header: header, missingValues: config.missingValues)
+        var raw = RawTable(path: path, header: header, missingValues: config.missingValues)
         try raw.read(from: reader, keeping: plan.kept)
         return try raw.dataset(named: table, plan: plan, seed: config.seed)
     }

@@ -7,15 +7,17 @@ struct RawTable {
         var codes: [Int32] = []
     }
 
+    /// The file read, for messages.
+    let path: String
     let header: [String]
     let missingValues: Set<String>
     var columns: [RawColumn]
     /// The line where each row starts, for messages about a value.
     var rowLines: [Int32] = []
-    var path = ""
 
-    /// An empty table with the given headers.
-    init(header: [String], missingValues: [String]) {
+    /// An empty table with the given headers, to be read from `path`.
+    init(path: String, header: [String], missingValues: [String]) {
+        self.path = path
         self.header = header
         self.missingValues = Set(missingValues)
         columns = Array(repeating: RawColumn(), count: header.count)
@@ -27,7 +29,6 @@ struct RawTable {
     /// Reads every remaining record of `reader`, keeping the values of the
     /// columns in `kept` (ignored columns are only counted).
     mutating func read(from reader: CSVRecordReader, keeping kept: [Int]) throws(DataSourceError) {
-        path = reader.path
         let width = header.count
         let header = self.header
         let path = self.path
