@@ -29,7 +29,6 @@ let package = Package(
         .target(name: "Federation", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Interpreter", dependencies: [

@@ -45,6 +45,21 @@ final class CSVSourceTests: FederationTestCase {
         }
     }
 
+    func testWrittenFieldsReadBackUnchanged() throws {
+        let rows = [["plain", "with, comma", "with \"quote\""], ["line\nbreak", "", "crlf\r\nend"], ["日本", "?", " spaced "]]
+        let text = CSVFormat.document(header: ["a", "b", "c"], rows: rows)
+        let reader = try CSVRecordReader(path: try file(text).path, chunkSize: 8)
+        var ours: [[String]] = []
+        while try reader.nextRecord() {
+            ours.append((0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) })
+        }
+        XCTAssertEqual(ours, [["a", "b", "c"]] + rows)
+        let theirs = try CSVReader(string: text, hasHeaderRow: true)
+        var expected: [[String]] = []
+        while let row = theirs.next() { expected.append(row) }
+        XCTAssertEqual(expected, rows)
+    }
+
     func testRecordsAcrossChunkBoundariesAndLineNumbers() throws {
         var text = "id,text\n"
         for index in 0..<200 { text += "\(index),\"row \(index)\nsecond line\"\n" }

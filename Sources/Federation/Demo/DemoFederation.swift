@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// The demo federation of the tutorials, created in a bf home.
@@ -131,25 +130,12 @@ public struct DemoFederation: Sendable {
             """
     }
 
-    /// Writes rows under the census header with CSV.swift's writer, after
-    /// making sure every category occurs in them: pods must share their
-    /// categorical value sets.
+    /// Writes rows under the census header, after making sure every
+    /// category occurs in them: pods must share their categorical value sets.
     private static func writeCensusCSV(_ rows: [[String]], to url: URL) throws {
         var rows = rows
         CensusGenerator.coverEveryCategory(&rows)
-        let stream = OutputStream.toMemory()
-        do {
-            let writer = try CSVWriter(stream: stream)
-            try writer.write(row: CensusVocabulary.columns)
-            for row in rows { try writer.write(row: row) }
-            writer.stream.close()
-        } catch {
-            throw HubError.cannotWrite(path: url.path, reason: "\(error)")
-        }
-        guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
-            throw HubError.cannotWrite(path: url.path, reason: "the CSV writer produced no data")
-        }
-        try write(data + Data("\n".utf8), to: url)
+        try write(Data(CSVFormat.document(header: CensusVocabulary.columns, rows: rows).utf8), to: url)
     }
 
     private static func write(_ data: Data, to url: URL) throws {
