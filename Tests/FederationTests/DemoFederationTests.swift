@@ -128,6 +128,15 @@ final class DemoFederationTests: FederationTestCase {
             .checkAccess(["census-income-demo", "census-income-yaml-demo"], task: .train)
         XCTAssertEqual(report.accepted.map(\.name), ["census-income-demo"])
         XCTAssertEqual(report.refusals.map(\.rejection), [.noPermissions(modeller: "alice", owner: "olivia")])
+        let listings = try await Modeller(hub: fixture.hub, identity: alice).pods()
+        XCTAssertEqual(PodListing.table(listings).rendered(), """
+            pod                              display name                        rows   your role         approved pods
+            -------------------------------  ----------------------------------  -----  ----------------  ---------------------------------------------------------
+            olivia/census-income-demo        Census income demo                  22611  general_modeller  olivia/census-income-yaml-demo
+            olivia/census-income-other       Census income, other gender coding  5000   none              olivia/census-income-demo, olivia/census-income-yaml-demo
+            olivia/census-income-unapproved  Census income, no approvals         5000   none
+            olivia/census-income-yaml-demo   Census income demo (YAML)           22611  none              olivia/census-income-demo
+            """)
         let whoami = try Modeller(hub: fixture.hub, identity: alice).whoami()
         XCTAssertEqual(whoami.roles.map(\.pod.name), ["census-income-demo"])
         XCTAssertEqual(whoami.fingerprint, alice.fingerprint)
