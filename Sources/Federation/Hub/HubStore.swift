@@ -29,19 +29,19 @@ final class HubStore: Sendable {
 
     /// Runs `body` in a write transaction.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(body)
-        } catch let error as any FederationError {
-            throw error
-        } catch {
-            throw HubError.storage(path: path, reason: Self.reason(error))
-        }
+        try translatingErrors { try pool.write(body) }
     }
 
     /// Runs `body` in a read transaction.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors { try pool.read(body) }
+    }
+
+    /// Passes Federation's own errors through and turns database errors
+    /// into `HubError.storage`.
+    private func translatingErrors<T>(_ operation: () throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try operation()
         } catch let error as any FederationError {
             throw error
         } catch {
