@@ -1,2 +1,0 @@
-/// The Federation layer of bf; see ../shared/design/architecture.md.
-enum FederationModule {}

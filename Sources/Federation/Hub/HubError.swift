@@ -1,0 +1,66 @@
+/// Why the hub refused or failed an operation.
+public enum HubError: FederationError, Equatable {
+    /// No pod has this identifier or name.
+    case noSuchPod(String, suggestion: String?)
+    /// Several owners have a pod of this name.
+    case ambiguousPod(String, candidates: [PodIdentifier])
+    /// A pod with this identifier exists already.
+    case podExists(PodIdentifier)
+    /// The hub has no user of this name.
+    case unknownUser(String, suggestion: String?)
+    /// Only the pod's owner may do this.
+    case notOwner(pod: PodIdentifier, user: String, action: String)
+    /// The owner's super_modeller role cannot be revoked.
+    case cannotRevokeOwner(pod: PodIdentifier)
+    /// The user does not hold the role being revoked.
+    case roleNotHeld(pod: PodIdentifier, user: String, role: Role)
+    /// The pod has not approved the pod being unapproved.
+    case notApproved(pod: PodIdentifier, other: PodIdentifier)
+    /// The pod's stored configuration cannot be read.
+    case corruptPodRecord(String, reason: String)
+    /// The database failed.
+    case storage(path: String, reason: String)
+    /// The bf home cannot be created.
+    case cannotCreateHome(path: String, reason: String)
+    /// A file in the bf home cannot be written.
+    case cannotWrite(path: String, reason: String)
+
+    public var diagnostics: [FederationDiagnostic] {
+        switch self {
+        case let .noSuchPod(text, suggestion):
+            return [FederationDiagnostic("there is no pod \(quoted(text))",
+                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "list the pods with 'pods'; create one with 'bf pod create'")]
+        case let .ambiguousPod(name, candidates):
+            return [FederationDiagnostic("pod name \(quoted(name)) is ambiguous",
+                                         details: candidates.map(\.description),
+                                         help: "write the pod as owner/name")]
+        case let .podExists(pod):
+            return [FederationDiagnostic("pod \(quoted(pod.description)) exists already",
+                                         help: "choose another pod_name, or remove the pod first")]
+        case let .unknownUser(name, suggestion):
+            return [FederationDiagnostic("the hub has no user \(quoted(name))",
+                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "a user appears once they have run bf with BF_USER=\(name)")]
+        case let .notOwner(pod, user, action):
+            return [FederationDiagnostic("only the owner of pod \(quoted(pod.description)) may \(action); you are \(quoted(user))",
+                                         help: "ask \(quoted(pod.owner)) to do it")]
+        case let .cannotRevokeOwner(pod):
+            return [FederationDiagnostic("the owner of pod \(quoted(pod.description)) always holds super_modeller")]
+        case let .roleNotHeld(pod, user, role):
+            return [FederationDiagnostic("\(quoted(user)) does not hold \(role.rawValue) on pod \(quoted(pod.description))")]
+        case let .notApproved(pod, other):
+            return [FederationDiagnostic("pod \(quoted(pod.description)) has not approved \(quoted(other.description))")]
+        case let .corruptPodRecord(pod, reason):
+            return [FederationDiagnostic("the hub's record of pod \(quoted(pod)) cannot be read: \(reason)",
+                                         help: "create the pod again")]
+        case let .storage(path, reason):
+            return [FederationDiagnostic("the hub store \(quoted(path)) failed: \(reason)",
+                                         help: "check that the bf home is writable and its disk is not full")]
+        case let .cannotCreateHome(path, reason):
+            return [FederationDiagnostic("cannot create the bf home \(quoted(path)): \(reason)",
+                                         help: "set BF_HOME to a writable directory")]
+        case let .cannotWrite(path, reason):
+            return [FederationDiagnostic("cannot write \(quoted(path)): \(reason)",
+                                         help: "check that the bf home is writable and its disk is not full")]
+        }
+    }
+}

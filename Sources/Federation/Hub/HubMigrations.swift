@@ -1,0 +1,73 @@
+import GRDB
+
+/// The hub database's schema, as an ordered list of migrations. Migrations
+/// are only ever appended; a released one is never edited.
+enum HubMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, pods, approvals, grants, task runs, audit log") { db in
+            try db.create(table: "user") { t in
+                t.primaryKey("name", .text)
+                t.column("publicKey", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "pod") { t in
+                t.primaryKey("id", .text)
+                t.column("owner", .text).notNull().references("user", onDelete: .restrict)
+                t.column("name", .text).notNull().indexed()
+                t.column("displayName", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("dataPath", .text).notNull()
+                t.column("dataConfig", .text).notNull()
+                t.column("schema", .text).notNull()
+                t.column("rowCount", .integer).notNull()
+                t.column("minimumGroupSize", .integer).notNull().defaults(to: 5)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["owner", "name"])
+            }
+            try db.create(table: "pod_approval") { t in
+                t.column("pod", .text).notNull().references("pod", onDelete: .cascade)
+                t.column("approvedPod", .text).notNull()
+                t.primaryKey(["pod", "approvedPod"])
+            }
+            try db.create(table: "role_grant") { t in
+                t.column("pod", .text).notNull().references("pod", onDelete: .cascade)
+                t.column("user", .text).notNull().references("user", onDelete: .cascade)
+                t.column("role", .text).notNull()
+                t.column("grantedBy", .text).notNull()
+                t.column("grantedAt", .datetime).notNull()
+                t.primaryKey(["pod", "user", "role"])
+            }
+            try db.create(table: "task_run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("modeller", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("pods", .text).notNull()
+                t.column("secureAggregation", .boolean).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.column("status", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "audit_entry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("pod", .text).notNull().indexed()
+                t.column("modeller", .text).notNull()
+                t.column("taskKind", .text).notNull()
+                t.column("taskPods", .text).notNull()
+                t.column("secureAggregation", .boolean).notNull()
+                t.column("requestID", .text).notNull()
+                t.column("accepted", .boolean).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

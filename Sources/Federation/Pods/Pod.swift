@@ -1,0 +1,126 @@
+import Foundation
+
+/// A pod: holds (lazily) its dataset and answers modellers' requests.
+///
+/// Governance lives here. For every request the pod checks, in order:
+/// 1. identity: the modeller is a user the hub knows, the signature matches
+///    their key, it was made within 5 minutes of the pod's clock, and the
+///    nonce is new;
+/// 2. the request lists this pod;
+/// 3. the modeller's roles on this pod allow the task kind
+///    (`RolePermissions`);
+/// 4. for secure aggregation, every other pod of the task is approved.
+/// The first failing check is the answer; every answer goes to the audit log.
+actor Pod {
+    /// How far a request's timestamp may be from the pod's clock.
+    static let allowedClockSkew: Int64 = 5 * 60 * 1000
+
+    nonisolated let identifier: PodIdentifier
+    private let store: HubStore
+    private var seenNonces: [Data: Int64] = [:]
+    private var cachedDataset: Dataset?
+
+    init(identifier: PodIdentifier, store: HubStore) {
+        self.identifier = identifier
+        self.store = store
+    }
+
+    /// The pod's public details.
+    func describe() throws -> PodDescription {
+        try Self.description(of: record(), store: store)
+    }
+
+    /// Judges `request`, records the answer and returns it. A request sent
+    /// to a call that serves only `expected` tasks is refused.
+    func answer(_ request: TaskRequest, expecting expected: TaskKind? = nil, now: Date = Date()) throws -> TaskResponse {
+        var rejection = try judge(request, now: now)
+        if rejection == nil, let expected, request.kind != expected {
+            rejection = .wrongTaskKind(expected: expected, found: request.kind)
+        }
+        try store.appendAudit(pod: identifier, request: request, rejection: rejection, at: now)
+        return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted)
+    }
+
+    /// The schema, when `request` (of kind `.schema`) is accepted.
+    func schema(for request: TaskRequest) throws -> SchemaResponse {
+        let response = try answer(request, expecting: .schema)
+        if let rejection = response.rejection { return .rejected(rejection) }
+        return .schema(try Self.schema(of: record()))
+    }
+
+    /// The dataset, loaded from the pod's file on first use.
+    func dataset() throws -> Dataset {
+        if let cachedDataset { return cachedDataset }
+        let row = try record()
+        let config: DataConfig
+        do {
+            config = try JSONDecoder().decode(DataConfig.self, from: Data(row.dataConfig.utf8))
+        } catch {
+            throw HubError.corruptPodRecord(identifier.description, reason: "\(error)")
+        }
+        let dataset = try CSVSource.load(URL(fileURLWithPath: row.dataPath), table: identifier.name, config: config)
+        cachedDataset = dataset
+        return dataset
+    }
+
+    private func judge(_ request: TaskRequest, now: Date) throws -> TaskRejection? {
+        guard let publicKey = try store.publicKey(of: request.modeller) else {
+            return .identityNotVerified(.unknownUser)
+        }
+        guard LocalIdentity.isValidSignature(request.signature, of: request.signedBytes, publicKey: publicKey) else {
+            return .identityNotVerified(.badSignature)
+        }
+        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        guard abs(nowMilliseconds - request.timestamp) <= Self.allowedClockSkew else {
+            return .identityNotVerified(.stale)
+        }
+        seenNonces = seenNonces.filter { abs(nowMilliseconds - $0.value) <= Self.allowedClockSkew }
+        guard seenNonces.updateValue(request.timestamp, forKey: request.nonce) == nil else {
+            return .identityNotVerified(.replayed)
+        }
+        guard request.pods.contains(identifier) else { return .notInTask }
+
+        let roles = try store.roles(of: request.modeller, on: identifier)
+        guard !roles.isEmpty else { return .noPermissions(modeller: request.modeller, owner: identifier.owner) }
+        let permissions = roles.map { RolePermissions.permission($0, for: request.kind) }
+        if !permissions.contains(.allowed) {
+            if permissions.contains(.onlyWithDifferentialPrivacy) {
+                return .differentialPrivacyRequired(task: request.kind, owner: identifier.owner)
+            }
+            return .insufficientPermissions(task: request.kind, held: roles,
+                                            needed: RolePermissions.rolesAllowing(request.kind).first ?? .superModeller,
+                                            owner: identifier.owner)
+        }
+
+        if request.secureAggregation {
+            let approved = Set(try store.approvedPods(of: identifier))
+            let missing = request.pods.filter { $0 != identifier && !approved.contains($0) }
+            if !missing.isEmpty { return .podsNotApproved(missing) }
+        }
+        return nil
+    }
+
+    private func record() throws -> PodRow {
+        guard let row = try store.podRow(identifier) else {
+            throw HubError.noSuchPod(identifier.description, suggestion: nil)
+        }
+        return row
+    }
+
+    /// The public details held in a pod row.
+    static func description(of row: PodRow, store: HubStore) throws -> PodDescription {
+        let identifier = try PodIdentifier(parsing: row.id)
+        return PodDescription(identifier: identifier, displayName: row.displayName, description: row.description,
+                              rowCount: row.rowCount, approvedPods: try store.approvedPods(of: identifier),
+                              minimumGroupSize: row.minimumGroupSize)
+    }
+
+    /// The schema stored in a pod row.
+    static func schema(of row: PodRow) throws -> TableSchema {
+        do {
+            return try JSONDecoder().decode(TableSchema.self, from: Data(row.schema.utf8))
+        } catch {
+            throw HubError.corruptPodRecord(row.id, reason: "\(error)")
+        }
+    }
+}

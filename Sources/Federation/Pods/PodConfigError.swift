@@ -1,0 +1,37 @@
+/// Why a pod's YAML configuration cannot be used; names the file and, where
+/// there is one, the line and column.
+public enum PodConfigError: FederationError, Equatable {
+    /// The file cannot be read.
+    case cannotRead(path: String, reason: String)
+    /// The text is not YAML.
+    case syntax(path: String, line: Int, column: Int, problem: String)
+    /// A field bf does not know.
+    case unknownField(path: String, line: Int, column: Int, field: String, suggestion: String?)
+    /// A field holds the wrong kind of value.
+    case wrongType(path: String, line: Int, column: Int, field: String, expected: String, found: String)
+    /// A required field is absent.
+    case missingField(path: String, field: String)
+    /// The datasource is not one bf reads.
+    case unsupportedDatasource(path: String, line: Int, column: Int, name: String)
+
+    public var diagnostics: [FederationDiagnostic] {
+        switch self {
+        case let .cannotRead(path, reason):
+            return [FederationDiagnostic("cannot read pod configuration \(quoted(path)): \(reason)",
+                                         help: "check the path")]
+        case let .syntax(path, line, column, problem):
+            return [FederationDiagnostic("\(path):\(line):\(column): \(problem)", help: "fix the YAML syntax")]
+        case let .unknownField(path, line, column, field, suggestion):
+            return [FederationDiagnostic("\(path):\(line):\(column): unknown field \(quoted(field))",
+                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "remove the field")]
+        case let .wrongType(path, line, column, field, expected, found):
+            return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) must be \(expected), not \(found)")]
+        case let .missingField(path, field):
+            return [FederationDiagnostic("\(path): the required field \(quoted(field)) is missing",
+                                         help: "add \(field) to the file")]
+        case let .unsupportedDatasource(path, line, column, name):
+            return [FederationDiagnostic("\(path):\(line):\(column): datasource \(quoted(name)) is not supported",
+                                         help: "bf reads CSV files: datasource: CSVSource")]
+        }
+    }
+}

@@ -1,0 +1,138 @@
+/// One way the pods' schemas do not fit a task: a typed value with the
+/// rendering of language.md ("Verifying data structures").
+public enum SchemaProblem: Sendable, Codable, Equatable {
+    /// A column named by the data structure exists at no pod.
+    case unknownColumn(column: String, setting: String, suggestion: String?)
+    /// A used column exists at some pods and not at others.
+    case missingColumn(column: String, missingIn: [PodIdentifier], presentIn: [PodIdentifier], isTarget: Bool)
+    /// The target is not categorical at some pods.
+    case targetNotCategorical(column: String, types: [PodSemanticType])
+    /// A used column is categorical at some pods and not at others.
+    case semanticTypeMismatch(column: String, types: [PodSemanticType])
+    /// A used categorical column has different value sets at different pods.
+    case categoricalMismatch(CategoricalMismatch)
+    /// The data structure names a table the pod does not have.
+    case unknownTable(pod: PodIdentifier, table: String, expected: String)
+    /// The data structure's per-pod table map has no entry for a pod.
+    case tableNotMapped(pod: PodIdentifier, expected: String)
+
+    /// The problem as a diagnostic, with pods labelled by `labels`.
+    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
+        switch self {
+        case let .unknownColumn(column, setting, suggestion):
+            return FederationDiagnostic(
+                "\(setting) names column \(quoted(column)), which none of the pods has",
+                help: suggestion.map { "did you mean \(quoted($0))?" } ?? "check the spelling against the pods' schemas")
+        case let .missingColumn(column, missingIn, presentIn, isTarget):
+            let what = isTarget ? "target column" : "column"
+            let lacking = missingIn.map { quoted(labels[$0]) }
+            return FederationDiagnostic(
+                "\(what) \(quoted(column)) is missing at \(missingIn.count == 1 ? "pod" : "pods") \(lacking.joined(separator: ", "))",
+                details: labels.aligned(missingIn.map { ($0, "has no \(quoted(column))") } + presentIn.map { ($0, "has it") }),
+                help: isTarget
+                    ? "the target must be a column of every pod; train on the pods that have it"
+                    : "leave it out with datastructure(ignore_cols=[\"\(column)\"]) or add it at the pods")
+        case let .targetNotCategorical(column, types):
+            return FederationDiagnostic(
+                "target column \(quoted(column)) is not categorical at every pod",
+                details: labels.aligned(types.map { ($0.pod, $0.semanticType.rawValue) }),
+                help: "a classifier needs a categorical target; force it with force_stypes: {categorical: [\"\(column)\"]} at the pods")
+        case let .semanticTypeMismatch(column, types):
+            return FederationDiagnostic(
+                "pods disagree on the type of column \(quoted(column))",
+                details: labels.aligned(types.map { ($0.pod, $0.semanticType.rawValue) }),
+                help: "a column must be categorical at every pod or at none; set force_stypes at the pods or drop it with datastructure(ignore_cols=[\"\(column)\"])")
+        case let .categoricalMismatch(mismatch):
+            return mismatch.diagnostic(labels)
+        case let .unknownTable(pod, table, expected):
+            return FederationDiagnostic(
+                "pod \(quoted(labels[pod])) has no table \(quoted(table))",
+                help: "its table is \(quoted(expected))")
+        case let .tableNotMapped(pod, expected):
+            return FederationDiagnostic(
+                "the data structure's table map has no entry for pod \(quoted(labels[pod]))",
+                help: "add \"\(labels[pod])\": \"\(expected)\" to table")
+        }
+    }
+}
+
+/// A column's semantic type at one pod.
+public struct PodSemanticType: Sendable, Codable, Equatable {
+    /// The pod.
+    public let pod: PodIdentifier
+    /// The column's type there.
+    public let semanticType: SemanticType
+}
+
+/// The value sets of one categorical column that differ between pods.
+public struct CategoricalMismatch: Sendable, Codable, Equatable {
+    /// One pod's values.
+    public struct PodValues: Sendable, Codable, Equatable {
+        /// The pod.
+        public let pod: PodIdentifier
+        /// Values, in encoder order.
+        public let values: [String]
+    }
+
+    /// The column.
+    public let column: String
+    /// Every pod's values, in the order the pods were given.
+    public let values: [PodValues]
+    /// Per pod, the values no other pod has (pods with none left out).
+    public let onlyIn: [PodValues]
+    /// Per pod, the values some other pod has and it lacks (pods with none left out).
+    public let missingIn: [PodValues]
+
+    /// Compares the pods' value sets; nil when they are all the same.
+    init?(column: String, values: [PodValues]) {
+        let sets = values.map { Set($0.values) }
+        guard Set(sets).count > 1 else { return nil }
+        let union = sets.reduce(Set<String>()) { $0.union($1) }
+        var onlyIn: [PodValues] = []
+        var missingIn: [PodValues] = []
+        for (index, entry) in values.enumerated() {
+            let others = sets.enumerated().filter { $0.offset != index }.reduce(Set<String>()) { $0.union($1.element) }
+            let only = entry.values.filter { !others.contains($0) }
+            if !only.isEmpty { onlyIn.append(PodValues(pod: entry.pod, values: only)) }
+            let missing = CategoricalEncoder.sorted(Array(union.subtracting(sets[index])), as: .string)
+            if !missing.isEmpty { missingIn.append(PodValues(pod: entry.pod, values: missing)) }
+        }
+        self.column = column
+        self.values = values
+        self.onlyIn = onlyIn
+        self.missingIn = missingIn
+    }
+
+    /// language.md's rendering: each pod's values, then what is only at one
+    /// pod, then what a pod lacks that more than one other pod has.
+    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
+        var details = labels.aligned(values.map { ($0.pod, "has " + $0.values.joined(separator: ", ")) })
+        var summary = onlyIn.map { "only in \(labels[$0.pod]): " + $0.values.joined(separator: ", ") }
+        let explained = Set(onlyIn.flatMap(\.values))
+        for entry in missingIn {
+            let unexplained = entry.values.filter { !explained.contains($0) }
+            if !unexplained.isEmpty {
+                summary.append("missing in \(labels[entry.pod]): " + unexplained.joined(separator: ", "))
+            }
+        }
+        details.append(summary.joined(separator: " · "))
+        return FederationDiagnostic(
+            "pods disagree on categorical column \(quoted(column))",
+            details: details,
+            help: "drop the column with datastructure(ignore_cols=[\"\(column)\"]) or align the values at the pods")
+    }
+}
+
+/// Every problem found when checking schemas against each other and a data
+/// structure, reported together.
+public struct SchemaVerificationError: FederationError, Equatable {
+    /// The problems, in column order.
+    public let problems: [SchemaProblem]
+    /// The pods checked, for labelling.
+    public let pods: [PodIdentifier]
+
+    public var diagnostics: [FederationDiagnostic] {
+        let labels = PodLabels(pods)
+        return problems.map { $0.diagnostic(labels) }
+    }
+}

@@ -1,0 +1,168 @@
+import CSV
+import Foundation
+import XCTest
+@testable import Federation
+
+/// Reading CSV files: the format's corners, typing, missing values, errors.
+final class CSVSourceTests: FederationTestCase {
+    private func texts(_ dataset: Dataset, _ column: String) -> [String?] {
+        switch dataset.column(named: column)?.storage {
+        case let .text(codes, values)?: return codes.map { $0 < 0 ? nil : values[Int($0)] }
+        case let .categorical(codes, encoder)?: return codes.map { $0 < 0 ? nil : encoder.values[Int($0)] }
+        case let .continuous(numbers)?: return numbers.map { $0.isNaN ? nil : String($0) }
+        case nil: return []
+        }
+    }
+
+    func testQuotedFieldsEmbeddedNewlinesEscapedQuotesCRLFAndBOM() throws {
+        let text = "\u{FEFF}name,note,n\r\n\"Smith, J\",\"line one\nline two\",1\r\nplain,\"say \"\"hi\"\"\",2\r\n\"\",x,3"
+        let dataset = try load(text)
+        XCTAssertEqual(dataset.columns.map(\.name), ["name", "note", "n"])
+        XCTAssertEqual(dataset.rowCount, 3)
+        XCTAssertEqual(texts(dataset, "name"), ["Smith, J", "plain", nil])
+        XCTAssertEqual(texts(dataset, "note"), ["line one\nline two", "say \"hi\"", "x"])
+        XCTAssertEqual(texts(dataset, "n"), ["1.0", "2.0", "3.0"])
+    }
+
+    func testMatchesCSVSwiftOnTrickyFiles() throws {
+        let cases = [
+            "a,b\n1,2\n3,4\n",
+            "a,b\r\n\"x\r\ny\",2\r\n\"\"\"q\"\"\",\"\"\n",
+            "a,b,c\n,,\n\"\",\" \",\"a,b\"\n",
+            "h\n\"multi\n\nline\"\nlast",
+            "a,b\n\"é\",ü\n\"日本\",\"x\"\"y\"\n",
+        ]
+        for text in cases {
+            let reader = try CSVRecordReader(path: try file(text).path, chunkSize: 5)
+            var ours: [[String]] = []
+            while try reader.nextRecord() {
+                ours.append((0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) })
+            }
+            let theirs = try CSVReader(string: text)
+            var expected: [[String]] = []
+            while let row = theirs.next() { if row != [""] { expected.append(row) } }
+            XCTAssertEqual(ours, expected, "file: \(text.debugDescription)")
+        }
+    }
+
+    func testWrittenFieldsReadBackUnchanged() throws {
+        let rows = [["plain", "with, comma", "with \"quote\""], ["line\nbreak", "", "crlf\r\nend"], ["日本", "?", " spaced "]]
+        let text = CSVFormat.document(header: ["a", "b", "c"], rows: rows)
+        let reader = try CSVRecordReader(path: try file(text).path, chunkSize: 8)
+        var ours: [[String]] = []
+        while try reader.nextRecord() {
+            ours.append((0..<reader.fieldCount).map { String(decoding: reader.field($0), as: UTF8.self) })
+        }
+        XCTAssertEqual(ours, [["a", "b", "c"]] + rows)
+        let theirs = try CSVReader(string: text, hasHeaderRow: true)
+        var expected: [[String]] = []
+        while let row = theirs.next() { expected.append(row) }
+        XCTAssertEqual(expected, rows)
+    }
+
+    func testRecordsAcrossChunkBoundariesAndLineNumbers() throws {
+        var text = "id,text\n"
+        for index in 0..<200 { text += "\(index),\"row \(index)\nsecond line\"\n" }
+        let reader = try CSVRecordReader(path: try file(text).path, chunkSize: 7)
+        var lines: [Int] = []
+        var values: [String] = []
+        XCTAssertTrue(try reader.nextRecord())
+        while try reader.nextRecord() {
+            lines.append(reader.line)
+            values.append(String(decoding: reader.field(1), as: UTF8.self))
+        }
+        XCTAssertEqual(values.count, 200)
+        XCTAssertEqual(values[199], "row 199\nsecond line")
+        XCTAssertEqual(lines.prefix(3), [2, 4, 6])
+    }
+
+    func testMissingValuesAreCountedAndConfigurable() throws {
+        let text = "x,y\n1,a\n?,b\n,?\n4,NA\n"
+        let dataset = try load(text)
+        XCTAssertEqual(dataset.column(named: "x")?.nullCount, 2)
+        XCTAssertEqual(dataset.column(named: "x")?.dataType, .integer)
+        XCTAssertEqual(dataset.column(named: "y")?.nullCount, 1)
+        XCTAssertEqual(texts(dataset, "y"), ["a", "b", nil, "NA"])
+        let custom = try load(text, config: DataConfig(missingValues: ["?", "", "NA"]))
+        XCTAssertEqual(custom.column(named: "y")?.nullCount, 2)
+        guard case let .continuous(numbers)? = custom.column(named: "x")?.storage else { return XCTFail("x not continuous") }
+        XCTAssertEqual(numbers.map { $0.isNaN ? -1 : $0 }, [1, -1, -1, 4])
+    }
+
+    func testRaggedRowNamesFileAndLine() throws {
+        let url = try file("a,b,c\n1,2,3\n4,5\n")
+        XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .raggedRow(path: url.path, line: 3, found: 2, expected: 3))
+        XCTAssertEqual((error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError)?.message,
+                       "\(url.path):3: row has 2 fields, but the header has 3")
+    }
+
+    func testRaggedRowAfterMultilineFieldCountsPhysicalLines() throws {
+        let url = try file("a,b\n\"x\ny\",1\n2\n")
+        XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .raggedRow(path: url.path, line: 4, found: 1, expected: 2))
+    }
+
+    func testEmptyFileAndHeaderOnly() throws {
+        let empty = try file("")
+        XCTAssertEqual(error { try CSVSource.load(empty, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .emptyFile(path: empty.path))
+        let blank = try file("\u{FEFF}\n\n")
+        XCTAssertEqual(error { try CSVSource.load(blank, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .emptyFile(path: blank.path))
+        let header = try file("a,b\r\n")
+        XCTAssertEqual(error { try CSVSource.load(header, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .headerOnly(path: header.path))
+    }
+
+    func testDuplicateAndEmptyHeaders() throws {
+        let duplicate = try file("age,name,age\n1,a,2\n")
+        let failure = error { try CSVSource.load(duplicate, table: "t", config: DataConfig()) } as? DataSourceError
+        XCTAssertEqual(failure, .duplicateHeader(path: duplicate.path, name: "age", columns: [1, 3]))
+        XCTAssertEqual(failure?.message, "\(duplicate.path):1: columns 1, 3 are all named 'age'")
+        let empty = try file("a,,c\n1,2,3\n")
+        XCTAssertEqual(error { try CSVSource.load(empty, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .emptyHeader(path: empty.path, column: 2))
+    }
+
+    func testInvalidUTF8NamesLineAndColumn() throws {
+        let url = try bytes(Array("a,b\n1,ok\n2,".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        let failure = error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError
+        XCTAssertEqual(failure, .invalidUTF8(path: url.path, line: 3, column: 2, header: "b"))
+        XCTAssertEqual(failure?.message, "\(url.path):3: column 2 ('b') is not valid UTF-8")
+    }
+
+    func testUnterminatedQuoteAndTextAfterQuote() throws {
+        let open = try file("a,b\n1,\"never closed\n")
+        XCTAssertEqual(error { try CSVSource.load(open, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .unterminatedQuote(path: open.path, line: 2, column: 2))
+        let trailing = try file("a,b\n\"x\"y,1\n")
+        XCTAssertEqual(error { try CSVSource.load(trailing, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .textAfterClosingQuote(path: trailing.path, line: 2, column: 1))
+    }
+
+    func testMissingFile() throws {
+        let url = try temporaryDirectory().appendingPathComponent("absent.csv")
+        XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError,
+                       .cannotOpen(path: url.path, reason: "no such file or directory"))
+    }
+
+    func testForcedCategoricalWithHundredThousandValuesIsRefused() throws {
+        var text = "id,label\n"
+        for index in 0..<100_000 { text += "user\(index),\(index % 2)\n" }
+        let url = try file(text)
+        let config = DataConfig(forceStypes: ["t": ForcedTypes(categorical: ["id", "label"])])
+        let failure = error { try CSVSource.load(url, table: "t", config: config) } as? DataConfigError
+        XCTAssertEqual(failure, .tooManyCategories(path: url.path, column: "id", count: 100_000, limit: 10_000))
+        XCTAssertEqual(failure?.help, "leave it out with ignore_cols, or do not force it categorical")
+        let asText = try CSVSource.load(url, table: "t", config: DataConfig(forceStypes: ["t": ForcedTypes(categorical: ["label"])]))
+        XCTAssertEqual(asText.column(named: "id")?.semanticType, .text)
+    }
+
+    func testForcedContinuousOnTextNamesTheValueAndLine() throws {
+        let url = try file("a\n1\n2\nthree\n")
+        let config = DataConfig(forceStypes: ["t": ForcedTypes(continuous: ["a"])])
+        XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: config) } as? DataConfigError,
+                       .notNumeric(path: url.path, column: "a", value: "three", line: 4))
+    }
+}

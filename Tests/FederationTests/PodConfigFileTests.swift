@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+@testable import Federation
+
+/// Pod YAML files (tutorial 2) and the pods made from them.
+final class PodConfigFileTests: FederationTestCase {
+    private let yaml = """
+        pod_name: census-income-yaml-demo
+        datasource: CSVSource
+        pod_details:
+          display_name: Census income (YAML)
+          description: >
+            Census income data,
+            started from YAML.
+        data_config:
+          ignore_cols: [hours]
+          force_stypes:
+            census-income-yaml-demo:
+              categorical: [gender, TARGET]
+          datasource_args:
+            path: data/census.csv
+            seed: 100
+        other_pods:
+          - census-income-demo
+
+        """
+
+    private func write(_ yaml: String) throws -> URL {
+        let directory = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try Data(Self.smallCSV.utf8).write(to: directory.appendingPathComponent("data/census.csv"))
+        let url = directory.appendingPathComponent("pod.yaml")
+        try Data(yaml.utf8).write(to: url)
+        return url
+    }
+
+    func testTutorialFieldsBecomeAPodSpec() throws {
+        let url = try write(yaml)
+        let spec = try PodConfigFile.read(url, owner: "olivia")
+        XCTAssertEqual(spec.name, "census-income-yaml-demo")
+        XCTAssertEqual(spec.displayName, "Census income (YAML)")
+        XCTAssertEqual(spec.description, "Census income data, started from YAML.")
+        XCTAssertEqual(spec.dataPath.path, url.deletingLastPathComponent().appendingPathComponent("data/census.csv").path)
+        XCTAssertEqual(spec.dataConfig, DataConfig(ignoreColumns: ["hours"],
+                                                   forceStypes: ["census-income-yaml-demo": ForcedTypes(categorical: ["gender", "TARGET"])],
+                                                   seed: 100))
+        XCTAssertEqual(spec.approvedPods, ["census-income-demo"])
+    }
+
+    func testPodFromYAMLIsRegisteredWithItsApprovalsAndOwnerRole() async throws {
+        let (hub, owner, _) = try makeHub()
+        let description = try hub.createPod(fromYAML: try write(yaml), owner: owner)
+        XCTAssertEqual(description.identifier.description, "olivia/census-income-yaml-demo")
+        XCTAssertEqual(description.approvedPods.map(\.description), ["olivia/census-income-demo"])
+        XCTAssertEqual(description.rowCount, 6)
+        XCTAssertEqual(description.minimumGroupSize, 5)
+        XCTAssertEqual(try hub.roles(of: "olivia", on: description.identifier), [.superModeller])
+        let schema = try await Modeller(hub: hub, identity: owner).schema(of: "census-income-yaml-demo").schema
+        XCTAssertEqual(schema.columnNames, ["age", "gender", "TARGET"])
+        XCTAssertEqual(schema.ignoredColumns, ["hours"])
+        XCTAssertEqual(schema.splits, SplitCounts(train: 4, validation: 0, test: 2))
+    }
+
+    func testUnknownFieldNamesTheLineAndSuggests() throws {
+        let url = try write(yaml.replacingOccurrences(of: "  ignore_cols:", with: "  ignore_colums:"))
+        let failure = error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(failure, .unknownField(path: url.path, line: 9, column: 3, field: "ignore_colums", suggestion: "ignore_cols"))
+        XCTAssertEqual(failure?.description, "\(url.path):9:3: unknown field 'ignore_colums'\nhelp: did you mean 'ignore_cols'?")
+        let top = try write(yaml.replacingOccurrences(of: "other_pods:", with: "other_pod:"))
+        XCTAssertEqual((error { try PodConfigFile.read(top, owner: "olivia") } as? PodConfigError)?.help, "did you mean 'other_pods'?")
+    }
+
+    func testWrongTypeNamesFieldAndWhatWasFound() throws {
+        let url = try write(yaml.replacingOccurrences(of: "  - census-income-demo", with: "  census-income-demo: yes"))
+        XCTAssertEqual(error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError,
+                       .wrongType(path: url.path, line: 17, column: 3, field: "other_pods", expected: "a list", found: "a mapping"))
+        let seed = try write(yaml.replacingOccurrences(of: "seed: 100", with: "seed: hundred"))
+        let failure = error { try PodConfigFile.read(seed, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(failure?.message, "\(seed.path):15:11: 'data_config.datasource_args.seed' must be a whole number, not text ('hundred')")
+    }
+
+    func testMissingFilesAndFields() throws {
+        let absent = try temporaryDirectory().appendingPathComponent("pod.yaml")
+        XCTAssertEqual(error { try PodConfigFile.read(absent, owner: "olivia") } as? PodConfigError,
+                       .cannotRead(path: absent.path, reason: "no such file"))
+        let noName = try write(yaml.replacingOccurrences(of: "pod_name: census-income-yaml-demo\n", with: ""))
+        XCTAssertEqual(error { try PodConfigFile.read(noName, owner: "olivia") } as? PodConfigError,
+                       .missingField(path: noName.path, field: "pod_name"))
+        let badSource = try write(yaml.replacingOccurrences(of: "CSVSource", with: "DatabaseSource"))
+        XCTAssertEqual(error { try PodConfigFile.read(badSource, owner: "olivia") } as? PodConfigError,
+                       .unsupportedDatasource(path: badSource.path, line: 2, column: 13, name: "DatabaseSource"))
+        let syntax = try write("pod_name: [unclosed\n")
+        guard case .syntax? = error({ try PodConfigFile.read(syntax, owner: "olivia") }) as? PodConfigError else {
+            return XCTFail("expected a syntax error")
+        }
+        // The data file is checked when the pod is created.
+        let (hub, owner, _) = try makeHub()
+        let missingData = try write(yaml.replacingOccurrences(of: "data/census.csv", with: "data/absent.csv"))
+        XCTAssertEqual(error { try hub.createPod(fromYAML: missingData, owner: owner) } as? DataSourceError,
+                       .cannotOpen(path: missingData.deletingLastPathComponent().appendingPathComponent("data/absent.csv").path,
+                                   reason: "no such file or directory"))
+    }
+}

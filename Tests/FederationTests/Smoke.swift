@@ -1,5 +1,0 @@
-import XCTest
-
-final class FederationTestsSmoke: XCTestCase {
-    func testBuilds() {}
-}
