@@ -41,13 +41,13 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean",
+            "Language", "DidYouMean", "Federation",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Interpreter", "Language",
+            "REPL", "Interpreter", "Language", "Federation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
@@ -56,7 +56,7 @@ let package = Package(
 
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language"], swiftSettings: callerIsolated),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language", "Federation"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: [
             "Federation",

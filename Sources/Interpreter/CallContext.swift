@@ -9,6 +9,8 @@ public protocol CallContext: AnyObject {
     /// True once the user pressed Ctrl-C; long work checks it at safe points.
     var isInterrupted: Bool { get }
     var builtins: BuiltinTable { get }
+    /// The federation, opened on first use.
+    func federation() throws -> FederationContext
 }
 
 extension CallContext {

@@ -128,7 +128,7 @@ private struct StaticChecker {
             do {
                 _ = try ArgumentBinder.bindShapes(builtin, shapes, callSpan: span)
             } catch let error as RuntimeError {
-                diagnostics.append(error.diagnostic)
+                diagnostics.append(contentsOf: error.diagnostics)
             } catch {
                 diagnostics.append(Diagnostic(.error, "\(error)", span: span))
             }

@@ -21,7 +21,7 @@ extension Session {
         let bytes = Array(line.utf8.prefix(cursor))
         if let quoteStart = openStringStart(bytes) {
             let typed = String(decoding: bytes[(quoteStart + 1)...], as: UTF8.self)
-            let candidates = options.stringCompletions().filter { $0.hasPrefix(typed) }.sorted()
+            let candidates = Set(options.stringCompletions() + podNamesForCompletion()).filter { $0.hasPrefix(typed) }.sorted()
             return CompletionResult(start: quoteStart + 1, candidates: candidates)
         }
         var wordStart = bytes.count

@@ -1,4 +1,5 @@
 import DidYouMean
+import Federation
 import Language
 import OrderedCollections
 
@@ -107,6 +108,8 @@ extension Session {
             throw error
         } catch let error as UserFacingError {
             throw RuntimeError(error.message, span: span, notes: error.notes, help: error.help)
+        } catch let error as FederationError {
+            throw RuntimeError(error, span: span)
         } catch let error as Interrupted {
             throw error
         } catch is CancellationError {

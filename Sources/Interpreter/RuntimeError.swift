@@ -8,16 +8,26 @@ public struct RuntimeError: Error, Sendable {
     public var span: Span?
     public var notes: [String]
     public var help: String?
+    /// Further problems found by the same call (pods disagreeing on several columns), each
+    /// shown as its own diagnostic at the same place.
+    public var more: [RuntimeError]
 
-    public init(_ message: String, span: Span? = nil, notes: [String] = [], help: String? = nil) {
+    public init(_ message: String, span: Span? = nil, notes: [String] = [], help: String? = nil, more: [RuntimeError] = []) {
         self.message = message
         self.span = span
         self.notes = notes
         self.help = help
+        self.more = more
     }
 
-    public var diagnostic: Diagnostic {
-        Diagnostic(.error, message, span: span, notes: notes, help: help)
+    /// This error and the further ones, as diagnostics.
+    public var diagnostics: [Diagnostic] {
+        [Diagnostic(.error, message, span: span, notes: notes, help: help)]
+            + more.flatMap { error in
+                var located = error
+                if located.span == nil { located.span = span }
+                return located.diagnostics
+            }
     }
 }
 

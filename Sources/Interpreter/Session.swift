@@ -1,3 +1,5 @@
+import Federation
+import Foundation
 import Language
 
 /// One interpreter session: the variables, the numbered cells of a REPL or the statements of
@@ -27,16 +29,64 @@ public final class Session: CallContext {
         public var width: Int
         /// Called at safe points; true once the user pressed Ctrl-C.
         public var isInterrupted: @Sendable () -> Bool
-        /// What Tab offers inside a string (pod identifiers).
+        /// What Tab offers inside a string besides pod identifiers.
         public var stringCompletions: @Sendable () -> [String]
+        /// The bf home (`BF_HOME`); nil: `$BF_HOME`, else `~/.bf`.
+        public var home: URL?
+        /// The local user acting (`BF_USER`, `--user`); nil: the login name.
+        public var userName: String?
 
         public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
-                    stringCompletions: @escaping @Sendable () -> [String] = { [] }) {
+                    stringCompletions: @escaping @Sendable () -> [String] = { [] }, home: URL? = nil, userName: String? = nil) {
             self.useColor = useColor
             self.width = width
             self.isInterrupted = isInterrupted
             self.stringCompletions = stringCompletions
+            self.home = home
+            self.userName = userName
         }
+
+        /// The home this session uses.
+        public var resolvedHome: URL {
+            if let home { return home }
+            if let path = ProcessInfo.processInfo.environment["BF_HOME"], !path.isEmpty {
+                return URL(fileURLWithPath: path, isDirectory: true)
+            }
+            return Hub.defaultHome
+        }
+    }
+
+    private var openedFederation: FederationContext?
+
+    public func federation() throws -> FederationContext {
+        if let openedFederation { return openedFederation }
+        do {
+            let user = options.userName ?? ProcessInfo.processInfo.environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            let context = try FederationContext(home: options.resolvedHome, userName: user) { notice($0) }
+            openedFederation = context
+            return context
+        } catch let error as FederationError {
+            throw RuntimeError(error)
+        }
+    }
+
+    /// Who the session acts as, with their roles (`:whoami`), or why that cannot be told.
+    public func whoami() -> String {
+        do {
+            return try FederationBuiltins.whoamiTable(try federation()).display(in: displayContext)
+        } catch let error as RuntimeError {
+            return "error: " + error.message
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    /// Pod names for Tab inside strings. Tab never creates a home: it opens the federation
+    /// only when the home already has a hub.
+    func podNamesForCompletion() -> [String] {
+        let hubFile = options.resolvedHome.appendingPathComponent("hub.sqlite").path
+        guard openedFederation != nil || FileManager.default.fileExists(atPath: hubFile) else { return [] }
+        return (try? federation().podNames()) ?? []
     }
 
     /// How a cell or a script ended.
@@ -172,7 +222,7 @@ public final class Session: CallContext {
             notice("interrupted")
             return .interrupted
         case let error as RuntimeError:
-            report([error.diagnostic], in: source)
+            report(error.diagnostics, in: source)
         default:
             report([Diagnostic(.error, "\(error)", span: nil)], in: source)
         }

@@ -22,7 +22,7 @@ struct BF: AsyncParsableCommand {
         reads standard input as a script.
         """,
         version: version,
-        subcommands: [Run.self, Check.self]
+        subcommands: [Run.self, Check.self, PodCommand.self, Demo.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))
@@ -42,10 +42,20 @@ struct BF: AsyncParsableCommand {
     }
 }
 
-/// Options every command shares.
+/// Options every command that runs bf code shares.
 struct DisplayOptions: ParsableArguments {
     @Option(help: "Colour output: auto, always or never.")
     var color: ColorChoice = .auto
+
+    @OptionGroup var identity: UserOption
+
+    var user: String? { identity.user }
+}
+
+/// `--user`: one option type shared by every command, so a subcommand's `--user` is its own.
+struct UserOption: ParsableArguments {
+    @Option(help: "The local user to act as (default: $BF_USER, else your login name).")
+    var user: String?
 }
 
 extension ColorChoice: ExpressibleByArgument {}

@@ -24,14 +24,16 @@ struct ScriptRunner {
 
     let useColor: Bool
     let colorPolicy: ColorPolicy
+    let user: String?
 
     init(display: DisplayOptions) {
+        user = display.user
         colorPolicy = ColorPolicy(choice: display.color)
         useColor = colorPolicy.usesColor(fileDescriptor: STDERR_FILENO, environment: ProcessInfo.processInfo.environment)
     }
 
     func makeSession() -> Session {
-        Session(output: StandardStreams(), options: Session.Options(useColor: useColor))
+        Session(output: StandardStreams(), options: Session.Options(useColor: useColor, userName: user))
     }
 
     func run(_ source: SourceFile) async -> Int32 {

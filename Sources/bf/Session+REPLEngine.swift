@@ -33,11 +33,6 @@ extension Session: REPLEngine {
         }
     }
 
-    public func whoami() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        return "user " + (environment["BF_USER"] ?? environment["USER"] ?? NSUserName())
-    }
-
     public func report(to path: String) throws {
         let page = NotebookReport.html(notebook, title: "bf session", version: BF.version)
         try page.write(toFile: path, atomically: true, encoding: .utf8)

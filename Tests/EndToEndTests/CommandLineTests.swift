@@ -61,4 +61,38 @@ final class CommandLineTests: XCTestCase {
         let piped = try bf(["-c", "nope"])
         XCTAssertFalse(piped.standardError.contains("\u{1B}["))
     }
+
+    func testPodCommandsOnAScratchHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-pods-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["BF_HOME": home.path, "BF_USER": "owner"]
+        let demo = try bf(["demo"], environment: environment)
+        XCTAssertEqual(demo.status, 0, demo.standardError)
+        XCTAssertTrue(demo.standardOutput.contains("owner/census-income-yaml-demo"))
+
+        let yaml = home.appendingPathComponent("demo/census-income-yaml-demo.yaml")
+        let text = try String(contentsOf: yaml, encoding: .utf8)
+        let copy = home.appendingPathComponent("copy.yaml")
+        try text.replacingOccurrences(of: "pod_name: census-income-yaml-demo", with: "pod_name: census-copy")
+            .replacingOccurrences(of: "    census-income-yaml-demo:", with: "    census-copy:")
+            .replacingOccurrences(of: "path: census-income-yaml-demo.csv", with: "path: demo/census-income-yaml-demo.csv")
+            .write(to: copy, atomically: true, encoding: .utf8)
+        let created = try bf(["pod", "create", copy.path], environment: environment)
+        XCTAssertEqual(created.status, 0, created.standardError)
+        XCTAssertEqual(created.standardOutput, "pod 'owner/census-copy' is ready: 22611 rows\n")
+
+        let typo = home.appendingPathComponent("typo.yaml")
+        try text.replacingOccurrences(of: "pod_name:", with: "pod_nme:").write(to: typo, atomically: true, encoding: .utf8)
+        let refused = try bf(["pod", "create", typo.path], environment: environment)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.standardError.contains("pod_nme"), refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("did you mean 'pod_name'?"), refused.standardError)
+
+        XCTAssertEqual(try bf(["pod", "grant", "census-copy", "general_modeller", "alice"], environment: environment).status, 0)
+        let alice = try bf(["pod", "list", "--user", "alice"], environment: environment)
+        XCTAssertTrue(alice.standardOutput.contains("owner/census-copy"), alice.standardOutput)
+        let notOwner = try bf(["pod", "grant", "census-copy", "super_modeller", "alice", "--user", "alice"], environment: environment)
+        XCTAssertEqual(notOwner.status, 65)
+        XCTAssertTrue(notOwner.standardError.hasPrefix("error: "), notOwner.standardError)
+    }
 }

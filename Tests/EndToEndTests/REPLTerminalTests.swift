@@ -133,4 +133,32 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertTrue(html.contains("In [1]:"))
         XCTAssertTrue(html.contains("&lt;b&gt;&amp;"), "output is escaped")
     }
+
+    func testTheFirstTwoStepsOfTheWorkflowOnAFreshHome() throws {
+        let bf = try startBF(extra: ["BF_USER": "modeller"])
+        try bf.send("pods\r")
+        try bf.expect("creating the demo federation")
+        try bf.expect("modeller/census-income-unapproved")
+        try bf.expect("In [2]: ")
+        try bf.send("check_access([\"census-income-demo\", \"census-income-yaml-demo\", \"census-income-unapp\t")
+        try bf.send("\"], aggregator=\"secure\")\r")
+        try bf.expect("approvals (row approves column):")
+        try bf.expect("In [3]: ")
+        XCTAssertTrue(bf.screenText.contains("refused: this pod has not approved"), bf.screenText)
+        try bf.send("pods \"census-income-demo\", \"census-income-yaml-demo\"\r")
+        try bf.expect("In [4]: ")
+        try bf.send("ds = datastructure target=\"TARGET\"\r")
+        try bf.expect("In [5]: ")
+        try bf.send("schema = combine_schemas\r")
+        try bf.expect("In [6]: ")
+        try bf.send("schema\r")
+        try bf.expect("combined schema of modeller/census-income-demo, modeller/census-income-yaml-demo")
+        try bf.expect("In [7]: ")
+        try bf.send("combine_schemas [\"census-income-demo\", \"census-income-other\"]\r")
+        try bf.expect("error: pods disagree on categorical column 'gender'")
+        try bf.expect("only in census-income-other: Unspecified")
+        try bf.expect("In [8]: ")
+        try bf.send(":whoami\r")
+        try bf.expect("modeller (key ")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Interpreter
 import Language
@@ -29,19 +30,21 @@ final class CheckAndCompletionTests: XCTestCase {
         XCTAssertEqual(check("import bitfount\nprint(1)"), [])
     }
 
-    func testTheTutorialCellReportsItsUnknownNamesWithSpans() {
+    func testTheTutorialCellReportsTheNamesNotYetBuiltWithSpans() {
         let problems = check("""
         datastructure = DataStructure(target="TARGET")
         schema = combine_pod_schemas(["a", "b"])
         model = PyTorchTabularClassifier(datastructure=datastructure, schema=schema, epochs=2)
         model.serialize(Path("part_5_model.pt"))
         """)
-        XCTAssertEqual(problems, ["1:17 unknown name 'DataStructure'", "2:10 unknown name 'combine_pod_schemas'",
-                                  "3:9 unknown name 'PyTorchTabularClassifier'"])
+        XCTAssertEqual(problems, ["3:9 unknown name 'PyTorchTabularClassifier'"])
     }
 
     func testCompletion() async {
-        let session = Session(output: CapturedOutput(), options: .init(stringCompletions: { ["census-income-demo", "census-income-yaml-demo", "other"] }))
+        let emptyHome = FileManager.default.temporaryDirectory.appendingPathComponent("bf-no-home-\(UUID().uuidString)")
+        let session = Session(output: CapturedOutput(), options: .init(stringCompletions: { ["census-income-demo", "census-income-yaml-demo", "other"] },
+                                                                       home: emptyHome))
+        defer { XCTAssertFalse(FileManager.default.fileExists(atPath: emptyHome.path), "Tab must not create a home") }
         await session.runCell("model_path = Path('m.pt')")
         XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print"]))
         XCTAssertEqual(session.completions(line: "x = mod", cursor: 7).candidates, ["model_path"])

@@ -23,8 +23,6 @@ results = model.fit(
     aggregator=SecureAggregator(),
 )
 model.serialize(Path("part_5_model.pt"))
-# error: 6:17: unknown name 'DataStructure'
-# error: 13:10: unknown name 'combine_pod_schemas'
 # error: 14:9: unknown name 'PyTorchTabularClassifier'
 # error: 19:15: unknown name 'Optimizer'
 # error: 23:16: unknown name 'SecureAggregator'

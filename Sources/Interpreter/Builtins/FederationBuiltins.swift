@@ -1,0 +1,336 @@
+import Federation
+import Foundation
+import OrderedCollections
+
+/// The built-ins of the first two steps of the workflow — confirm permissions, verify data
+/// structures — and of making pods in code (tutorial 1). Pods decide access themselves; these
+/// built-ins ask and show the answers.
+enum FederationBuiltins {
+    static let table = BuiltinTable(
+        functions: [pods, getPodSchema, dataStructure, combineSchemas, checkAccess, whoami,
+                    pod, csvSource, podDetailsConfig, podDataConfig, grant, revoke, approve],
+        types: [SchemaObject.type, DataStructureObject.type, TableObject.type, PodObject.type,
+                SettingsObject.csvSource, SettingsObject.podDetails, SettingsObject.podData])
+
+    private static let podNames = ValueType.oneOf([.string, .list(.string)])
+
+    static let pods = Builtin(
+        "pods",
+        parameters: [Parameter("pods", podNames, kind: .variadic, "pods to choose for what follows")],
+        summary: "list the pods you can see, or choose pods and check your access to them",
+        details: """
+        pods                       lists every pod with its owner, rows, your role and the pods it approves.
+        pods "a", "b"              chooses pods for the statements that follow (combine_schemas, train …)
+                                   and asks each pod now whether it would accept a training task from you.
+        """,
+        statementName: "pods", returns: "Table"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let names = flatten(arguments.variadic)
+        guard !names.isEmpty else {
+            let listings = try await federation.modeller.pods()
+            return .object(TableObject(title: "pods you can see, as \(federation.identity.name):",
+                                       table: PodListing.table(listings)))
+        }
+        let report = try await federation.modeller.checkAccess(names, task: .train)
+        federation.chosenPods = names
+        return .object(try accessTable(report, federation: federation, title: "chosen pods, and whether each would train with you:"))
+    }
+
+    static let getPodSchema = Builtin(
+        "get_pod_schema",
+        parameters: [Parameter("pod_identifier", .string, "the pod, as 'name' or 'owner/name'")],
+        summary: "the schema of one pod: columns, types, missing values, categories",
+        returns: "Schema"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        return .object(SchemaObject(.pod(try await federation.modeller.schema(of: arguments.string("pod_identifier") ?? ""))))
+    }
+
+    static let dataStructure = Builtin(
+        "DataStructure", aliases: ["datastructure"],
+        parameters: [
+            Parameter("target", .optional(.string), kind: .keyword, default: Value.none, "the column to predict"),
+            Parameter("table", .optional(.oneOf([.string, .dict])), kind: .keyword, default: Value.none,
+                      "one table name, or a pod → table dictionary; by default each pod's own table"),
+            Parameter("selected_cols", .optional(.list(.string)), kind: .keyword, default: Value.none, "use only these columns"),
+            Parameter("ignore_cols", .optional(.list(.string)), kind: .keyword, default: Value.none, "use every column but these"),
+        ],
+        summary: "which target, tables and columns a task uses",
+        details: "When pods are chosen, the data structure is checked against their schemas at once. It becomes the session's data structure for combine_schemas and training.",
+        statementName: "datastructure", returns: "DataStructure"
+    ) { arguments in
+        var table: DataStructure.TableSelection?
+        switch arguments["table"] {
+        case .string(let name): table = .single(name)
+        case .dict(let entries):
+            var tables: [String: String] = [:]
+            for (pod, value) in entries {
+                guard case .string(let name) = value else {
+                    throw arguments.error("the table of pod '\(pod)' must be a string, not \(value.typeName)", at: "table")
+                }
+                tables[pod] = name
+            }
+            table = .perPod(tables)
+        default: table = nil
+        }
+        let structure = try DataStructure(target: arguments.string("target"), table: table,
+                                          selectedColumns: strings(arguments["selected_cols"]),
+                                          ignoredColumns: strings(arguments["ignore_cols"]))
+        let federation = try arguments.context.federation()
+        if !federation.chosenPods.isEmpty {
+            try structure.validate(against: try await federation.modeller.schemas(of: federation.chosenPods))
+        }
+        let object = DataStructureObject(structure)
+        federation.currentDataStructure = object
+        return .object(object)
+    }
+
+    static let combineSchemas = Builtin(
+        "combine_pod_schemas", aliases: ["combine_schemas"],
+        parameters: [
+            Parameter("pod_identifiers", .optional(.list(.string)), default: Value.none, "the pods; by default the chosen pods"),
+            Parameter("datastructure", .optional(.object("DataStructure")), kind: .keyword, default: Value.none,
+                      "the columns to verify; by default the session's data structure"),
+        ],
+        summary: "fetch the pods' schemas, verify that they agree, and combine them",
+        details: """
+        Every column used must have the same header in every pod (order does not matter, extra columns are allowed), \
+        and a categorical column must have the same values in every pod. Every disagreement is reported at once.
+        """,
+        statementName: "combine_schemas", returns: "Schema"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let names = try federation.pods(strings(arguments["pod_identifiers"]), for: "combine")
+        let structure = arguments.object("datastructure", as: DataStructureObject.self) ?? federation.currentDataStructure
+        let schema = try await federation.modeller.combineSchemas(names, dataStructure: structure?.structure)
+        federation.chosenPods = names
+        return .object(SchemaObject(.combined(schema)))
+    }
+
+    static let checkAccess = Builtin(
+        "check_access",
+        parameters: [
+            Parameter("pod_identifiers", .optional(.list(.string)), default: Value.none, "the pods; by default the chosen pods"),
+            Parameter("task", .string, kind: .keyword, default: .string("train"), "schema, train, evaluate, sql or predict"),
+            Parameter("aggregator", .any, kind: .keyword, default: Value.none, "\"secure\" to check secure-aggregation approvals"),
+        ],
+        summary: "ask each pod whether it would accept a task from you, and show who approves whom",
+        returns: "Table"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let names = try federation.pods(strings(arguments["pod_identifiers"]), for: "check")
+        let taskName = arguments.string("task") ?? "train"
+        guard let kind = TaskKind(rawValue: taskName) else {
+            throw arguments.error("unknown task '\(taskName)'", at: "task",
+                                  help: "tasks are " + TaskKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+        }
+        let secure = try isSecure(arguments["aggregator"], arguments: arguments)
+        let report = try await federation.modeller.checkAccess(names, task: kind, secureAggregation: secure)
+        let title = "\(kind.rawValue) task\(secure ? " with secure aggregation" : ""), as \(federation.identity.name):"
+        return .object(try accessTable(report, federation: federation, title: title))
+    }
+
+    static let whoami = Builtin(
+        "whoami", summary: "who you are here: your user, key fingerprint, home and roles", returns: "Table"
+    ) { arguments in
+        .object(try whoamiTable(try arguments.context.federation()))
+    }
+
+    static let pod = Builtin(
+        "Pod",
+        parameters: [
+            Parameter("name", .string, "the pod's name, unique among your pods"),
+            Parameter("datasource", .object("CSVSource"), "the pod's data: CSVSource(path)"),
+            Parameter("pod_details_config", .optional(.object("PodDetailsConfig")), kind: .keyword, default: Value.none,
+                      "display name and description"),
+            Parameter("data_config", .optional(.object("PodDataConfig")), kind: .keyword, default: Value.none,
+                      "ignored columns, forced semantic types, seed"),
+            Parameter("approved_pods", .list(.string), kind: .keyword, default: .list([]),
+                      "pods this pod accepts as partners in secure aggregation"),
+        ],
+        summary: "describe a pod in code (tutorial 1); pod.start() registers it",
+        returns: "Pod"
+    ) { arguments in
+        guard let source = arguments.object("datasource", as: SettingsObject.self), case .string(let path)? = source.values["path"] else {
+            throw arguments.error("the datasource needs a path", at: "datasource")
+        }
+        let details = arguments.object("pod_details_config", as: SettingsObject.self)
+        let data = arguments.object("data_config", as: SettingsObject.self)
+        let name = arguments.string("name") ?? ""
+        let spec = PodSpec(
+            name: name, owner: "", displayName: details.flatMap { $0.values["display_name"] }.flatMap(stringValue),
+            description: details.flatMap { $0.values["description"] }.flatMap(stringValue) ?? "",
+            dataPath: URL(fileURLWithPath: path), dataConfig: try dataConfig(data, arguments: arguments),
+            approvedPods: strings(arguments["approved_pods"]) ?? [])
+        return .object(PodObject(spec))
+    }
+
+    static let csvSource = Builtin(
+        "CSVSource", parameters: [Parameter("path", .path, "the CSV file")],
+        summary: "a CSV file as a pod's data source", returns: "CSVSource"
+    ) { arguments in
+        let path = URL(fileURLWithPath: arguments.string("path") ?? "").standardizedFileURL.path
+        return .object(SettingsObject(SettingsObject.csvSource, ["path": .string(path)]))
+    }
+
+    static let podDetailsConfig = Builtin(
+        "PodDetailsConfig",
+        parameters: [
+            Parameter("display_name", .string, kind: .keyword, default: .string(""), "the name shown to people"),
+            Parameter("description", .string, kind: .keyword, default: .string(""), "what the data is"),
+        ],
+        summary: "a pod's display name and description", returns: "PodDetailsConfig"
+    ) { arguments in
+        .object(SettingsObject(SettingsObject.podDetails, ["display_name": arguments["display_name"], "description": arguments["description"]]))
+    }
+
+    static let podDataConfig = Builtin(
+        "PodDataConfig",
+        parameters: [
+            Parameter("ignore_cols", .list(.string), kind: .keyword, default: .list([]), "columns the pod never reads"),
+            Parameter("force_stypes", .dict, kind: .keyword, default: .dict([:]),
+                      "per table: {\"categorical\": […], \"continuous\": […], \"text\": […]}"),
+            Parameter("datasource_args", .dict, kind: .keyword, default: .dict([:]), "{\"seed\": N} for the data split"),
+        ],
+        summary: "how a pod reads its data", returns: "PodDataConfig"
+    ) { arguments in
+        .object(SettingsObject(SettingsObject.podData, ["ignore_cols": arguments["ignore_cols"], "force_stypes": arguments["force_stypes"],
+                                                        "datasource_args": arguments["datasource_args"]]))
+    }
+
+    static let grant = Builtin(
+        "grant",
+        parameters: [Parameter("pod", .string, "your pod"), Parameter("role", .string, "super_modeller, general_modeller, dp_modeller or schema_viewer"),
+                     Parameter("user", .string, "the local user")],
+        summary: "give a user a role on one of your pods"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let pod = try federation.hub.resolvePod(arguments.string("pod") ?? "")
+        let role = try Role(parsing: arguments.string("role") ?? "")
+        try federation.hub.grant(role, to: arguments.string("user") ?? "", on: pod, by: federation.identity)
+        arguments.context.write("\(arguments.string("user") ?? "") is now \(role.rawValue) on \(pod)\n")
+        return .none
+    }
+
+    static let revoke = Builtin(
+        "revoke",
+        parameters: [Parameter("pod", .string, "your pod"), Parameter("role", .string, "the role to take away"),
+                     Parameter("user", .string, "the local user")],
+        summary: "take a role on one of your pods away from a user"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let pod = try federation.hub.resolvePod(arguments.string("pod") ?? "")
+        let role = try Role(parsing: arguments.string("role") ?? "")
+        try federation.hub.revoke(role, from: arguments.string("user") ?? "", on: pod, by: federation.identity)
+        arguments.context.write("\(arguments.string("user") ?? "") is no longer \(role.rawValue) on \(pod)\n")
+        return .none
+    }
+
+    static let approve = Builtin(
+        "approve",
+        parameters: [Parameter("pod", .string, "your pod"), Parameter("other", .string, "the pod it accepts as a partner")],
+        summary: "let one of your pods take part in secure aggregation with another pod"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let pod = try federation.hub.resolvePod(arguments.string("pod") ?? "")
+        let other = try federation.hub.resolvePod(arguments.string("other") ?? "")
+        try federation.hub.approve(other, on: pod, by: federation.identity)
+        arguments.context.write("\(pod) now approves \(other)\n")
+        return .none
+    }
+
+    // MARK: - Helpers
+
+    /// Strings from a list of strings (or one string); nil for None.
+    static func strings(_ value: Value) -> [String]? {
+        switch value {
+        case .string(let text): return [text]
+        case .list(let values): return values.compactMap(stringValue)
+        default: return nil
+        }
+    }
+
+    private static func stringValue(_ value: Value) -> String? {
+        if case .string(let text) = value { return text }
+        return nil
+    }
+
+    private static func flatten(_ values: [Value]) -> [String] {
+        values.flatMap { strings($0) ?? [] }
+    }
+
+    static func isSecure(_ aggregator: Value, arguments: CallArguments) throws -> Bool {
+        switch aggregator {
+        case .none: return false
+        case .string("secure"): return true
+        case .string("plain"): return false
+        case .object(let object) where object.objectType.name == "SecureAggregator": return true
+        default:
+            throw arguments.error("aggregator must be \"secure\", \"plain\" or SecureAggregator(), not \(aggregator.repr())", at: "aggregator")
+        }
+    }
+
+    private static func dataConfig(_ settings: SettingsObject?, arguments: CallArguments) throws -> DataConfig {
+        guard let settings else { return DataConfig() }
+        var config = DataConfig(ignoreColumns: strings(settings.values["ignore_cols"] ?? .none) ?? [])
+        if case .dict(let tables)? = settings.values["force_stypes"] {
+            for (table, value) in tables {
+                guard case .dict(let kinds) = value else {
+                    throw arguments.error("force_stypes['\(table)'] must be a dictionary such as {\"categorical\": [\"TARGET\"]}", at: "data_config")
+                }
+                var forced = ForcedTypes()
+                for (kind, columns) in kinds {
+                    let names = strings(columns) ?? []
+                    switch kind {
+                    case "categorical": forced.categorical = names
+                    case "continuous": forced.continuous = names
+                    case "text": forced.text = names
+                    default:
+                        throw arguments.error("unknown semantic type '\(kind)' in force_stypes", at: "data_config",
+                                              help: "the types are 'categorical', 'continuous' and 'text'")
+                    }
+                }
+                config.forceStypes[table] = forced
+            }
+        }
+        if case .dict(let sourceArguments)? = settings.values["datasource_args"], let seed = sourceArguments["seed"] {
+            guard case .int(let value) = seed, value >= 0 else {
+                throw arguments.error("datasource_args['seed'] must be a non-negative integer, not \(seed.repr())", at: "data_config")
+            }
+            config.seed = UInt64(value)
+        }
+        return config
+    }
+
+    /// Each pod's answer to a task request as a table, with the approvals matrix for secure
+    /// aggregation.
+    static func accessTable(_ report: AccessReport, federation: FederationContext, title: String) throws -> TableObject {
+        let pods = report.responses.map(\.pod)
+        var rows: [[String]] = []
+        for response in report.responses {
+            let roles = try federation.hub.roles(of: federation.identity.name, on: response.pod)
+            rows.append([response.pod.description, roles.isEmpty ? "none" : roles.map(\.rawValue).joined(separator: ", "),
+                         response.rejection.map { "refused: " + $0.reason } ?? "accepted"])
+        }
+        var footer: [String] = []
+        if report.secureAggregation, pods.count > 1 {
+            var matrix: [[String]] = []
+            for pod in pods {
+                let approved = try federation.hub.describe(pod).approvedPods
+                matrix.append([pod.name] + pods.map { other in other == pod ? "·" : approved.contains(other) ? "yes" : "NO" })
+            }
+            footer = ["", "approvals (row approves column):",
+                      PlainTextTable(headers: ["pod"] + pods.map(\.name), rows: matrix).rendered()]
+        }
+        return TableObject(title: title, table: PlainTextTable(headers: ["pod", "your role", report.task.rawValue], rows: rows),
+                           footer: footer)
+    }
+
+    static func whoamiTable(_ federation: FederationContext) throws -> TableObject {
+        let who = try federation.modeller.whoami()
+        let rows = who.roles.map { [$0.pod.description, $0.roles.map(\.rawValue).joined(separator: ", ")] }
+        return TableObject(title: "\(who.name) (key \(who.fingerprint)), home \(who.home)",
+                           table: PlainTextTable(headers: ["pod", "your roles"], rows: rows))
+    }
+}

@@ -1,0 +1,56 @@
+import Language
+import Federation
+import Foundation
+
+/// The federation as one session sees it: the hub in the bf home, the user acting, the pods
+/// chosen with `pods "a", "b"`, and the data structure made last.
+///
+/// It is opened on first use, so a session that never touches pods never opens the store.
+/// Opening an empty home creates the demo federation, so a first run has pods to work with.
+public final class FederationContext {
+    public let hub: Hub
+    public let identity: LocalIdentity
+    public var modeller: Modeller { Modeller(hub: hub, identity: identity) }
+    /// The pods the session works with, as the user wrote them, once chosen.
+    public var chosenPods: [String] = []
+    /// The data structure made last: `combine_schemas` and training use it unless given another.
+    var currentDataStructure: DataStructureObject?
+
+    /// Opens the hub in `home` as `userName` (nil: the login name). When the home has no pods
+    /// yet, creates the demo federation, owned by this user, and says so through `notice`.
+    public init(home: URL, userName: String?, notice: (String) -> Void) throws {
+        hub = try Hub(home: home)
+        identity = try hub.identity(named: userName)
+        // The demo belongs to whoever opens the empty home first, so its pods are theirs.
+        if try hub.podDescriptions().isEmpty {
+            notice("note: \(home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
+            _ = try DemoFederation.create(hub: hub, owner: identity)
+        }
+    }
+
+    /// The pods a call names, else the chosen pods, else an error saying how to choose.
+    func pods(_ named: [String]?, for purpose: String) throws -> [String] {
+        if let named, !named.isEmpty { return named }
+        guard !chosenPods.isEmpty else {
+            throw RuntimeError("no pods to \(purpose)", help: "name them, or choose them first: pods \"census-income-demo\", \"census-income-yaml-demo\"")
+        }
+        return chosenPods
+    }
+
+    /// Every pod identifier and bare name, for Tab inside strings.
+    public func podNames() -> [String] {
+        guard let descriptions = try? hub.podDescriptions() else { return [] }
+        return descriptions.map(\.identifier.name) + descriptions.map(\.identifier.description)
+    }
+}
+
+extension RuntimeError {
+    /// A federation error as diagnostics: the first is this error, the others follow it.
+    init(_ error: some FederationError, span: Span? = nil) {
+        let all = error.diagnostics.map { diagnostic in
+            RuntimeError(diagnostic.message, span: span, notes: diagnostic.details, help: diagnostic.help)
+        }
+        self = all.first ?? RuntimeError(error.description, span: span)
+        self.more = Array(all.dropFirst())
+    }
+}

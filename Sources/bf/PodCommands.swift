@@ -1,0 +1,181 @@
+import ArgumentParser
+import Federation
+import Foundation
+import Interpreter
+
+/// Where the hub is and who acts: `--home` / `BF_HOME`, `--user` / `BF_USER`.
+struct HubOptions: ParsableArguments {
+    @Option(help: "The bf home (default: $BF_HOME, else ~/.bf).")
+    var home: String?
+
+    @OptionGroup var identity: UserOption
+
+    var homeURL: URL {
+        if let home { return URL(fileURLWithPath: home, isDirectory: true) }
+        if let path = ProcessInfo.processInfo.environment["BF_HOME"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
+        return Hub.defaultHome
+    }
+
+    var userName: String? {
+        identity.user ?? ProcessInfo.processInfo.environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Opens the hub and the acting identity, or exits 74 with the reason.
+    func open() throws -> (Hub, LocalIdentity) {
+        try reportingFailures {
+            let hub = try Hub(home: homeURL)
+            return (hub, try hub.identity(named: userName))
+        }
+    }
+}
+
+/// Runs `body`; a federation error is printed as bf prints errors and ends the command with
+/// exit status 74 when the store or a file could not be used, else 65 (the request was wrong).
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as FederationError {
+        Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+        var unreadable = false
+        switch error as? HubError {
+        case .corruptPodRecord?, .storage?, .cannotCreateHome?, .cannotWrite?: unreadable = true
+        default: break
+        }
+        if case .cannotRead? = error as? PodConfigError { unreadable = true }
+        throw ExitCode(unreadable ? ScriptRunner.Status.io : ScriptRunner.Status.syntax)
+    }
+}
+
+extension BF {
+    /// `bf pod …`: create pods from YAML, list them, manage roles and approvals.
+    struct PodCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pod", abstract: "Create pods and manage who may use them.",
+            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a pod from a YAML file (tutorial 2's fields).")
+            @ArgumentParser.Argument(help: "The pod's YAML file.") var file: String
+            @Flag(help: "Replace a pod of the same name.") var replace = false
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                let pod = try reportingFailures {
+                    try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace)
+                }
+                print("pod '\(pod.identifier)' is ready: \(pod.rowCount) rows")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the pods with your role on each.")
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                let listings = try await Modeller(hub: hub, identity: identity).pods()
+                print(PodListing.table(listings).rendered())
+            }
+        }
+
+        struct Grant: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Give a user a role on your pod.")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Argument(help: "super_modeller, general_modeller, dp_modeller or schema_viewer.") var role: String
+            @ArgumentParser.Argument(help: "The local user.") var user: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                try reportingFailures {
+                    let pod = try hub.resolvePod(pod)
+                    let role = try Role(parsing: role)
+                    try hub.grant(role, to: user, on: pod, by: identity)
+                    print("\(user) is now \(role.rawValue) on \(pod)")
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Take a role on your pod away from a user.")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Argument(help: "The role.") var role: String
+            @ArgumentParser.Argument(help: "The local user.") var user: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                try reportingFailures {
+                    let pod = try hub.resolvePod(pod)
+                    let role = try Role(parsing: role)
+                    try hub.revoke(role, from: user, on: pod, by: identity)
+                    print("\(user) is no longer \(role.rawValue) on \(pod)")
+                }
+            }
+        }
+
+        struct Approve: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Let your pod take part in secure aggregation with another pod.")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Argument(help: "The pod it accepts as a partner.") var other: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                try reportingFailures {
+                    let pod = try hub.resolvePod(pod)
+                    let other = try hub.resolvePod(other)
+                    try hub.approve(other, on: pod, by: identity)
+                    print("\(pod) now approves \(other)")
+                }
+            }
+        }
+
+        struct Unapprove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Withdraw your pod's approval of another pod.")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Argument(help: "The pod it no longer accepts.") var other: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                try reportingFailures {
+                    let pod = try hub.resolvePod(pod)
+                    let other = try hub.resolvePod(other)
+                    try hub.unapprove(other, on: pod, by: identity)
+                    print("\(pod) no longer approves \(other)")
+                }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove your pod from the hub (its data file stays).")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, identity) = try hubOptions.open()
+                try reportingFailures {
+                    let pod = try hub.resolvePod(pod)
+                    try hub.removePod(pod, by: identity)
+                    print("removed \(pod)")
+                }
+            }
+        }
+    }
+
+    /// `bf demo`: (re)create the demo federation of the tutorials.
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the demo federation: the census pods of the tutorials, and the user 'alice'.")
+        @OptionGroup var hubOptions: HubOptions
+
+        func run() async throws {
+            let (hub, identity) = try hubOptions.open()
+            let demo = try reportingFailures { try DemoFederation.create(hub: hub, owner: identity) }
+            print("demo federation in \(hub.home.path) (data in \(demo.directory.path)):")
+            print(PodListing.table(try await Modeller(hub: hub, identity: identity).pods()).rendered())
+        }
+    }
+}
