@@ -100,12 +100,20 @@ enum FederationBuiltins {
         """,
         statementName: "combine_schemas", returns: "Schema"
     ) { arguments in
+        try await combine(arguments)
+    }
+
+    // Verification (typed throws) happens in `verify`, outside this async body: Swift 6.3's
+    // optimiser crashes splitting the coroutine when the typed-throws call is inlined here.
+    private static func combine(_ arguments: CallArguments) async throws -> Value {
         let federation = try arguments.context.federation()
         let names = try federation.pods(strings(arguments["pod_identifiers"]), for: "combine")
-        let structure = arguments.object("datastructure", as: DataStructureObject.self) ?? federation.currentDataStructure
-        let schema = try await federation.modeller.combineSchemas(names, dataStructure: structure?.structure)
+        var structure = federation.currentDataStructure?.structure
+        if let given = arguments.object("datastructure", as: DataStructureObject.self) { structure = given.structure }
+        let schemas = try await federation.modeller.schemas(of: names)
+        let combined = try verify(schemas, structure)
         federation.chosenPods = names
-        return .object(SchemaObject(.combined(schema)))
+        return .object(SchemaObject(.combined(combined)))
     }
 
     static let checkAccess = Builtin(
@@ -241,6 +249,10 @@ enum FederationBuiltins {
     }
 
     // MARK: - Helpers
+
+    private static func verify(_ schemas: [PodSchema], _ structure: DataStructure?) throws -> CombinedSchema {
+        try SchemaVerifier.combine(schemas, dataStructure: structure)
+    }
 
     /// Strings from a list of strings (or one string); nil for None.
     static func strings(_ value: Value) -> [String]? {
