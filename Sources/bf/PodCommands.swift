@@ -51,7 +51,15 @@ extension BF {
     struct PodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pod", abstract: "Create pods and manage who may use them.",
-            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self])
+            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self, Roles.self])
+
+        struct Roles: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show which role allows which task (as a Markdown table).")
+
+            func run() throws {
+                print(RolePermissions.markdown)
+            }
+        }
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a pod from a YAML file (tutorial 2's fields).")
