@@ -46,6 +46,12 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// A pod owner's action: opens the hub, resolves the pod, acts, and prints what changed.
+func ownerAction(_ options: HubOptions, pod: String, _ act: (Hub, PodIdentifier, LocalIdentity) throws -> String) throws {
+    let (hub, identity) = try options.open()
+    try reportingFailures { print(try act(hub, try hub.resolvePod(pod), identity)) }
+}
+
 extension BF {
     /// `bf pod …`: create pods from YAML, list them, manage roles and approvals.
     struct PodCommand: AsyncParsableCommand {
@@ -95,12 +101,10 @@ extension BF {
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
-                let (hub, identity) = try hubOptions.open()
-                try reportingFailures {
-                    let pod = try hub.resolvePod(pod)
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
                     let role = try Role(parsing: role)
-                    try hub.grant(role, to: user, on: pod, by: identity)
-                    print("\(user) is now \(role.rawValue) on \(pod)")
+                    try hub.grant(role, to: user, on: pod, by: owner)
+                    return "\(user) is now \(role.rawValue) on \(pod)"
                 }
             }
         }
@@ -113,12 +117,10 @@ extension BF {
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
-                let (hub, identity) = try hubOptions.open()
-                try reportingFailures {
-                    let pod = try hub.resolvePod(pod)
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
                     let role = try Role(parsing: role)
-                    try hub.revoke(role, from: user, on: pod, by: identity)
-                    print("\(user) is no longer \(role.rawValue) on \(pod)")
+                    try hub.revoke(role, from: user, on: pod, by: owner)
+                    return "\(user) is no longer \(role.rawValue) on \(pod)"
                 }
             }
         }
@@ -130,12 +132,10 @@ extension BF {
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
-                let (hub, identity) = try hubOptions.open()
-                try reportingFailures {
-                    let pod = try hub.resolvePod(pod)
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
                     let other = try hub.resolvePod(other)
-                    try hub.approve(other, on: pod, by: identity)
-                    print("\(pod) now approves \(other)")
+                    try hub.approve(other, on: pod, by: owner)
+                    return "\(pod) now approves \(other)"
                 }
             }
         }
@@ -147,12 +147,10 @@ extension BF {
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
-                let (hub, identity) = try hubOptions.open()
-                try reportingFailures {
-                    let pod = try hub.resolvePod(pod)
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
                     let other = try hub.resolvePod(other)
-                    try hub.unapprove(other, on: pod, by: identity)
-                    print("\(pod) no longer approves \(other)")
+                    try hub.unapprove(other, on: pod, by: owner)
+                    return "\(pod) no longer approves \(other)"
                 }
             }
         }
@@ -163,11 +161,9 @@ extension BF {
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
-                let (hub, identity) = try hubOptions.open()
-                try reportingFailures {
-                    let pod = try hub.resolvePod(pod)
-                    try hub.removePod(pod, by: identity)
-                    print("removed \(pod)")
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
+                    try hub.removePod(pod, by: owner)
+                    return "removed \(pod)"
                 }
             }
         }
