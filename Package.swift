@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Learning", dependencies: ["COpenBLAS"]),
         .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [
-            "DidYouMean",
+            "DidYouMean", "Learning",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
