@@ -155,6 +155,14 @@ extension Pod {
 
     /// Runs a round from start to end: checks it, trains on a thread of its own, records it.
     private func runRound(_ request: RoundRequest, progress: @escaping @Sendable (PodProgress) -> Void) async throws -> RoundUpdate {
+        // A new round supersedes one still running (a modeller retrying a round after a pod
+        // dropped): the old one stops at its next batch boundary first.
+        while let running = tasks[request.task]?.running {
+            running.stop.set()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                tasks[request.task]?.running?.waiters.append(continuation)
+            }
+        }
         let (round, stop) = try beginRound(request)
         let outcome: Result<RoundUpdate, any Error>
         do {
@@ -177,7 +185,6 @@ extension Pod {
     private func beginRound(_ request: RoundRequest) throws -> (LocalRound, StopFlag) {
         let task = try openTask(request.task, for: "training", kinds: [.train])
         return try audited(task, failure: "round \(request.round + 1) refused") { () throws(TrainingError) -> (LocalRound, StopFlag) in
-            guard task.running == nil else { throw .roundInProgress(task: request.task, pod: identifier) }
             var hyperparameters = task.specification.hyperparameters
             hyperparameters.epochs = request.epochs
             hyperparameters.steps = request.steps

@@ -54,8 +54,6 @@ public enum TrainingError: FederationError, Equatable {
     case unknownTask(task: UUID, pod: PodIdentifier)
     /// The task's kind does not allow the operation.
     case operationNotInTask(operation: String, kind: TaskKind, pod: PodIdentifier)
-    /// A round of this task is already running at the pod.
-    case roundInProgress(task: UUID, pod: PodIdentifier)
     /// A secure round arrived without the pod's key share for it.
     case noSecureSession(pod: PodIdentifier, round: Int)
     /// The secure round's settings do not fit the task the pod accepted.
@@ -146,9 +144,6 @@ public enum TrainingError: FederationError, Equatable {
         case let .operationNotInTask(operation, kind, pod):
             return [FederationDiagnostic("pod \(quoted(pod.name)) accepted a \(kind.rawValue) task, which does not allow \(operation)",
                                          help: "ask the pod for a task of the right kind")]
-        case let .roundInProgress(task, pod):
-            return [FederationDiagnostic("pod \(quoted(pod.name)) is already running a round of task \(quoted(task.uuidString))",
-                                         help: "wait for the round to finish before sending the next")]
         case let .noSecureSession(pod, round):
             return [FederationDiagnostic("pod \(quoted(pod.name)) has no key share for secure round \(round + 1)",
                                          help: "ask every pod for its key share before sending the round")]
@@ -188,7 +183,7 @@ public enum TrainingError: FederationError, Equatable {
         switch self {
         case let .columnMissingAtPod(_, pod), let .columnTypeAtPod(_, pod, _, _), let .categoryNotInEncoder(_, _, pod),
              let .noValuesInTrainingRows(_, pod), let .tooFewTrainingRows(pod, _), let .unknownTask(_, pod),
-             let .operationNotInTask(_, _, pod), let .roundInProgress(_, pod), let .noSecureSession(pod, _),
+             let .operationNotInTask(_, _, pod), let .noSecureSession(pod, _),
              let .secureRoundRefused(pod, _), let .podIdentityKey(pod, _), let .roundCancelled(pod, _, _),
              let .parametersDoNotFit(pod, _), let .localTrainingFailed(pod, _), let .podFailed(pod, _, _):
             return pod
