@@ -65,20 +65,24 @@ public struct FederatedTraining: Sendable {
     }
 
     /// Runs the task, handing every event to `onEvent` on the caller's executor, and returns
-    /// the results. Cancelling the calling task stops the training at the pods' next batch
-    /// boundary and throws `TrainingError.cancelled`.
+    /// the results. Cancelling the calling task stops every pod at its next batch boundary;
+    /// this returns once the pods have stopped and closed the task, throwing
+    /// `TrainingError.cancelled`.
     nonisolated(nonsending) public func run(resumingFrom state: TrainingState? = nil,
                                             onEvent: (TrainingEvent) -> Void) async throws -> TrainingResults {
-        var round = state?.completedRounds ?? 0
-        for try await event in run(resumingFrom: state) {
-            onEvent(event)
-            switch event {
-            case let .roundStarted(started, _, _): round = started - 1
-            case let .finished(results): return results
-            default: break
-            }
+        let (events, continuation) = AsyncStream<TrainingEvent>.makeStream()
+        let worker = Task {
+            defer { continuation.finish() }
+            return try await execute(resumingFrom: state) { continuation.yield($0) }
         }
-        throw TrainingError.cancelled(round: round)
+        await withTaskCancellationHandler {
+            for await event in events { onEvent(event) }
+        } onCancel: {
+            worker.cancel()
+        }
+        let results = try await worker.value
+        onEvent(.finished(results))
+        return results
     }
 
     // MARK: - The task

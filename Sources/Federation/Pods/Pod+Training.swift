@@ -264,6 +264,11 @@ extension Pod {
     private func encoded(_ id: UUID) throws(TrainingError) -> EncodedPodData {
         guard let task = tasks[id] else { throw .unknownTask(task: id, pod: identifier) }
         if let encoded = task.encoded { return encoded }
+        let columns = task.specification.encodingKey
+        if let cached = lastEncoding, cached.columns == columns {
+            tasks[id]?.encoded = cached.data
+            return cached.data
+        }
         let table: Dataset
         do {
             table = try dataset()
@@ -272,6 +277,7 @@ extension Pod {
         }
         let encoded = try EncodedPodData(table, specification: task.specification, pod: identifier)
         tasks[id]?.encoded = encoded
+        lastEncoding = (columns, encoded)
         return encoded
     }
 

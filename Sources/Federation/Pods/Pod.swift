@@ -24,6 +24,9 @@ actor Pod {
     private var cachedDataset: Dataset?
     /// The model tasks this pod has accepted and not yet closed, by task identifier.
     var tasks: [UUID: PodTask] = [:]
+    /// The last encoding made, keyed by the columns it was made for, so that tasks on the
+    /// same columns (training, then evaluating) encode the rows once.
+    var lastEncoding: (columns: String, data: EncodedPodData)?
 
     init(identifier: PodIdentifier, store: HubStore) {
         self.identifier = identifier

@@ -128,6 +128,15 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
         SHA256.hash(data: canonicalJSON).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A key naming the columns and encoders alone (what a pod's encoding depends on).
+    var encodingKey: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let columns = (try? encoder.encode([[target], categorical])) ?? Data()
+        let continuousNames = (try? encoder.encode(continuous)) ?? Data()
+        return SHA256.hash(data: columns + continuousNames).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The text a task request carries (and its signature covers) to name this
     /// specification: a summary for the audit log and the digest, which the pod checks
     /// against the specification it receives.
