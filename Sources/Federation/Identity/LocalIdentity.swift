@@ -18,6 +18,10 @@ public struct LocalIdentity: Sendable {
     public let name: String
     private let privateKey: Curve25519.Signing.PrivateKey
 
+    /// The Ed25519 signing key, for the pods this user owns to sign their
+    /// secure-aggregation key shares.
+    var signingKey: Curve25519.Signing.PrivateKey { privateKey }
+
     /// The raw 32-byte Ed25519 public key.
     public var publicKey: Data { privateKey.publicKey.rawRepresentation }
 

@@ -15,10 +15,18 @@ actor Pod {
     /// How far a request's timestamp may be from the pod's clock.
     static let allowedClockSkew: Int64 = 5 * 60 * 1000
 
+    /// How long an open model task lasts without a call before the pod forgets it.
+    static let taskIdleTimeout: TimeInterval = 60 * 60
+
     nonisolated let identifier: PodIdentifier
-    private let store: HubStore
+    let store: HubStore
     private var seenNonces: [Data: Int64] = [:]
     private var cachedDataset: Dataset?
+    /// The model tasks this pod has accepted and not yet closed, by task identifier.
+    var tasks: [UUID: PodTask] = [:]
+    /// The last encoding made, keyed by the columns it was made for, so that tasks on the
+    /// same columns (training, then evaluating) encode the rows once.
+    var lastEncoding: (columns: String, data: EncodedPodData)?
 
     init(identifier: PodIdentifier, store: HubStore) {
         self.identifier = identifier
@@ -31,11 +39,17 @@ actor Pod {
     }
 
     /// Judges `request`, records the answer and returns it. A request sent
-    /// to a call that serves only `expected` tasks is refused.
-    func answer(_ request: TaskRequest, expecting expected: TaskKind? = nil, now: Date = Date()) throws -> TaskResponse {
+    /// to a call that serves only `expected` tasks is refused, and so is one
+    /// whose signed detail is not `detail` when that is given (the model
+    /// task's specification digest).
+    func answer(_ request: TaskRequest, expecting expected: [TaskKind]? = nil, detail: String? = nil,
+                now: Date = Date()) throws -> TaskResponse {
         var rejection = try judge(request, now: now)
-        if rejection == nil, let expected, request.kind != expected {
-            rejection = .wrongTaskKind(expected: expected, found: request.kind)
+        if rejection == nil, let expected, let first = expected.first, !expected.contains(request.kind) {
+            rejection = .wrongTaskKind(expected: first, found: request.kind)
+        }
+        if rejection == nil, let detail, request.detail != detail {
+            rejection = .specificationMismatch
         }
         try store.appendAudit(pod: identifier, request: request, rejection: rejection, at: now)
         return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted)
@@ -43,7 +57,7 @@ actor Pod {
 
     /// The schema, when `request` (of kind `.schema`) is accepted.
     func schema(for request: TaskRequest) throws -> SchemaResponse {
-        let response = try answer(request, expecting: .schema)
+        let response = try answer(request, expecting: [.schema])
         if let rejection = response.rejection { return .rejected(rejection) }
         return .schema(try Self.schema(of: record()))
     }

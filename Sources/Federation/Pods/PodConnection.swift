@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a modeller learns about a pod passes through this protocol
 /// (architecture.md, "The federated boundary").
 ///
@@ -15,6 +17,21 @@ public protocol PodConnection: Sendable {
     /// Asks for the pod's schema; `task.kind` must be `.schema`. Judged and
     /// audited like `request`.
     func schema(_ task: TaskRequest) async throws -> SchemaResponse
+    /// Asks the pod to open a model task (train, evaluate or predict); judged
+    /// and audited like `request`, and the pod keeps the task when it accepts.
+    func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse
+    /// Trains one round of an open training task: progress after every batch,
+    /// then the update. Cancelling the stream stops the pod at the next batch
+    /// boundary.
+    func train(_ round: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error>
+    /// The pod's signed key share for a secure round of an open training task.
+    func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare
+    /// Scores a model on one part of the pod's split.
+    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport
+    /// Aggregate counts of a model's predictions on one part of the pod's split.
+    func predict(_ request: PredictionRequest) async throws -> PredictionSummary
+    /// Closes an open task, stopping a running round first.
+    func closeTask(_ task: UUID) async throws
 }
 
 /// A connection to a pod running as an actor in this process (the embedded
@@ -42,5 +59,35 @@ public struct LocalPodConnection: PodConnection {
     /// The pod's schema, or its refusal, recorded in its audit log.
     public func schema(_ task: TaskRequest) async throws -> SchemaResponse {
         try await pod.schema(for: task)
+    }
+
+    /// The pod's answer to a model task request, recorded in its audit log.
+    public func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse {
+        try await pod.openTask(task)
+    }
+
+    /// One round of training at the pod.
+    public func train(_ round: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
+        pod.train(round)
+    }
+
+    /// The pod's key share for a secure round.
+    public func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare {
+        try await pod.keyShare(setup)
+    }
+
+    /// The pod's metrics of a model.
+    public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
+        try await pod.evaluate(request)
+    }
+
+    /// The pod's prediction counts of a model.
+    public func predict(_ request: PredictionRequest) async throws -> PredictionSummary {
+        try await pod.predict(request)
+    }
+
+    /// Closes a task at the pod.
+    public func closeTask(_ task: UUID) async throws {
+        try await pod.closeTask(task)
     }
 }

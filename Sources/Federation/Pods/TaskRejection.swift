@@ -27,6 +27,9 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
     case notInTask
     /// The request was sent to a call that serves another task kind.
     case wrongTaskKind(expected: TaskKind, found: TaskKind)
+    /// The model specification sent with the request is not the one the
+    /// request's signed detail names.
+    case specificationMismatch
 
     /// The reason, addressed to the modeller.
     public var reason: String {
@@ -53,6 +56,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "the request does not list this pod among the task's pods"
         case let .wrongTaskKind(expected, found):
             return "this call serves \(expected.plural), but the request is for a \(found.rawValue) task"
+        case .specificationMismatch:
+            return "the model specification sent does not match the one the modeller signed"
         }
     }
 
@@ -74,6 +79,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "ask the owner \(quoted(owner)) for general_modeller"
         case .podsNotApproved:
             return "the pod's owner must add them to its approved pods (other_pods in its YAML), or leave them out of the task"
+        case .specificationMismatch:
+            return "send the request again; if this repeats, something between you and the pod alters messages"
         case .notInTask, .wrongTaskKind:
             return nil
         }

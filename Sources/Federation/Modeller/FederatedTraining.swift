@@ -1,0 +1,360 @@
+import Foundation
+import Learning
+
+/// The modeller's federated averaging task: `model.fit(pod_identifiers=[…], aggregator=…)`.
+///
+/// Design note. The modeller asks every pod at once to open the task (the pods judge role
+/// and, for secure aggregation, approvals); it reports each answer and, unless
+/// `require_all_pods` is false, stops before any training when one pod refuses. Then, per
+/// round, every pod trains in parallel from the global parameters and sends back its change
+/// (masked, when aggregation is secure: the modeller relays the pods' signed key shares
+/// first and only ever holds the sum), its sample count and its validation metrics; the
+/// modeller averages the changes (by sample count or equally) and applies them with the
+/// server optimizer. A pod that fails aborts the round: the task stops with an error naming
+/// it, or, when allowed, starts the round again without it (a new secure attempt, so no mask
+/// is reused). Results are combined in the task's pod order and every pod's round is seeded
+/// from the task seed, the round and the pod, so a run is bit-for-bit reproducible for a
+/// given seed and pod set. Cancelling the run (the task consuming `run()`, or the stream)
+/// stops every pod at its next batch boundary and closes the task at every pod.
+public struct FederatedTraining: Sendable {
+    /// Who runs the task.
+    public let modeller: Modeller
+    /// The pods asked, in the task's order.
+    public let connections: [any PodConnection]
+    /// The model.
+    public let specification: ModelSpecification
+    /// The protocol's options.
+    public let options: FederatedAveragingOptions
+    /// The rounds, from the model's epochs or steps and the update interval.
+    public let plan: RoundPlan
+
+    /// A training of `specification` on the pods reached by `connections`; checks the
+    /// options against the model before anything is sent.
+    public init(modeller: Modeller, connections: [any PodConnection], specification: ModelSpecification,
+                options: FederatedAveragingOptions = FederatedAveragingOptions()) throws(TrainingError) {
+        guard !connections.isEmpty else { throw .noPods }
+        plan = try options.plan(for: specification.hyperparameters)
+        if options.secureAggregation && connections.count < 2 {
+            throw .secureAggregationNeedsTwoPods(pods: connections.map(\.identifier))
+        }
+        self.modeller = modeller
+        self.connections = connections
+        self.specification = specification
+        self.options = options
+    }
+
+    /// The pods asked, in the task's order.
+    public var pods: [PodIdentifier] { connections.map(\.identifier) }
+
+    /// Runs the task: its events as they happen, `finished` with the results last. The
+    /// stream throws the error that stops the task. Ending the stream early cancels the task.
+    /// With `state`, the training continues after the state's last complete round.
+    public func run(resumingFrom state: TrainingState? = nil) -> AsyncThrowingStream<TrainingEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let worker = Task {
+                do {
+                    let results = try await execute(resumingFrom: state) { continuation.yield($0) }
+                    continuation.yield(.finished(results))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in worker.cancel() }
+        }
+    }
+
+    /// Runs the task, handing every event to `onEvent` on the caller's executor, and returns
+    /// the results. Cancelling the calling task stops every pod at its next batch boundary;
+    /// this returns once the pods have stopped and closed the task, throwing
+    /// `TrainingError.cancelled`.
+    nonisolated(nonsending) public func run(resumingFrom state: TrainingState? = nil,
+                                            onEvent: (TrainingEvent) -> Void) async throws -> TrainingResults {
+        let (events, continuation) = AsyncStream<TrainingEvent>.makeStream()
+        let worker = Task {
+            defer { continuation.finish() }
+            return try await execute(resumingFrom: state) { continuation.yield($0) }
+        }
+        await withTaskCancellationHandler {
+            for await event in events { onEvent(event) }
+        } onCancel: {
+            worker.cancel()
+        }
+        let results = try await worker.value
+        onEvent(.finished(results))
+        return results
+    }
+
+    // MARK: - The task
+
+    private func execute(resumingFrom resume: TrainingState?, emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> TrainingResults {
+        var state = try initialState(resume)
+        let hub = modeller.hub
+        emit(.started(TrainingOverview(pods: pods, plan: plan, secureAggregation: options.secureAggregation,
+                                       weighting: options.weighting, firstRound: state.completedRounds + 1)))
+        let message = try ModelTaskRequest.signed(kind: .train, specification: specification, pods: pods,
+                                                  secureAggregation: options.secureAggregation, by: modeller.identity)
+        let task = message.task
+        let run = try hub.startTaskRun(modeller: modeller.identity.name, kind: .train, pods: pods,
+                                       secureAggregation: options.secureAggregation, detail: specification.taskDetail)
+        var active: [any PodConnection] = []
+        do {
+            let responses = try await Modeller.open(message, at: connections)
+            var refusals: [AccessDenied.Refusal] = []
+            for (connection, response) in zip(connections, responses) {
+                if let rejection = response.rejection {
+                    let refusal = AccessDenied.Refusal(pod: response.pod, rejection: rejection)
+                    refusals.append(refusal)
+                    emit(.podRefused(refusal))
+                } else {
+                    active.append(connection)
+                    emit(.podAccepted(response.pod))
+                }
+            }
+            if active.isEmpty { throw TrainingError.noPodAccepted(refusals: refusals) }
+            if options.requireAllPods && !refusals.isEmpty {
+                throw AccessDenied(task: .train, refusals: refusals, pods: pods)
+            }
+            if options.secureAggregation && active.count < 2 {
+                throw TrainingError.secureAggregationNeedsTwoPods(pods: active.map(\.identifier))
+            }
+
+            let selection = try TrainableSelection(specification: specification, parameters: state.parameters)
+            let maximumSampleCount = try await Self.largestRowCount(active)
+            var dropped: [DroppedPod] = []
+            while state.completedRounds < plan.rounds {
+                let round = state.completedRounds
+                emit(.roundStarted(round: round + 1, rounds: plan.rounds, pods: active.map(\.identifier)))
+                var attempt = 0
+                while true {
+                    if Task.isCancelled { throw TrainingError.cancelled(round: round) }
+                    do {
+                        let (updates, context) = try await trainRound(round, attempt: attempt, task: task, pods: active,
+                                                                      parameters: state.parameters,
+                                                                      maximumSampleCount: maximumSampleCount, emit: emit)
+                        let result = try aggregate(updates, context: context, round: round, selection: selection, state: &state)
+                        emit(.roundFinished(result))
+                        break
+                    } catch let failure as PodCallFailure {
+                        if Task.isCancelled { throw TrainingError.cancelled(round: round) }
+                        guard !options.requireAllPods else {
+                            throw TrainingError.podFailed(pod: failure.pod, round: round, reason: failure.reason)
+                        }
+                        let drop = DroppedPod(pod: failure.pod, round: round + 1, reason: failure.reason)
+                        dropped.append(drop)
+                        emit(.podDropped(drop))
+                        await Modeller.close(task, at: active.filter { $0.identifier == failure.pod })
+                        active.removeAll { $0.identifier == failure.pod }
+                        if active.isEmpty { throw TrainingError.allPodsDropped(round: round) }
+                        if options.secureAggregation && active.count < 2 {
+                            throw TrainingError.secureAggregationNeedsTwoPods(pods: active.map(\.identifier))
+                        }
+                        attempt += 1
+                    } catch is CancellationError {
+                        throw TrainingError.cancelled(round: round)
+                    }
+                }
+            }
+
+            var evaluation: EvaluationResults?
+            if options.autoEval {
+                let parameters = state.parameters
+                let reports = try await Modeller.everyPod(active) { connection in
+                    try await connection.evaluate(EvaluationRequest(task: task, parameters: parameters, part: .test))
+                }
+                let results = EvaluationResults(
+                    part: .test, pods: reports,
+                    pooled: try ClassificationMetrics.pooled(reports.map(\.metrics), classCount: specification.classes.count))
+                evaluation = results
+                emit(.evaluated(results))
+            }
+            await Modeller.close(task, at: active)
+            let model = try TrainedModel(specification: specification, parameters: state.parameters)
+            let summary = state.rounds.last.map { "accuracy \(String(format: "%.4f", $0.combined.accuracy)) after round \($0.round)" } ?? "no round run"
+            try hub.finishTaskRun(run, status: .completed, detail: summary)
+            return TrainingResults(task: task, pods: active.map(\.identifier), refusals: refusals, dropped: dropped,
+                                   state: state, evaluation: evaluation, model: model)
+        } catch {
+            await Modeller.close(task, at: active)
+            let failure: any Error
+            if error is CancellationError {
+                failure = TrainingError.cancelled(round: state.completedRounds)
+            } else {
+                failure = Modeller.podError(error)
+            }
+            let cancelled = if case TrainingError.cancelled = failure { true } else { false }
+            // The run's record is a courtesy; the error the user reads is the task's.
+            try? hub.finishTaskRun(run, status: cancelled ? .cancelled : .failed, detail: describe(failure))
+            throw failure
+        }
+    }
+
+    /// The state to start from: the given one, checked, or round 0 with the model
+    /// initialised from the specification's seed.
+    private func initialState(_ resume: TrainingState?) throws(TrainingError) -> TrainingState {
+        guard let resume else {
+            return TrainingState(completedRounds: 0, parameters: try TrainedModel(initialising: specification).parameters,
+                                 serverOptimizer: options.serverOptimizer, rounds: [])
+        }
+        guard (0...plan.rounds).contains(resume.completedRounds), resume.rounds.count == resume.completedRounds else {
+            throw .stateDoesNotFit("it has \(resume.completedRounds) rounds done, this training \(plan.rounds) in all")
+        }
+        do {
+            _ = try TrainedModel(specification: specification, parameters: resume.parameters)
+        } catch {
+            throw .stateDoesNotFit(error.message)
+        }
+        return resume
+    }
+
+    /// One attempt at a round: key shares first when secure, then every pod trains.
+    private func trainRound(_ round: Int, attempt: Int, task: UUID, pods: [any PodConnection], parameters: ParameterSet,
+                            maximumSampleCount: Int,
+                            emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> ([RoundUpdate], SecureAggregationContext?) {
+        var aggregation = RoundAggregation.plain
+        var context: SecureAggregationContext?
+        if options.secureAggregation {
+            let made: SecureAggregationContext
+            do {
+                made = try SecureAggregationContext(
+                    taskIdentifier: task.uuidString, round: round, attempt: attempt,
+                    participants: pods.map(\.identifier.description), parameterCount: parameters.elementCount,
+                    weighting: options.weighting, maximumSampleCount: maximumSampleCount)
+            } catch {
+                throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
+            }
+            let shares = try await Modeller.everyPod(pods) { connection in
+                try await connection.keyShare(SecureRoundSetup(task: task, context: made))
+            }
+            aggregation = .secure(context: made, keyShares: shares)
+            context = made
+        }
+        let request = RoundRequest(task: task, round: round, parameters: parameters, epochs: plan.epochsPerRound,
+                                   steps: plan.stepsPerRound, proximalMu: options.proximalMu, aggregation: aggregation)
+        let updates = try await Modeller.everyPod(pods) { connection in
+            let pod = connection.identifier
+            for try await event in connection.train(request) {
+                switch event {
+                case let .progress(progress):
+                    emit(.podProgress(pod: pod, round: round + 1, progress: progress))
+                case let .finished(update):
+                    guard update.pod == pod, update.round == round else {
+                        throw PodCallFailure(pod: pod, reason: "it answered for pod '\(update.pod)' round \(update.round + 1)")
+                    }
+                    emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(
+                        pod: pod, sampleCount: update.sampleCount, steps: update.steps,
+                        trainingLoss: update.trainingLoss, validation: update.validation)))
+                    return update
+                }
+            }
+            try Task.checkCancellation()
+            throw PodCallFailure(pod: pod, reason: "it ended the round without sending an update")
+        }
+        return (updates, context)
+    }
+
+    /// Averages the round's updates, applies them to the global parameters and returns the
+    /// round's row of results.
+    private func aggregate(_ updates: [RoundUpdate], context: SecureAggregationContext?, round: Int,
+                           selection: TrainableSelection, state: inout TrainingState) throws -> RoundResult {
+        let average: AggregatedUpdate
+        do {
+            if let context {
+                var sum = SecureAggregationRound(context: context)
+                for update in updates {
+                    guard case let .masked(masked) = update.contribution else {
+                        throw PodCallFailure(pod: update.pod, reason: "it sent its update in the clear in a secure round")
+                    }
+                    try sum.add(masked)
+                }
+                average = try sum.average()
+            } else {
+                let plain = try updates.map { update in
+                    guard case let .plain(delta) = update.contribution else {
+                        throw PodCallFailure(pod: update.pod, reason: "it sent a masked update in a plain round")
+                    }
+                    return ParameterUpdate(pod: update.pod.description, delta: delta, sampleCount: update.sampleCount)
+                }
+                average = try PlainAggregator(weighting: options.weighting).aggregate(plain)
+            }
+        } catch let failure as PodCallFailure {
+            throw failure
+        } catch {
+            throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
+        }
+        var next = state
+        do {
+            try selection.apply(average.delta, to: &next.parameters, optimizer: &next.serverOptimizer)
+        } catch {
+            throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
+        }
+        if let tensor = next.parameters.firstNonFiniteTensor {
+            throw TrainingError.aggregationFailed(round: round, reason: "parameter '\(tensor)' is not finite: training diverged; lower the learning rate")
+        }
+        let pods = updates.map { update in
+            PodRoundMetrics(pod: update.pod, sampleCount: update.sampleCount, steps: update.steps,
+                            trainingLoss: update.trainingLoss, validation: update.validation)
+        }
+        let samples = pods.reduce(0) { $0 + $1.sampleCount }
+        let loss = pods.reduce(0.0) { $0 + $1.trainingLoss * Double($1.sampleCount) } / Double(max(samples, 1))
+        let result = RoundResult(round: round + 1, pods: pods,
+                                 combined: try ClassificationMetrics.pooled(pods.map(\.validation), classCount: specification.classes.count),
+                                 trainingLoss: loss)
+        next.completedRounds += 1
+        next.rounds.append(result)
+        state = next
+        return result
+    }
+
+    /// The most rows any of the pods holds: the bound on a pod's weight in a secure round.
+    private static func largestRowCount(_ pods: [any PodConnection]) async throws -> Int {
+        var largest = 1
+        for pod in pods { largest = max(largest, try await pod.describe().rowCount) }
+        return largest
+    }
+}
+
+/// Where the trainable tensors lie in a model's flat parameters: the server optimizer moves
+/// those, while batch-norm running statistics, which no gradient drives, take the plain
+/// average of the pods' values.
+struct TrainableSelection: Sendable {
+    /// The index ranges of trainable tensors in the flat vector, in order.
+    let ranges: [Range<Int>]
+
+    /// The trainable ranges of `specification`'s model, laid out as `parameters`.
+    init(specification: ModelSpecification, parameters: ParameterSet) throws(TrainingError) {
+        let trainable = Set(try specification.makeClassifier().trainableNames)
+        var ranges: [Range<Int>] = []
+        var offset = 0
+        for tensor in parameters.tensors {
+            if trainable.contains(tensor.name) { ranges.append(offset..<(offset + tensor.count)) }
+            offset += tensor.count
+        }
+        self.ranges = ranges
+    }
+
+    /// Moves `parameters` by the averaged `delta`: the trainable part through `optimizer`,
+    /// the rest by the delta itself.
+    func apply(_ delta: [Float], to parameters: inout ParameterSet, optimizer: inout ServerOptimizer) throws {
+        var values = parameters.values
+        guard delta.count == values.count else {
+            throw AggregationError.parameterCountMismatch(parameters: values.count, delta: delta.count)
+        }
+        var trainable: [Float] = []
+        var trainableDelta: [Float] = []
+        for range in ranges {
+            trainable.append(contentsOf: values[range])
+            trainableDelta.append(contentsOf: delta[range])
+        }
+        try optimizer.apply(averageDelta: trainableDelta, to: &trainable)
+        var isTrainable = [Bool](repeating: false, count: values.count)
+        var position = 0
+        for range in ranges {
+            values.replaceSubrange(range, with: trainable[position..<(position + range.count)])
+            for index in range { isTrainable[index] = true }
+            position += range.count
+        }
+        for index in values.indices where !isTrainable[index] { values[index] += delta[index] }
+        parameters = try parameters.replacingValues(with: values)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Learning
+
+/// The modeller's model tasks that take one exchange per pod: evaluating and predicting
+/// with a model on the pods' rows, and the steps every model task shares (opening it at
+/// every pod, running a call on every pod at once, closing it).
+extension Modeller {
+    /// A federated training of `specification` on `pods` (`model.fit(pod_identifiers=…)`);
+    /// nothing is sent until it runs.
+    public func training(on pods: [String], specification: ModelSpecification,
+                         options: FederatedAveragingOptions = FederatedAveragingOptions()) throws -> FederatedTraining {
+        try FederatedTraining(modeller: self, connections: try connections(to: pods), specification: specification, options: options)
+    }
+
+    /// Scores `model` on each pod's `part` rows (`model.evaluate(…)`): per-pod metrics and the
+    /// metrics of all their rows pooled from counts. Pods that refuse stop the evaluation
+    /// unless `requireAllPods` is false.
+    public func evaluate(_ model: TrainedModel, on pods: [String], part: DataPart = .test,
+                         requireAllPods: Bool = true) async throws -> EvaluationResults {
+        try await evaluate(model, connections: try connections(to: pods), part: part, requireAllPods: requireAllPods)
+    }
+
+    /// `evaluate(_:on:part:requireAllPods:)` over given connections.
+    public func evaluate(_ model: TrainedModel, connections: [any PodConnection], part: DataPart = .test,
+                         requireAllPods: Bool = true) async throws -> EvaluationResults {
+        let (task, accepted) = try await openAccepted(.evaluate, model.specification, connections, requireAllPods: requireAllPods)
+        do {
+            let reports = try await Self.everyPod(accepted) { connection in
+                try await connection.evaluate(EvaluationRequest(task: task, parameters: model.parameters, part: part))
+            }
+            await Self.close(task, at: accepted)
+            let pooled = try ClassificationMetrics.pooled(reports.map(\.metrics), classCount: model.specification.classes.count)
+            return EvaluationResults(part: part, pods: reports, pooled: pooled)
+        } catch {
+            await Self.close(task, at: accepted)
+            throw Self.podError(error)
+        }
+    }
+
+    /// Counts of `model`'s predictions on each pod's `part` rows (`model.predict(…)`); no
+    /// row's prediction leaves a pod. Predicting needs the `super_modeller` role.
+    public func predict(_ model: TrainedModel, on pods: [String], part: DataPart = .test,
+                        requireAllPods: Bool = true) async throws -> PredictionResults {
+        let connections = try connections(to: pods)
+        let (task, accepted) = try await openAccepted(.predict, model.specification, connections, requireAllPods: requireAllPods)
+        do {
+            let summaries = try await Self.everyPod(accepted) { connection in
+                try await connection.predict(PredictionRequest(task: task, parameters: model.parameters, part: part))
+            }
+            await Self.close(task, at: accepted)
+            return PredictionResults(pods: summaries, classes: model.specification.classes)
+        } catch {
+            await Self.close(task, at: accepted)
+            throw Self.podError(error)
+        }
+    }
+
+    /// Connections to the pods `names` resolve to, each once, in the order given.
+    func connections(to names: [String]) throws -> [any PodConnection] {
+        var identifiers: [PodIdentifier] = []
+        for name in names {
+            let pod = try hub.resolvePod(name)
+            if !identifiers.contains(pod) { identifiers.append(pod) }
+        }
+        return try identifiers.map { try hub.connection(to: $0) }
+    }
+
+    /// Opens a model task of `kind` at every pod and returns the task and the pods that
+    /// accepted, applying `requireAllPods` to the refusals.
+    private func openAccepted(_ kind: TaskKind, _ specification: ModelSpecification, _ connections: [any PodConnection],
+                              requireAllPods: Bool) async throws -> (UUID, [any PodConnection]) {
+        guard !connections.isEmpty else { throw TrainingError.noPods }
+        let message = try ModelTaskRequest.signed(kind: kind, specification: specification, pods: connections.map(\.identifier),
+                                                  secureAggregation: false, by: identity)
+        let responses = try await Self.open(message, at: connections)
+        let accepted = zip(connections, responses).filter { $0.1.isAccepted }.map(\.0)
+        let refusals = responses.compactMap { response in response.rejection.map { AccessDenied.Refusal(pod: response.pod, rejection: $0) } }
+        if accepted.isEmpty { throw TrainingError.noPodAccepted(refusals: refusals) }
+        if requireAllPods && !refusals.isEmpty {
+            await Self.close(message.task, at: accepted)
+            throw AccessDenied(task: kind, refusals: refusals, pods: connections.map(\.identifier))
+        }
+        return (message.task, accepted)
+    }
+
+    /// Sends `message` to every pod at once; the answers in the connections' order. A pod
+    /// that cannot be reached is an error naming it.
+    static func open(_ message: ModelTaskRequest, at connections: [any PodConnection]) async throws -> [TaskResponse] {
+        try await everyPod(connections) { connection in try await connection.openTask(message) }
+    }
+
+    /// Runs `body` on every pod at once and returns the results in the connections' order.
+    /// The first pod to fail fails the whole, as a `PodCallFailure` naming it; the other
+    /// calls are cancelled.
+    static func everyPod<T: Sendable>(_ connections: [any PodConnection],
+                                      _ body: @escaping @Sendable (any PodConnection) async throws -> T) async throws -> [T] {
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            for (index, connection) in connections.enumerated() {
+                group.addTask {
+                    do {
+                        return (index, try await body(connection))
+                    } catch let failure as PodCallFailure {
+                        throw failure
+                    } catch {
+                        if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                        throw PodCallFailure(pod: connection.identifier, reason: describe(error))
+                    }
+                }
+            }
+            var results = [T?](repeating: nil, count: connections.count)
+            for try await (index, value) in group { results[index] = value }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// Closes `task` at every pod. Closing is a courtesy: a pod forgets idle tasks on its own,
+    /// so a pod that cannot be reached now is not an error.
+    static func close(_ task: UUID, at connections: [any PodConnection]) async {
+        for connection in connections {
+            try? await connection.closeTask(task)
+        }
+    }
+
+    /// A pod call's failure as the error a user reads.
+    static func podError(_ error: any Error) -> any Error {
+        guard let failure = error as? PodCallFailure else { return error }
+        return TrainingError.localTrainingFailed(pod: failure.pod, reason: failure.reason)
+    }
+}
+
+/// A call to one pod failed; names the pod and says why.
+struct PodCallFailure: Error, Sendable {
+    /// The pod.
+    let pod: PodIdentifier
+    /// Its error, as one line.
+    let reason: String
+}
+
+/// An error as the one line a pod's failure is reported with.
+func describe(_ error: any Error) -> String {
+    if case let TrainingError.localTrainingFailed(_, reason)? = error as? TrainingError { return reason }
+    if let error = error as? any FederationError { return error.message }
+    return "\(error)"
+}

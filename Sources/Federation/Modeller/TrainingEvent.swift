@@ -1,0 +1,41 @@
+/// What a federated training reports as it goes, in this order: `started`; one `podAccepted`
+/// or `podRefused` per pod (in the task's pod order); per round `roundStarted`, then
+/// `podProgress` and `podFinished` as the pods work (interleaved as they happen),
+/// `podDropped` when a pod fails and the task goes on without it (the round then starts
+/// again), and `roundFinished`; `evaluated` when `auto_eval` is on; `finished` last.
+public enum TrainingEvent: Sendable, Equatable {
+    /// The task is about to be sent: the pods asked and the rounds planned.
+    case started(TrainingOverview)
+    /// A pod accepted the task.
+    case podAccepted(PodIdentifier)
+    /// A pod refused the task, with its reason.
+    case podRefused(AccessDenied.Refusal)
+    /// A round begins (`round` from 1) on `pods`.
+    case roundStarted(round: Int, rounds: Int, pods: [PodIdentifier])
+    /// A pod finished a batch of round `round` (from 1).
+    case podProgress(pod: PodIdentifier, round: Int, progress: PodProgress)
+    /// A pod finished its local training of round `round` (from 1).
+    case podFinished(round: Int, metrics: PodRoundMetrics)
+    /// A pod failed in round `round` (from 1); the task goes on without it.
+    case podDropped(DroppedPod)
+    /// A round is aggregated: its metrics per pod and combined.
+    case roundFinished(RoundResult)
+    /// The final model's test metrics (`auto_eval`).
+    case evaluated(EvaluationResults)
+    /// The task is complete.
+    case finished(TrainingResults)
+}
+
+/// What a training is about to do, for its first lines of output.
+public struct TrainingOverview: Sendable, Codable, Equatable {
+    /// The pods asked, in the task's order.
+    public let pods: [PodIdentifier]
+    /// The rounds and the local training of each.
+    public let plan: RoundPlan
+    /// Whether updates are combined by secure aggregation.
+    public let secureAggregation: Bool
+    /// How pods are weighted.
+    public let weighting: AggregationWeighting
+    /// The first round to run, from 1 (above 1 when resuming).
+    public let firstRound: Int
+}

@@ -1,0 +1,351 @@
+import Crypto
+import Foundation
+import Learning
+
+/// The pod's side of model tasks: it opens a task after judging its request, trains rounds,
+/// hands out key shares for secure rounds, evaluates and predicts, and closes the task.
+///
+/// Training and scoring run on a thread of their own per call (`DedicatedThread`) with
+/// values taken from the actor, so the actor stays free to answer other calls meanwhile.
+/// Every accepted or refused task, every round (trained, failed or cancelled), every
+/// evaluation and prediction, and every close goes to the pod's audit log.
+extension Pod {
+    /// Judges a model task request (identity, roles, approvals for secure aggregation, that
+    /// the specification is the signed one) and keeps the task when it accepts.
+    func openTask(_ message: ModelTaskRequest, now: Date = Date()) throws -> TaskResponse {
+        pruneExpiredTasks(now: now)
+        let response = try answer(message.request, expecting: [.train, .evaluate, .predict],
+                                  detail: message.specification.taskDetail, now: now)
+        if response.isAccepted {
+            tasks[message.task] = PodTask(request: message.request, specification: message.specification,
+                                          expiresAt: now.addingTimeInterval(Self.taskIdleTimeout))
+        }
+        return response
+    }
+
+    /// Trains one round: progress after every batch, then the update. Cancelling the stream
+    /// (or the task consuming it) stops the training at the next batch boundary.
+    nonisolated func train(_ request: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let worker = Task {
+                do {
+                    let update = try await self.runRound(request) { continuation.yield(.progress($0)) }
+                    continuation.yield(.finished(update))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in worker.cancel() }
+        }
+    }
+
+    /// This pod's signed key share for a secure round of an open training task.
+    func keyShare(_ setup: SecureRoundSetup) throws -> SignedKeyShare {
+        let task = try openTask(setup.task, for: "secure aggregation", kinds: [.train])
+        return try audited(task) { () throws(TrainingError) -> SignedKeyShare in
+            let context = setup.context
+            guard task.request.secureAggregation else {
+                throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
+            }
+            guard context.taskIdentifier == setup.task.uuidString else {
+                throw .secureRoundRefused(pod: identifier, reason: "the round names task '\(context.taskIdentifier)', not this one")
+            }
+            let taskPods = Set(task.request.pods.map(\.description))
+            if let outsider = context.participants.first(where: { !taskPods.contains($0) }) {
+                throw .secureRoundRefused(pod: identifier, reason: "'\(outsider)' is not one of the pods the signed request named")
+            }
+            guard context.participants.contains(identifier.description) else {
+                throw .secureRoundRefused(pod: identifier, reason: "the round does not list this pod")
+            }
+            let session: SecureAggregationPodSession
+            do {
+                session = try SecureAggregationPodSession(pod: identifier.description, identity: try signingKey(), context: context)
+            } catch let error as TrainingError {
+                throw error
+            } catch {
+                throw .secureRoundRefused(pod: identifier, reason: "\(error)")
+            }
+            tasks[setup.task]?.sessions[context.round] = session
+            return session.keyShare
+        }
+    }
+
+    /// The metrics of a model on one part of this pod's split.
+    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
+        let task = try openTask(request.task, for: "evaluation", kinds: [.train, .evaluate])
+        let rows = try audited(task) { () throws(TrainingError) in try encoded(request.task).part(request.part) }
+        let specification = task.specification
+        let parameters = request.parameters
+        let pod = identifier
+        do {
+            let metrics = try await DedicatedThread.run(name: "bf pod \(pod.name) evaluation") {
+                () throws(TrainingError) -> ClassificationMetrics in
+                let classifier = try Self.classifier(specification, parameters, pod: pod)
+                do throws(LearningError) {
+                    return try LocalRound.metrics(of: classifier, on: rows)
+                } catch {
+                    throw .localTrainingFailed(pod: pod, reason: error.description)
+                }
+            }
+            try appendTaskAudit(task, accepted: true, note: "evaluated the model on \(rows.rowCount) \(request.part.rawValue) rows: "
+                                + "accuracy \(Self.format(metrics.accuracy))")
+            return EvaluationReport(pod: identifier, part: request.part, metrics: metrics)
+        } catch {
+            try appendTaskAudit(task, accepted: false, note: "evaluation failed: \(error)")
+            throw error
+        }
+    }
+
+    /// Aggregate counts of a model's predictions on one part of this pod's split; no row's
+    /// prediction leaves the pod.
+    func predict(_ request: PredictionRequest) async throws -> PredictionSummary {
+        let task = try openTask(request.task, for: "prediction", kinds: [.predict])
+        let rows = try audited(task) { () throws(TrainingError) in try encoded(request.task).part(request.part) }
+        let specification = task.specification
+        let parameters = request.parameters
+        let pod = identifier
+        do {
+            let probabilities = try await DedicatedThread.run(name: "bf pod \(pod.name) prediction") {
+                () throws(TrainingError) -> [Float] in
+                let classifier = try Self.classifier(specification, parameters, pod: pod)
+                do throws(LearningError) {
+                    return try classifier.predictProbabilities(rows)
+                } catch {
+                    throw .localTrainingFailed(pod: pod, reason: error.description)
+                }
+            }
+            let classCount = specification.target.encoder.count
+            var counts = [Int](repeating: 0, count: classCount)
+            var sums = [Double](repeating: 0, count: classCount)
+            for row in 0..<rows.rowCount {
+                var best = 0
+                for k in 0..<classCount {
+                    let p = probabilities[row * classCount + k]
+                    sums[k] += Double(p)
+                    if p > probabilities[row * classCount + best] { best = k }
+                }
+                counts[best] += 1
+            }
+            let divisor = Double(max(rows.rowCount, 1))
+            try appendTaskAudit(task, accepted: true, note: "predicted on \(rows.rowCount) \(request.part.rawValue) rows; sent class counts only")
+            return PredictionSummary(pod: identifier, part: request.part, rowCount: rows.rowCount, predictedCounts: counts,
+                                     meanProbabilities: sums.map { $0 / divisor })
+        } catch {
+            try appendTaskAudit(task, accepted: false, note: "prediction failed: \(error)")
+            throw error
+        }
+    }
+
+    /// Closes a task: stops its running round at the next batch boundary and waits for it,
+    /// then forgets the task. Closing a task the pod does not hold does nothing.
+    func closeTask(_ id: UUID) async throws {
+        guard let task = tasks[id] else { return }
+        if let running = task.running {
+            running.stop.set()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                tasks[id]?.running?.waiters.append(continuation)
+            }
+        }
+        tasks[id] = nil
+        try appendTaskAudit(task, accepted: true, note: "task closed")
+    }
+
+    // MARK: - Rounds
+
+    /// Runs a round from start to end: checks it, trains on a thread of its own, records it.
+    private func runRound(_ request: RoundRequest, progress: @escaping @Sendable (PodProgress) -> Void) async throws -> RoundUpdate {
+        // A new round supersedes one still running (a modeller retrying a round after a pod
+        // dropped): the old one stops at its next batch boundary first.
+        while let running = tasks[request.task]?.running {
+            running.stop.set()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                tasks[request.task]?.running?.waiters.append(continuation)
+            }
+        }
+        let (round, stop) = try beginRound(request)
+        let outcome: Result<RoundUpdate, any Error>
+        do {
+            let pod = identifier
+            outcome = .success(try await withTaskCancellationHandler {
+                try await DedicatedThread.run(name: "bf pod \(pod.name) round \(request.round + 1)") {
+                    try round.run(stop: stop, progress: progress)
+                }
+            } onCancel: {
+                stop.set()
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        try endRound(request, outcome: outcome)
+        return try outcome.get()
+    }
+
+    /// Checks a round request against its task and marks the round running.
+    private func beginRound(_ request: RoundRequest) throws -> (LocalRound, StopFlag) {
+        let task = try openTask(request.task, for: "training", kinds: [.train])
+        return try audited(task, failure: "round \(request.round + 1) refused") { () throws(TrainingError) -> (LocalRound, StopFlag) in
+            var hyperparameters = task.specification.hyperparameters
+            hyperparameters.epochs = request.epochs
+            hyperparameters.steps = request.steps
+            hyperparameters.seed = LocalRound.seed(taskSeed: task.specification.hyperparameters.seed, round: request.round, pod: identifier)
+            do throws(LearningError) {
+                try hyperparameters.validate()
+            } catch {
+                throw .invalidModel(error)
+            }
+            if let mu = request.proximalMu, !(mu.isFinite && mu >= 0) { throw .invalidProximalCoefficient(mu) }
+            var secure: LocalRound.SecureMasking?
+            switch request.aggregation {
+            case .plain:
+                guard !task.request.secureAggregation else {
+                    throw .secureRoundRefused(pod: identifier, reason: "the task was accepted for secure aggregation, so this pod never sends its update in the clear")
+                }
+            case let .secure(context, keyShares):
+                guard let session = task.sessions[request.round], session.context == context else {
+                    throw .noSecureSession(pod: identifier, round: request.round)
+                }
+                secure = LocalRound.SecureMasking(session: session, keyShares: keyShares, identities: try peerIdentities(context))
+            }
+            let data = try encoded(request.task)
+            let stop = StopFlag()
+            tasks[request.task]?.running = PodTask.RunningRound(round: request.round, stop: stop)
+            // A session masks one update: a retried round gets a new key share.
+            tasks[request.task]?.sessions[request.round] = nil
+            let round = LocalRound(pod: identifier, round: request.round, specification: task.specification, data: data,
+                                   parameters: request.parameters, hyperparameters: hyperparameters,
+                                   proximalMu: request.proximalMu, secure: secure)
+            return (round, stop)
+        }
+    }
+
+    /// Marks the round over, records how it ended and wakes whoever waits for it.
+    private func endRound(_ request: RoundRequest, outcome: Result<RoundUpdate, any Error>) throws {
+        guard var task = tasks[request.task] else { return }
+        let waiters = task.running?.waiters ?? []
+        task.running = nil
+        task.expiresAt = Date().addingTimeInterval(Self.taskIdleTimeout)
+        tasks[request.task] = task
+        defer { for waiter in waiters { waiter.resume() } }
+        let number = request.round + 1
+        switch outcome {
+        case let .success(update):
+            let mode = task.request.secureAggregation ? "masked" : "in the clear"
+            try appendTaskAudit(task, accepted: true, note: "round \(number): trained \(update.steps) batches on \(update.sampleCount) rows, "
+                                + "loss \(Self.format(update.trainingLoss)), validation accuracy \(Self.format(update.validation.accuracy)); "
+                                + "update sent \(mode)")
+        case let .failure(TrainingError.roundCancelled(_, _, batches)):
+            try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")
+        case let .failure(error):
+            try appendTaskAudit(task, accepted: false, note: "round \(number) failed: \(error)")
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The open task `id` of one of `kinds`, its expiry pushed back.
+    private func openTask(_ id: UUID, for operation: String, kinds: [TaskKind], now: Date = Date()) throws(TrainingError) -> PodTask {
+        pruneExpiredTasks(now: now)
+        guard var task = tasks[id] else { throw .unknownTask(task: id, pod: identifier) }
+        guard kinds.contains(task.kind) else {
+            throw .operationNotInTask(operation: operation, kind: task.kind, pod: identifier)
+        }
+        task.expiresAt = now.addingTimeInterval(Self.taskIdleTimeout)
+        tasks[id] = task
+        return task
+    }
+
+    /// Forgets tasks idle past their expiry (never one with a round running).
+    private func pruneExpiredTasks(now: Date) {
+        tasks = tasks.filter { $0.value.running != nil || $0.value.expiresAt > now }
+    }
+
+    /// The task's rows encoded for its model, made on first use and kept with the task.
+    private func encoded(_ id: UUID) throws(TrainingError) -> EncodedPodData {
+        guard let task = tasks[id] else { throw .unknownTask(task: id, pod: identifier) }
+        if let encoded = task.encoded { return encoded }
+        let columns = task.specification.encodingKey
+        if let cached = lastEncoding, cached.columns == columns {
+            tasks[id]?.encoded = cached.data
+            return cached.data
+        }
+        let table: Dataset
+        do {
+            table = try dataset()
+        } catch {
+            throw .localTrainingFailed(pod: identifier, reason: "its data cannot be loaded: \(error)")
+        }
+        let encoded = try EncodedPodData(table, specification: task.specification, pod: identifier)
+        tasks[id]?.encoded = encoded
+        lastEncoding = (columns, encoded)
+        return encoded
+    }
+
+    /// Runs `body`; when it throws, records the failure under the task first.
+    private func audited<T>(_ task: PodTask, failure: String? = nil, _ body: () throws(TrainingError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            try appendTaskAudit(task, accepted: false, note: (failure.map { $0 + ": " } ?? "") + error.message)
+            throw error
+        }
+    }
+
+    /// The pod's identity key: its owner's, which the hub holds the public half of (each
+    /// pod's key shares are signed by the user who runs it).
+    private func signingKey() throws(TrainingError) -> Curve25519.Signing.PrivateKey {
+        // The store lives at <home>/hub.sqlite, next to the users' key files.
+        let home = URL(fileURLWithPath: store.path).deletingLastPathComponent()
+        let owner = identifier.owner
+        guard FileManager.default.fileExists(atPath: LocalIdentity.keyFile(for: owner, home: home).path) else {
+            throw .podIdentityKey(pod: identifier, reason: "the key of its owner '\(owner)' is not in this bf home")
+        }
+        let identity: LocalIdentity
+        let registered: Data?
+        do {
+            identity = try LocalIdentity.loadOrCreate(name: owner, home: home)
+            registered = try store.publicKey(of: owner)
+        } catch {
+            throw .podIdentityKey(pod: identifier, reason: "\(error)")
+        }
+        guard registered == identity.publicKey else {
+            throw .podIdentityKey(pod: identifier, reason: "the key file of its owner '\(owner)' is not the key the hub holds")
+        }
+        return identity.signingKey
+    }
+
+    /// The identity keys of the other participants of a secure round: their owners' keys.
+    private func peerIdentities(_ context: SecureAggregationContext) throws(TrainingError) -> [String: Curve25519.Signing.PublicKey] {
+        var identities: [String: Curve25519.Signing.PublicKey] = [:]
+        for participant in context.participants where participant != identifier.description {
+            do {
+                let pod = try PodIdentifier(parsing: participant)
+                guard let raw = try store.publicKey(of: pod.owner) else {
+                    throw TrainingError.secureRoundRefused(pod: identifier, reason: "the hub has no key for '\(pod.owner)', the owner of '\(participant)'")
+                }
+                identities[participant] = try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+            } catch let error as TrainingError {
+                throw error
+            } catch {
+                throw .secureRoundRefused(pod: identifier, reason: "the identity of '\(participant)' cannot be checked: \(error)")
+            }
+        }
+        return identities
+    }
+
+    /// A classifier of `specification` holding `parameters`.
+    private static func classifier(_ specification: ModelSpecification, _ parameters: ParameterSet, pod: PodIdentifier) throws(TrainingError) -> TabularClassifier {
+        let classifier = try specification.makeClassifier()
+        do throws(LearningError) {
+            try classifier.load(parameters)
+        } catch {
+            throw .parametersDoNotFit(pod: pod, reason: error.description)
+        }
+        return classifier
+    }
+
+    /// A metric with four decimals, for the audit log.
+    private static func format(_ value: Double) -> String {
+        String(format: "%.4f", value)
+    }
+}

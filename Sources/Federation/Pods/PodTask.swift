@@ -1,0 +1,51 @@
+import Foundation
+import Learning
+
+/// What a pod keeps about a model task it accepted: who asked, for what model, until when,
+/// its rows encoded for the model (made on first use), the key sessions of secure rounds and
+/// the round running now. It lives only in the pod.
+struct PodTask {
+    /// The signed request the pod accepted.
+    let request: TaskRequest
+    /// The model.
+    let specification: ModelSpecification
+    /// When the pod forgets the task unless it is used again.
+    var expiresAt: Date
+    /// The pod's rows encoded for the model, made by the first call that needs them.
+    var encoded: EncodedPodData?
+    /// The secure-aggregation session of each round that asked for a key share.
+    var sessions: [Int: SecureAggregationPodSession] = [:]
+    /// The round being trained, if any.
+    var running: RunningRound?
+
+    /// A round in progress: how to stop it, and who waits for its end.
+    struct RunningRound {
+        /// The round, from 0.
+        let round: Int
+        /// Set to stop at the next batch boundary.
+        let stop: StopFlag
+        /// Callers of `closeTask` waiting for the round to end.
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The modeller who opened the task.
+    var modeller: String { request.modeller }
+    /// The task's kind.
+    var kind: TaskKind { request.kind }
+}
+
+extension Pod {
+    /// Appends an event of a task (a round, an evaluation, the close) to the audit log,
+    /// under the task's request: `accepted` false marks a failure, and `note` says what
+    /// happened.
+    func appendTaskAudit(_ task: PodTask, accepted: Bool, note: String, at date: Date = Date()) throws {
+        try store.write { db in
+            var row = AuditRow(id: nil, at: date, pod: identifier.description, modeller: task.request.modeller,
+                               taskKind: task.request.kind.rawValue,
+                               taskPods: task.request.pods.map(\.description).joined(separator: ","),
+                               secureAggregation: task.request.secureAggregation, requestID: task.request.id.uuidString,
+                               accepted: accepted, reason: note)
+            try row.insert(db)
+        }
+    }
+}

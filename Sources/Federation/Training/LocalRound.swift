@@ -1,0 +1,147 @@
+import Crypto
+import Foundation
+import Learning
+import Synchronization
+
+/// One round of local training at a pod, with everything it needs as values: it builds its
+/// own classifier and trainer, so it can run on a thread of its own and nothing it touches is
+/// shared.
+///
+/// Each round starts a fresh trainer (optimizer state at zero) from the global parameters,
+/// seeded from the task's seed, the round and the pod: a round is then a function of the
+/// global parameters and the pod's data alone, so any run with the same seed and pods
+/// gives the same bits, and a run resumed at a round boundary equals an uninterrupted one.
+struct LocalRound: Sendable {
+    /// The pod training.
+    let pod: PodIdentifier
+    /// The round, from 0.
+    let round: Int
+    /// The model.
+    let specification: ModelSpecification
+    /// The pod's encoded rows.
+    let data: EncodedPodData
+    /// The global parameters.
+    let parameters: ParameterSet
+    /// The local hyperparameters of this round (epochs or steps, and the round's seed).
+    let hyperparameters: TrainingHyperparameters
+    /// FedProx's μ, when asked for.
+    let proximalMu: Double?
+    /// The secure round's session, shares and peer identities, when the round is secure.
+    let secure: SecureMasking?
+
+    /// What a secure round needs to mask the delta.
+    struct SecureMasking: Sendable {
+        let session: SecureAggregationPodSession
+        let keyShares: [SignedKeyShare]
+        let identities: [String: Curve25519.Signing.PublicKey]
+    }
+
+    /// The seed of a pod's local training in a round: SplitMix64 over the task seed, the round
+    /// and the FNV-1a hash of the pod's identifier.
+    static func seed(taskSeed: UInt64, round: Int, pod: PodIdentifier) -> UInt64 {
+        var podHash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in pod.description.utf8 { podHash = (podHash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var state = taskSeed
+        func mix(_ value: UInt64) -> UInt64 {
+            state = state &+ value &+ 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        _ = mix(UInt64(round))
+        return mix(podHash)
+    }
+
+    /// Trains, measures on the validation rows and returns the update; reports after every
+    /// batch and stops at the first batch boundary where `stop` is set.
+    func run(stop: StopFlag, progress: (PodProgress) -> Void) throws(TrainingError) -> RoundUpdate {
+        guard data.train.rowCount >= 2 else { throw .tooFewTrainingRows(pod: pod, rows: data.train.rowCount) }
+        let classifier = try specification.makeClassifier()
+        do throws(LearningError) {
+            try classifier.load(parameters)
+        } catch {
+            throw .parametersDoNotFit(pod: pod, reason: error.description)
+        }
+        var summary: TrainingSummary
+        do throws(LearningError) {
+            let trainer = try ClassifierTrainer(model: classifier, hyperparameters: hyperparameters)
+            let proximal = proximalMu.flatMap { $0 > 0 ? ProximalTerm(mu: $0, reference: parameters) : nil }
+            summary = try trainer.train(on: data.train, proximal: proximal) { report in
+                progress(PodProgress(batch: report.step, batches: report.totalSteps, loss: report.loss))
+                return stop.isSet ? .stop : .proceed
+            }
+        } catch {
+            throw .localTrainingFailed(pod: pod, reason: error.description)
+        }
+        if summary.stopped { throw .roundCancelled(pod: pod, round: round, batches: summary.steps) }
+
+        let local = classifier.parameters()
+        if let tensor = local.firstNonFiniteTensor {
+            throw .localTrainingFailed(pod: pod, reason: "parameter '\(tensor)' is not finite after training: lower the learning rate")
+        }
+        let delta: ParameterSet
+        let validation: ClassificationMetrics
+        do throws(LearningError) {
+            delta = try local.subtracting(parameters)
+            validation = try Self.metrics(of: classifier, on: data.validation)
+        } catch {
+            throw .localTrainingFailed(pod: pod, reason: error.description)
+        }
+        let contribution: RoundUpdate.Contribution
+        if let secure {
+            do {
+                contribution = .masked(try secure.session.mask(
+                    delta: delta.values, sampleCount: data.train.rowCount,
+                    keyShares: secure.keyShares, identities: secure.identities))
+            } catch {
+                throw .localTrainingFailed(pod: pod, reason: "\(error)")
+            }
+        } else {
+            contribution = .plain(delta: delta.values)
+        }
+        return RoundUpdate(pod: pod, round: round, contribution: contribution, sampleCount: data.train.rowCount,
+                           steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation)
+    }
+
+    /// The classifier's metrics on `rows`; empty metrics when there is no row.
+    static func metrics(of classifier: TabularClassifier, on rows: TabularDataset) throws(LearningError) -> ClassificationMetrics {
+        guard rows.rowCount > 0 else {
+            return ClassificationMetrics(totals: MetricTotals(classCount: classifier.layout.classCount), auc: nil)
+        }
+        return try classifier.evaluate(rows)
+    }
+}
+
+/// A flag set once, from any thread, to stop work at its next safe point.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// Asks the work to stop.
+    func set() { flag.store(true, ordering: .relaxed) }
+
+    /// Whether stopping was asked for.
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Runs CPU-bound work on a thread of its own, so a pod's training neither occupies a thread
+/// of Swift's cooperative pool (which the progress events and other pods need) nor depends
+/// on how many the pool has: pods train in parallel, one thread each.
+enum DedicatedThread {
+    /// The result of `body`, run on a new thread named `name`.
+    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try body())
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = name
+            // The classifier's layers recurse little, but BLAS kernels want room.
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

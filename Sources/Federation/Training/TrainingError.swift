@@ -1,0 +1,194 @@
+import Foundation
+import Learning
+
+/// Why a model cannot be specified, encoded, trained or evaluated across pods.
+///
+/// Every case names the column, pod, round or setting at fault; `diagnostics` says what to do.
+public enum TrainingError: FederationError, Equatable {
+    // The model specification.
+    /// The data structure names no target, so there is nothing to predict.
+    case noTarget
+    /// The target is not among the combined schema's columns.
+    case targetNotInSchema(String)
+    /// The target is not categorical.
+    case targetNotCategorical(column: String, semanticType: SemanticType)
+    /// The target has fewer than two values.
+    case tooFewClasses(column: String, count: Int)
+    /// No categorical or continuous column is left to learn from.
+    case noInputColumns(skipped: [String])
+    /// A categorical input has no values.
+    case emptyCategoricalColumn(String)
+    /// The layout, architecture or hyperparameters are invalid.
+    case invalidModel(LearningError)
+
+    // Protocol options.
+    /// Both `epochs_between_parameter_updates` and `steps_between_parameter_updates` were given.
+    case bothUpdateIntervals
+    /// The update interval counts epochs but the model trains by steps, or the reverse.
+    case updateIntervalKind(given: String, modelUses: String)
+    /// An update interval is below 1.
+    case updateIntervalNotPositive(name: String, value: Int)
+    /// The model's epochs or steps are not a multiple of the update interval.
+    case updateIntervalDoesNotDivide(name: String, total: Int, totalName: String, interval: Int)
+    /// The FedProx coefficient is negative or not finite.
+    case invalidProximalCoefficient(Double)
+    /// Secure aggregation was asked for with fewer than two pods.
+    case secureAggregationNeedsTwoPods(pods: [PodIdentifier])
+    /// No pod was named.
+    case noPods
+
+    // Encoding at a pod.
+    /// A column of the specification is not in the pod's table.
+    case columnMissingAtPod(column: String, pod: PodIdentifier)
+    /// A column has another semantic type at the pod than in the specification.
+    case columnTypeAtPod(column: String, pod: PodIdentifier, expected: SemanticType, found: SemanticType)
+    /// The pod holds a category the specification's encoder does not know.
+    case categoryNotInEncoder(column: String, value: String, pod: PodIdentifier)
+    /// A column has no value in any of the pod's training rows, so missing values cannot be filled.
+    case noValuesInTrainingRows(column: String, pod: PodIdentifier)
+    /// The pod has too few labelled training rows to train on.
+    case tooFewTrainingRows(pod: PodIdentifier, rows: Int)
+
+    // Tasks and rounds at a pod.
+    /// The pod has no open task with this identifier (never accepted, closed or expired).
+    case unknownTask(task: UUID, pod: PodIdentifier)
+    /// The task's kind does not allow the operation.
+    case operationNotInTask(operation: String, kind: TaskKind, pod: PodIdentifier)
+    /// A secure round arrived without the pod's key share for it.
+    case noSecureSession(pod: PodIdentifier, round: Int)
+    /// The secure round's settings do not fit the task the pod accepted.
+    case secureRoundRefused(pod: PodIdentifier, reason: String)
+    /// The pod's identity key cannot be used to sign its key share.
+    case podIdentityKey(pod: PodIdentifier, reason: String)
+    /// The pod stopped a round at a batch boundary because it was cancelled.
+    case roundCancelled(pod: PodIdentifier, round: Int, batches: Int)
+    /// The parameters sent to a pod do not fit the specification's model.
+    case parametersDoNotFit(pod: PodIdentifier, reason: String)
+    /// Local training or evaluation failed at a pod.
+    case localTrainingFailed(pod: PodIdentifier, reason: String)
+
+    // The modeller's driver.
+    /// No pod accepted the task.
+    case noPodAccepted(refusals: [AccessDenied.Refusal])
+    /// A pod failed during a round; the task stops (`require_all_pods`) or goes on without it.
+    case podFailed(pod: PodIdentifier, round: Int, reason: String)
+    /// Every pod of a round failed or was dropped.
+    case allPodsDropped(round: Int)
+    /// Combining the pods' updates failed.
+    case aggregationFailed(round: Int, reason: String)
+    /// The run was cancelled; the rounds before `round` are complete.
+    case cancelled(round: Int)
+    /// A state to resume from does not fit this training.
+    case stateDoesNotFit(String)
+
+    public var diagnostics: [FederationDiagnostic] {
+        switch self {
+        case .noTarget:
+            return [FederationDiagnostic("the data structure has no target column, so there is nothing to predict",
+                                         help: "give one: datastructure(target=\"TARGET\", …)")]
+        case let .targetNotInSchema(column):
+            return [FederationDiagnostic("target column \(quoted(column)) is not among the combined schema's columns",
+                                         help: "combine the pods' schemas with the same data structure the model uses")]
+        case let .targetNotCategorical(column, semanticType):
+            return [FederationDiagnostic("target column \(quoted(column)) is \(semanticType.rawValue), not categorical",
+                                         help: "a classifier needs a categorical target; force it with force_stypes: {categorical: [\"\(column)\"]} at the pods")]
+        case let .tooFewClasses(column, count):
+            return [FederationDiagnostic("target column \(quoted(column)) has \(count) distinct value\(count == 1 ? "" : "s"); a classifier needs at least 2",
+                                         help: "choose a target with at least two classes")]
+        case let .noInputColumns(skipped):
+            let detail = skipped.isEmpty ? [] : ["left out (text): " + skipped.map(quoted).joined(separator: ", ")]
+            return [FederationDiagnostic("the data structure leaves no categorical or continuous input column", details: detail,
+                                         help: "select at least one categorical or continuous column besides the target")]
+        case let .emptyCategoricalColumn(column):
+            return [FederationDiagnostic("categorical column \(quoted(column)) has no values",
+                                         help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
+        case let .invalidModel(error):
+            return [FederationDiagnostic(error.description)]
+        case .bothUpdateIntervals:
+            return [FederationDiagnostic("both epochs_between_parameter_updates and steps_between_parameter_updates are given",
+                                         help: "give the one that matches the model: epochs or steps")]
+        case let .updateIntervalKind(given, modelUses):
+            return [FederationDiagnostic("\(given)_between_parameter_updates is given but the model trains by \(modelUses)",
+                                         help: "use \(modelUses)_between_parameter_updates, or give the model \(given)")]
+        case let .updateIntervalNotPositive(name, value):
+            return [FederationDiagnostic("\(name) is \(value): it must be at least 1")]
+        case let .updateIntervalDoesNotDivide(name, total, totalName, interval):
+            return [FederationDiagnostic("\(totalName) (\(total)) is not a multiple of \(name) (\(interval))",
+                                         help: "choose \(name) so that it divides \(totalName); rounds = \(totalName) ÷ \(name)")]
+        case let .invalidProximalCoefficient(mu):
+            return [FederationDiagnostic("FedProx coefficient 'mu' is \(mu): it must be a finite number at least 0")]
+        case let .secureAggregationNeedsTwoPods(pods):
+            let names = pods.isEmpty ? "no pod" : "only " + quotedList(pods.map(\.name))
+            return [FederationDiagnostic("secure aggregation needs at least two pods, and \(names) would take part",
+                                         help: "add another pod, or train without SecureAggregator()")]
+        case .noPods:
+            return [FederationDiagnostic("no pod was given to train on", help: "name the pods: pod_identifiers=[\"…\"]")]
+        case let .columnMissingAtPod(column, pod):
+            return [FederationDiagnostic("column \(quoted(column)) is missing at pod \(quoted(pod.name))",
+                                         help: "combine the pods' schemas again: the pod's data changed since")]
+        case let .columnTypeAtPod(column, pod, expected, found):
+            return [FederationDiagnostic("column \(quoted(column)) is \(found.rawValue) at pod \(quoted(pod.name)) but \(expected.rawValue) in the model",
+                                         help: "combine the pods' schemas again: the pod's data changed since")]
+        case let .categoryNotInEncoder(column, value, pod):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) holds \(quoted(value)) in categorical column \(quoted(column)), which the model's encoder does not know",
+                                         help: "combine the schemas of every pod of the task, so the encoder holds every category")]
+        case let .noValuesInTrainingRows(column, pod):
+            return [FederationDiagnostic("column \(quoted(column)) has no value in any training row of pod \(quoted(pod.name)), so its missing values cannot be filled",
+                                         help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
+        case let .tooFewTrainingRows(pod, rows):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) has \(rows) labelled training row\(rows == 1 ? "" : "s"); training needs at least 2",
+                                         help: "leave the pod out of the task")]
+        case let .unknownTask(task, pod):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) has no open task \(quoted(task.uuidString)): it was never accepted, or it was closed or expired",
+                                         help: "start the task again")]
+        case let .operationNotInTask(operation, kind, pod):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) accepted a \(kind.rawValue) task, which does not allow \(operation)",
+                                         help: "ask the pod for a task of the right kind")]
+        case let .noSecureSession(pod, round):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) has no key share for secure round \(round + 1)",
+                                         help: "ask every pod for its key share before sending the round")]
+        case let .secureRoundRefused(pod, reason):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) refused the secure round: \(reason)")]
+        case let .podIdentityKey(pod, reason):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) cannot sign its key share: \(reason)",
+                                         help: "the pod's owner key must be the one the hub holds")]
+        case let .roundCancelled(pod, round, batches):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) stopped round \(round + 1) after batch \(batches): cancelled")]
+        case let .parametersDoNotFit(pod, reason):
+            return [FederationDiagnostic("the parameters sent to pod \(quoted(pod.name)) do not fit the model: \(reason)")]
+        case let .localTrainingFailed(pod, reason):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) failed: \(reason)")]
+        case let .noPodAccepted(refusals):
+            let labels = PodLabels(refusals.map(\.pod))
+            return [FederationDiagnostic("no pod accepted the task",
+                                         details: labels.aligned(refusals.map { ($0.pod, $0.rejection.reason) }),
+                                         help: refusals.first?.rejection.help)]
+        case let .podFailed(pod, round, reason):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) failed in round \(round + 1): \(reason)",
+                                         help: "run again, or pass require_all_pods=False to go on without a pod that fails")]
+        case let .allPodsDropped(round):
+            return [FederationDiagnostic("every pod failed or was dropped in round \(round + 1)", help: "check the pods and run again")]
+        case let .aggregationFailed(round, reason):
+            return [FederationDiagnostic("combining the pods' updates of round \(round + 1) failed: \(reason)")]
+        case let .cancelled(round):
+            return [FederationDiagnostic("training was cancelled in round \(round + 1)",
+                                         help: round > 0 ? "the rounds before it are complete" : nil)]
+        case let .stateDoesNotFit(reason):
+            return [FederationDiagnostic("the saved training state does not fit this training: \(reason)")]
+        }
+    }
+
+    /// The pod an error is about, when there is one.
+    var pod: PodIdentifier? {
+        switch self {
+        case let .columnMissingAtPod(_, pod), let .columnTypeAtPod(_, pod, _, _), let .categoryNotInEncoder(_, _, pod),
+             let .noValuesInTrainingRows(_, pod), let .tooFewTrainingRows(pod, _), let .unknownTask(_, pod),
+             let .operationNotInTask(_, _, pod), let .noSecureSession(pod, _),
+             let .secureRoundRefused(pod, _), let .podIdentityKey(pod, _), let .roundCancelled(pod, _, _),
+             let .parametersDoNotFit(pod, _), let .localTrainingFailed(pod, _), let .podFailed(pod, _, _):
+            return pod
+        default:
+            return nil
+        }
+    }
+}

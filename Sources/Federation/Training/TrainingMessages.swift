@@ -1,0 +1,193 @@
+import Foundation
+import Learning
+
+/// The modeller's request that a pod open a model task: the signed task request (kind
+/// `train`, `evaluate` or `predict`) and the model specification, whose digest the signed
+/// request's `detail` carries (`ModelSpecification.taskDetail`), so the pod knows the
+/// specification is the one the modeller signed.
+public struct ModelTaskRequest: Sendable, Codable, Equatable {
+    /// The signed request the pod judges.
+    public let request: TaskRequest
+    /// The model the task trains, evaluates or predicts with.
+    public let specification: ModelSpecification
+
+    /// A request to open a model task.
+    public init(request: TaskRequest, specification: ModelSpecification) {
+        self.request = request
+        self.specification = specification
+    }
+
+    /// Signs a request of `kind` for `specification` on `pods` as `identity`.
+    public static func signed(kind: TaskKind, specification: ModelSpecification, pods: [PodIdentifier],
+                              secureAggregation: Bool, by identity: LocalIdentity) throws -> ModelTaskRequest {
+        ModelTaskRequest(request: try TaskRequest.signed(kind: kind, pods: pods, secureAggregation: secureAggregation,
+                                                         detail: specification.taskDetail, by: identity),
+                         specification: specification)
+    }
+
+    /// The task's identifier (the signed request's).
+    public var task: UUID { request.id }
+}
+
+/// How a pod's update of one round is combined with the others'.
+public enum RoundAggregation: Sendable, Codable, Equatable {
+    /// The pod sends its delta in the clear.
+    case plain
+    /// The pod masks its delta for the secure round `context`, with the key shares of every
+    /// participant as the modeller relays them.
+    case secure(context: SecureAggregationContext, keyShares: [SignedKeyShare])
+}
+
+/// One round of federated averaging as a pod receives it.
+public struct RoundRequest: Sendable, Codable, Equatable {
+    /// The task (opened by `ModelTaskRequest`).
+    public let task: UUID
+    /// The round, from 0.
+    public let round: Int
+    /// The global parameters to start from.
+    public let parameters: ParameterSet
+    /// Local epochs this round (exclusive with `steps`).
+    public let epochs: Int?
+    /// Local optimizer steps this round (exclusive with `epochs`).
+    public let steps: Int?
+    /// FedProx's μ: the proximal term μ/2·‖w − w_global‖² is added to the local loss; nil or 0
+    /// for plain FedAvg.
+    public let proximalMu: Double?
+    /// Plain or secure.
+    public let aggregation: RoundAggregation
+
+    /// A round request.
+    public init(task: UUID, round: Int, parameters: ParameterSet, epochs: Int?, steps: Int?,
+                proximalMu: Double? = nil, aggregation: RoundAggregation = .plain) {
+        self.task = task
+        self.round = round
+        self.parameters = parameters
+        self.epochs = epochs
+        self.steps = steps
+        self.proximalMu = proximalMu
+        self.aggregation = aggregation
+    }
+}
+
+/// A pod's progress through its local training of a round, after a batch.
+public struct PodProgress: Sendable, Codable, Equatable {
+    /// Batches done this round (1 after the first).
+    public let batch: Int
+    /// Batches the round will run.
+    public let batches: Int
+    /// The batch's mean cross-entropy.
+    public let loss: Double
+
+    /// A progress report.
+    public init(batch: Int, batches: Int, loss: Double) {
+        self.batch = batch
+        self.batches = batches
+        self.loss = loss
+    }
+}
+
+/// What a pod sends back after a round.
+public struct RoundUpdate: Sendable, Codable, Equatable {
+    /// A pod's parameter change, in the clear or masked.
+    public enum Contribution: Sendable, Codable, Equatable {
+        /// Local minus global parameters, flat in the model's order.
+        case plain(delta: [Float])
+        /// The weighted delta under the round's pairwise masks.
+        case masked(MaskedUpdate)
+    }
+
+    /// The pod.
+    public let pod: PodIdentifier
+    /// The round, from 0.
+    public let round: Int
+    /// The change it made.
+    public let contribution: Contribution
+    /// Its labelled training rows: its weight under sample-count weighting.
+    public let sampleCount: Int
+    /// Batches trained.
+    public let steps: Int
+    /// The mean batch loss of the round's training.
+    public let trainingLoss: Double
+    /// The local model's metrics on the pod's validation rows, after the round's training.
+    public let validation: ClassificationMetrics
+}
+
+/// What a pod says while it trains a round: progress after each batch, then its update.
+public enum RoundEvent: Sendable, Codable, Equatable {
+    /// A batch is done.
+    case progress(PodProgress)
+    /// The round is done.
+    case finished(RoundUpdate)
+}
+
+/// The modeller's request for a pod's key share of a secure round.
+public struct SecureRoundSetup: Sendable, Codable, Equatable {
+    /// The task.
+    public let task: UUID
+    /// The round's context: participants, weighting and encoding.
+    public let context: SecureAggregationContext
+
+    /// A setup request.
+    public init(task: UUID, context: SecureAggregationContext) {
+        self.task = task
+        self.context = context
+    }
+}
+
+/// A request to score a model on one part of a pod's split.
+public struct EvaluationRequest: Sendable, Codable, Equatable {
+    /// The task (of kind `train` or `evaluate`).
+    public let task: UUID
+    /// The model's parameters.
+    public let parameters: ParameterSet
+    /// The rows scored (the test rows unless told otherwise).
+    public let part: DataPart
+
+    /// An evaluation request.
+    public init(task: UUID, parameters: ParameterSet, part: DataPart = .test) {
+        self.task = task
+        self.parameters = parameters
+        self.part = part
+    }
+}
+
+/// A pod's metrics of a model; `metrics.totals` holds the counts that pool across pods.
+public struct EvaluationReport: Sendable, Codable, Equatable {
+    /// The pod.
+    public let pod: PodIdentifier
+    /// The rows scored.
+    public let part: DataPart
+    /// The metrics.
+    public let metrics: ClassificationMetrics
+}
+
+/// A request to predict with a model on one part of a pod's split.
+public struct PredictionRequest: Sendable, Codable, Equatable {
+    /// The task (of kind `predict`).
+    public let task: UUID
+    /// The model's parameters.
+    public let parameters: ParameterSet
+    /// The rows predicted (the test rows unless told otherwise).
+    public let part: DataPart
+
+    /// A prediction request.
+    public init(task: UUID, parameters: ParameterSet, part: DataPart = .test) {
+        self.task = task
+        self.parameters = parameters
+        self.part = part
+    }
+}
+
+/// What a pod tells about its predictions: aggregate counts only, never a row's output.
+public struct PredictionSummary: Sendable, Codable, Equatable {
+    /// The pod.
+    public let pod: PodIdentifier
+    /// The rows predicted.
+    public let part: DataPart
+    /// How many rows were predicted.
+    public let rowCount: Int
+    /// Rows predicted as each class, in label order.
+    public let predictedCounts: [Int]
+    /// The mean predicted probability of each class.
+    public let meanProbabilities: [Double]
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Learning
+import XCTest
+@testable import Federation
+
+/// The demo federation shared by the training tests, made once per process in a fresh home:
+/// making it and loading its pods takes seconds in a debug build.
+struct TrainingDemo: @unchecked Sendable {
+    let hub: Hub
+    let owner: LocalIdentity
+    let alice: LocalIdentity
+
+    static let demo = "census-income-demo"
+    static let yaml = "census-income-yaml-demo"
+    static let other = "census-income-other"
+    static let unapproved = "census-income-unapproved"
+
+    nonisolated(unsafe) private static var shared: TrainingDemo?
+    private static let lock = NSLock()
+
+    static func get() throws -> TrainingDemo {
+        try lock.withLock {
+            if let shared { return shared }
+            let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-training-tests-\(UUID().uuidString)")
+            let hub = try Hub(home: home)
+            let owner = try hub.identity(named: "olivia")
+            _ = try DemoFederation.create(hub: hub, owner: owner)
+            let made = TrainingDemo(hub: hub, owner: owner, alice: try hub.identity(named: DemoFederation.secondUser))
+            shared = made
+            return made
+        }
+    }
+
+    static func removeShared() {
+        lock.withLock {
+            if let home = shared?.hub.home { try? FileManager.default.removeItem(at: home) }
+            shared = nil
+        }
+    }
+
+    var modeller: Modeller { Modeller(hub: hub, identity: owner) }
+
+    func pod(_ name: String) throws -> PodIdentifier { try hub.resolvePod(name) }
+
+    func connections(_ names: [String]) throws -> [any PodConnection] {
+        try names.map { try hub.connection(to: try pod($0)) }
+    }
+
+    /// A small classifier for `pods`' combined schema: hidden [32], trained by steps.
+    func specification(_ pods: [String], ignoring ignored: [String]? = nil, steps: Int? = nil, epochs: Int? = nil,
+                       batchSize: Int = 64, optimizer: OptimizerConfig = OptimizerConfig(name: "AdamW", params: ["lr": 0.01]),
+                       seed: UInt64 = 7) async throws -> ModelSpecification {
+        let schema = try await modeller.combineSchemas(pods, dataStructure: try DataStructure(target: "TARGET", ignoredColumns: ignored))
+        return try ModelSpecification(
+            schema: schema, architecture: TabularArchitecture(hiddenLayers: [32], hiddenDropouts: [0.05]),
+            hyperparameters: TrainingHyperparameters(epochs: epochs, steps: steps, batchSize: batchSize, optimizer: optimizer, seed: seed))
+    }
+}
+
+/// The events of a run, collected.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [TrainingEvent] = []
+
+    func append(_ event: TrainingEvent) { lock.withLock { stored.append(event) } }
+    var events: [TrainingEvent] { lock.withLock { stored } }
+
+    /// The events without progress, as short labels.
+    var labels: [String] {
+        events.compactMap { event in
+            switch event {
+            case .started: return "started"
+            case let .podAccepted(pod): return "accepted \(pod.name)"
+            case let .podRefused(refusal): return "refused \(refusal.pod.name)"
+            case let .roundStarted(round, rounds, pods): return "round \(round)/\(rounds) on \(pods.map(\.name).joined(separator: ","))"
+            case .podProgress: return nil
+            case let .podFinished(round, metrics): return "finished \(metrics.pod.name) \(round)"
+            case let .podDropped(drop): return "dropped \(drop.pod.name) \(drop.round)"
+            case let .roundFinished(result): return "round \(result.round) done"
+            case .evaluated: return "evaluated"
+            case .finished: return "finished"
+            }
+        }
+    }
+}
+
+/// A connection that fails in one round after some batches, as a pod whose process stops.
+struct FailingConnection: PodConnection {
+    let base: any PodConnection
+    /// The round (from 0) to fail in.
+    let round: Int
+    /// The batch after which it fails.
+    let afterBatches: Int
+
+    struct InjectedFailure: Error, CustomStringConvertible {
+        var description: String { "injected failure: the pod's process stopped" }
+    }
+
+    var identifier: PodIdentifier { base.identifier }
+    func describe() async throws -> PodDescription { try await base.describe() }
+    func request(_ task: TaskRequest) async throws -> TaskResponse { try await base.request(task) }
+    func schema(_ task: TaskRequest) async throws -> SchemaResponse { try await base.schema(task) }
+    func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse { try await base.openTask(task) }
+    func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare { try await base.keyShare(setup) }
+    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport { try await base.evaluate(request) }
+    func predict(_ request: PredictionRequest) async throws -> PredictionSummary { try await base.predict(request) }
+    func closeTask(_ task: UUID) async throws { try await base.closeTask(task) }
+
+    func train(_ request: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
+        guard request.round == round else { return base.train(request) }
+        let base = self.base
+        let afterBatches = self.afterBatches
+        return AsyncThrowingStream { continuation in
+            let worker = Task {
+                var seen = 0
+                do {
+                    for try await event in base.train(request) {
+                        if case .progress = event {
+                            seen += 1
+                            if seen == afterBatches { throw InjectedFailure() }
+                        }
+                        continuation.yield(event)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in worker.cancel() }
+        }
+    }
+}
+
+/// The largest absolute difference between two parameter sets' values.
+func largestDifference(_ a: ParameterSet, _ b: ParameterSet) -> Float {
+    zip(a.values, b.values).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
