@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean", "Federation",
+            "Language", "DidYouMean", "Federation", "Learning",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),

@@ -11,6 +11,8 @@ public protocol CallContext: AnyObject {
     var builtins: BuiltinTable { get }
     /// The federation, opened on first use.
     func federation() throws -> FederationContext
+    /// bf's version, written into saved models and reports.
+    var version: String { get }
 }
 
 extension CallContext {

@@ -35,6 +35,8 @@ public final class Session: CallContext {
         public var home: URL?
         /// The local user acting (`BF_USER`, `--user`); nil: the login name.
         public var userName: String?
+        /// bf's version, for saved models and reports.
+        public var version = "dev"
 
         public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
                     stringCompletions: @escaping @Sendable () -> [String] = { [] }, home: URL? = nil, userName: String? = nil) {
@@ -116,6 +118,7 @@ public final class Session: CallContext {
     }
     public var displayContext: DisplayContext { DisplayContext(useColor: options.useColor, width: options.width) }
     public var isInterrupted: Bool { options.isInterrupted() }
+    public var version: String { options.version }
 
     // MARK: - Parsing
 

@@ -33,7 +33,9 @@ struct ScriptRunner {
     }
 
     func makeSession() -> Session {
-        Session(output: StandardStreams(), options: Session.Options(useColor: useColor, userName: user))
+        var options = Session.Options(useColor: useColor, userName: user)
+        options.version = BF.version
+        return Session(output: StandardStreams(), options: options)
     }
 
     func run(_ source: SourceFile) async -> Int32 {

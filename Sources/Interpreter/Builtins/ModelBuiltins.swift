@@ -1,0 +1,192 @@
+import Federation
+import Foundation
+import Learning
+import OrderedCollections
+
+/// The built-ins of the third step — run the task: the classifier, its optimizer, secure
+/// aggregation, federated training (`model.fit` and `train model, …`), evaluation and saving.
+enum ModelBuiltins {
+    static let table = BuiltinTable(
+        functions: [optimizer, secureAggregator, classifier, train, evaluate],
+        types: [OptimizerObject.type, SecureAggregatorObject.type, ResultsObject.type, ModelObject.type])
+
+    static let optimizer = Builtin(
+        "Optimizer",
+        parameters: [Parameter("name", .string, "SGD, Adam or AdamW"),
+                     Parameter("params", .dict, default: .dict([:]), "e.g. {\"lr\": 0.001, \"momentum\": 0.9}")],
+        summary: "an optimizer for training: Optimizer(name=\"SGD\", params={\"lr\": 0.001})", returns: "Optimizer"
+    ) { arguments in
+        var params: [String: Double] = [:]
+        if case .dict(let entries) = arguments["params"] {
+            for (key, value) in entries {
+                switch value {
+                case .int, .float: params[key] = value.number
+                case .bool(let flag): params[key] = flag ? 1 : 0
+                default: throw arguments.error("optimizer parameter '\(key)' must be a number, not \(value.typeName)", at: "params")
+                }
+            }
+        }
+        let config = OptimizerConfig(name: arguments.string("name") ?? "", params: params)
+        // Checked now, so a bad name or parameter is reported where it is written.
+        try TrainingHyperparameters(epochs: 1, optimizer: config).validate()
+        return .object(OptimizerObject(config))
+    }
+
+    static let secureAggregator = Builtin(
+        "SecureAggregator", summary: "secure aggregation for training: the modeller only ever sees the sum of the pods' updates",
+        returns: "SecureAggregator"
+    ) { _ in .object(SecureAggregatorObject()) }
+
+    static let classifier = Builtin(
+        "PyTorchTabularClassifier",
+        parameters: [
+            Parameter("datastructure", .object("DataStructure"), kind: .keyword, "the target and columns"),
+            Parameter("schema", .object("Schema"), kind: .keyword, "the pod's or the combined schema"),
+            Parameter("epochs", .optional(.int), kind: .keyword, default: Value.none, "epochs of training (or steps)"),
+            Parameter("steps", .optional(.int), kind: .keyword, default: Value.none, "batches of training (or epochs)"),
+            Parameter("batch_size", .int, kind: .keyword, default: .int(512), "rows per batch"),
+            Parameter("optimizer", .optional(.object("Optimizer")), kind: .keyword, default: Value.none,
+                      "default Optimizer(name=\"AdamW\", params={\"lr\": 0.01})"),
+            Parameter("hidden_layers", .list(.int), kind: .keyword, default: .list([.int(1000), .int(500)]), "widths of the hidden layers"),
+            Parameter("seed", .int, kind: .keyword, default: .int(0), "seed of initialisation, shuffling and dropout"),
+        ],
+        summary: "a tabular classifier: an embedding per categorical input, hidden layers, trained at the pods",
+        details: "Defaults as Bitfount's: hidden layers [1000, 500] (Linear → Mish → BatchNorm → Dropout 0.01, 0.1), embedding dropout 0.04, AdamW lr 0.01, batch size 512. Give exactly one of epochs and steps.",
+        returns: "PyTorchTabularClassifier"
+    ) { arguments in
+        guard let structure = arguments.object("datastructure", as: DataStructureObject.self),
+              let schemaObject = arguments.object("schema", as: SchemaObject.self) else { return .none }
+        let combined = try combinedSchema(schemaObject, structure: structure.structure, arguments: arguments)
+        var layers: [Int] = []
+        if case .list(let values) = arguments["hidden_layers"] {
+            for case .int(let width) in values { layers.append(width) }
+        }
+        let dropouts = layers.indices.map { $0 == 0 ? 0.01 : 0.1 }
+        let hyperparameters = TrainingHyperparameters(
+            epochs: arguments.int("epochs"), steps: arguments.int("steps"), batchSize: arguments.int("batch_size") ?? 512,
+            optimizer: arguments.object("optimizer", as: OptimizerObject.self)?.config ?? OptimizerConfig(name: "AdamW", params: ["lr": 0.01]),
+            seed: UInt64(max(0, arguments.int("seed") ?? 0)))
+        try hyperparameters.validate()
+        let specification = try ModelSpecification(schema: combined, architecture: TabularArchitecture(hiddenLayers: layers, hiddenDropouts: dropouts),
+                                                   hyperparameters: hyperparameters)
+        return .object(ModelObject(specification: specification))
+    }
+
+    private static let fitParameters: [Parameter] = [
+        Parameter("pod_identifiers", .optional(.list(.string)), kind: .keyword, default: Value.none, "the pods; by default the chosen pods"),
+        Parameter("aggregator", .any, kind: .keyword, default: Value.none, "SecureAggregator() or \"secure\" for secure aggregation"),
+        Parameter("require_all_pods", .bool, kind: .keyword, default: .bool(true), "stop if a pod refuses or fails, rather than go on without it"),
+        Parameter("epochs_between_parameter_updates", .optional(.int), kind: .keyword, default: Value.none, "local epochs per round"),
+        Parameter("steps_between_parameter_updates", .optional(.int), kind: .keyword, default: Value.none, "local steps per round"),
+        Parameter("weighting", .string, kind: .keyword, default: .string("sample_count"), "\"sample_count\" or \"equal\" (Bitfount's)"),
+        Parameter("auto_eval", .bool, kind: .keyword, default: .bool(true), "score the final model on every pod's test rows"),
+    ]
+
+    private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
+
+    static let fitMethod = Builtin("fit", parameters: fitParameters, summary: "train the model at the pods by federated averaging",
+                                   details: fitDetails, returns: "Results") { arguments in
+        guard let model = arguments.receiver as? ModelObject else { return .none }
+        return try await fit(model, arguments)
+    }
+
+    static let train = Builtin("train", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + fitParameters,
+                               summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")",
+                               details: fitDetails, statementName: "train", returns: "Results") { arguments in
+        guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
+        return try await fit(model, arguments)
+    }
+
+    private static let evaluateParameters: [Parameter] = [
+        Parameter("pod_identifiers", .optional(.list(.string)), kind: .keyword, default: Value.none, "the pods; by default the chosen pods"),
+    ]
+
+    static let evaluateMethod = Builtin("evaluate", parameters: evaluateParameters,
+                                        summary: "the trained model's test metrics at each pod, and pooled", returns: "Table") { arguments in
+        guard let model = arguments.receiver as? ModelObject else { return .none }
+        return try await evaluate(model, arguments)
+    }
+
+    static let evaluate = Builtin("evaluate", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + evaluateParameters,
+                                  summary: "test metrics of a trained model at each pod, and pooled: evaluate model",
+                                  statementName: "evaluate", returns: "Table") { arguments in
+        guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
+        return try await evaluate(model, arguments)
+    }
+
+    static let serializeMethod = Builtin(
+        "serialize", parameters: [Parameter("path", .path, "where to write the model")],
+        summary: "save the trained model as safetensors, with its schema's encoders and hyperparameters"
+    ) { arguments in
+        guard let model = arguments.receiver as? ModelObject else { return .none }
+        guard let trained = model.trained else {
+            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+        }
+        let path = arguments.string("path") ?? ""
+        try trained.save(to: path, metadata: ["bf.version": arguments.context.version])
+        let suffix = URL(fileURLWithPath: path).pathExtension
+        if suffix != "safetensors" {
+            arguments.context.notice("note: '\(path)' holds safetensors (bf's format), whatever its .\(suffix.isEmpty ? "" : suffix) extension says")
+        }
+        arguments.context.write("saved the model to \(path)\n")
+        return .none
+    }
+
+    // MARK: - Implementations
+
+    private static func combinedSchema(_ schema: SchemaObject, structure: DataStructure, arguments: CallArguments) throws -> CombinedSchema {
+        switch schema.content {
+        case .pod(let podSchema):
+            return try SchemaVerifier.combine([podSchema], dataStructure: structure)
+        case .combined(let combined):
+            guard combined.target == structure.target else {
+                throw arguments.error("the schema was combined without this data structure's target", at: "schema",
+                                      help: "combine the schemas after making the data structure: combine_pod_schemas([…], datastructure=ds)")
+            }
+            return combined
+        }
+    }
+
+    private static func fit(_ model: ModelObject, _ arguments: CallArguments) async throws -> Value {
+        let context = arguments.context
+        let federation = try context.federation()
+        let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "train on")
+        let weighting: AggregationWeighting
+        switch arguments.string("weighting") {
+        case "equal": weighting = .equal
+        case "sample_count": weighting = .sampleCount
+        case let other: throw arguments.error("unknown weighting '\(other ?? "")'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
+        }
+        let options = FederatedAveragingOptions(
+            epochsBetweenParameterUpdates: arguments.int("epochs_between_parameter_updates"),
+            stepsBetweenParameterUpdates: arguments.int("steps_between_parameter_updates"),
+            secureAggregation: try FederationBuiltins.isSecure(arguments["aggregator"], arguments: arguments),
+            weighting: weighting, requireAllPods: arguments.bool("require_all_pods") ?? true,
+            autoEval: arguments.bool("auto_eval") ?? true)
+        let training = try federation.modeller.training(on: pods, specification: model.specification, options: options)
+        let report = TrainingReport(context: context, continuousInputs: !model.specification.continuous.isEmpty)
+        var results: TrainingResults?
+        for try await event in training.run() {
+            report.show(event)
+            if case .finished(let finished) = event { results = finished }
+            if context.isInterrupted { throw Interrupted() }
+        }
+        guard let results else { throw RuntimeError("the training ended without results") }
+        model.trained = results.model
+        return .object(ResultsObject(results.rounds))
+    }
+
+    private static func evaluate(_ model: ModelObject, _ arguments: CallArguments) async throws -> Value {
+        guard let trained = model.trained else {
+            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+        }
+        let federation = try arguments.context.federation()
+        let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "evaluate on")
+        let results = try await federation.modeller.evaluate(trained, on: pods)
+        return .object(TrainingReport.evaluationTable(results))
+    }
+}
+
+extension LearningError: UserFacingError {
+    public var message: String { description }
+}

@@ -1,0 +1,151 @@
+import Federation
+import Foundation
+import Learning
+import OrderedCollections
+import Synchronization
+
+/// `Optimizer(name="SGD", params={"lr": 0.001})`.
+final class OptimizerObject: RuntimeObject {
+    static let type = ObjectType(name: "Optimizer", summary: "an optimizer and its parameters", attributes: ["name", "params"])
+
+    let config: OptimizerConfig
+    var objectType: ObjectType { OptimizerObject.type }
+
+    init(_ config: OptimizerConfig) { self.config = config }
+
+    func attribute(_ name: String) -> Value? {
+        switch name {
+        case "name": return .string(config.name)
+        case "params": return .dict(OrderedDictionary(uniqueKeysWithValues: config.params.sorted { $0.key < $1.key }.map { ($0.key, Value.float($0.value)) }))
+        default: return nil
+        }
+    }
+
+    func display(in context: DisplayContext) -> String {
+        let params = config.params.sorted { $0.key < $1.key }.map { Value.quote($0.key) + ": " + Value.format($0.value) }
+        return "Optimizer(name=\(Value.quote(config.name)), params={\(params.joined(separator: ", "))})"
+    }
+}
+
+/// `SecureAggregator()`: training combines the pods' updates so that the modeller sees only their sum.
+final class SecureAggregatorObject: RuntimeObject {
+    static let type = ObjectType(name: "SecureAggregator",
+                                 summary: "secure aggregation: every element of every update masked; the modeller sees only the sum")
+    var objectType: ObjectType { SecureAggregatorObject.type }
+    func display(in context: DisplayContext) -> String { "SecureAggregator()" }
+}
+
+/// The metrics of a training, one row per round: what `fit` returns.
+final class ResultsObject: RuntimeObject {
+    static let type = ObjectType(name: "Results", summary: "one row of metrics per round (results[i][\"AUC\"])",
+                                 attributes: ["rounds", "metrics"])
+
+    let rounds: [RoundResult]
+    var objectType: ObjectType { ResultsObject.type }
+
+    init(_ rounds: [RoundResult]) { self.rounds = rounds }
+
+    var metricNames: [String] { rounds.first?.combined.namedValues.map(\.name) ?? [] }
+
+    func row(_ round: RoundResult) -> Value {
+        var entries = OrderedDictionary<String, Value>()
+        entries["round"] = .int(round.round)
+        for metric in round.combined.namedValues { entries[metric.name] = metric.value.map(Value.float) ?? .none }
+        entries["training loss"] = .float(round.trainingLoss)
+        var pods = OrderedDictionary<String, Value>()
+        for pod in round.pods {
+            var values = OrderedDictionary<String, Value>()
+            for metric in pod.validation.namedValues { values[metric.name] = metric.value.map(Value.float) ?? .none }
+            values["samples"] = .int(pod.sampleCount)
+            pods[pod.pod.description] = .dict(values)
+        }
+        entries["pods"] = .dict(pods)
+        return .dict(entries)
+    }
+
+    func attribute(_ name: String) -> Value? {
+        switch name {
+        case "rounds": return .int(rounds.count)
+        case "metrics": return .list(metricNames.map(Value.string))
+        default: return nil
+        }
+    }
+
+    func element(at index: Value) throws -> Value {
+        guard case .int(let position) = index else { throw RuntimeError("results rows are numbered from 0, not \(index.typeName)") }
+        let resolved = position < 0 ? rounds.count + position : position
+        guard resolved >= 0, resolved < rounds.count else {
+            throw RuntimeError("row \(position) is out of range: there \(rounds.count == 1 ? "is 1 round" : "are \(rounds.count) rounds")",
+                               help: "rows are numbered from 0; results[-1] is the last round")
+        }
+        return row(rounds[resolved])
+    }
+
+    var length: Int? { rounds.count }
+
+    func display(in context: DisplayContext) -> String {
+        let names = metricNames
+        let rows = rounds.map { round in
+            [String(round.round)] + round.combined.namedValues.map { $0.value.map { String(format: "%.4f", $0) } ?? "—" }
+        }
+        var text = PlainTextTable(headers: ["round"] + names, rows: rows).rendered()
+        if rounds.count > 1 {
+            text += "\n" + names.map { name in
+                name + " " + Sparkline.render(rounds.map { $0.combined.value(named: name) ?? .nan })
+            }.joined(separator: "   ")
+        }
+        return text
+    }
+}
+
+/// A model: its specification before training, and its parameters after.
+final class ModelObject: RuntimeObject {
+    static let type = ObjectType(
+        name: "PyTorchTabularClassifier", summary: "a tabular classifier trained at the pods",
+        methods: [ModelBuiltins.fitMethod, ModelBuiltins.evaluateMethod, ModelBuiltins.serializeMethod],
+        attributes: ["epochs", "batch_size", "classes"])
+
+    let specification: ModelSpecification
+    private let trainedModel = Mutex<TrainedModel?>(nil)
+    var objectType: ObjectType { ModelObject.type }
+
+    /// The trained model, once `fit` ran.
+    var trained: TrainedModel? {
+        get { trainedModel.withLock { $0 } }
+        set { trainedModel.withLock { $0 = newValue } }
+    }
+
+    init(specification: ModelSpecification) { self.specification = specification }
+
+    func attribute(_ name: String) -> Value? {
+        switch name {
+        case "epochs": return specification.hyperparameters.epochs.map(Value.int) ?? .none
+        case "batch_size": return .int(specification.hyperparameters.batchSize)
+        case "classes": return .list(specification.classes.map(Value.string))
+        default: return nil
+        }
+    }
+
+    func display(in context: DisplayContext) -> String {
+        let hyper = specification.hyperparameters
+        let count = hyper.epochs.map { "epochs=\($0)" } ?? hyper.steps.map { "steps=\($0)" } ?? ""
+        return "PyTorchTabularClassifier(target=\(Value.quote(specification.target.name)), "
+            + "\(specification.categorical.count) categorical and \(specification.continuous.count) continuous inputs, "
+            + "\(count), batch_size=\(hyper.batchSize), optimizer=\(hyper.optimizer.name)"
+            + (trained == nil ? ", untrained)" : ", trained)")
+    }
+}
+
+/// A line of block characters showing a series' shape: `▁▃▅█`.
+enum Sparkline {
+    static func render(_ values: [Double]) -> String {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return "" }
+        let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        return String(values.map { value -> Character in
+            guard value.isFinite else { return " " }
+            guard high > low else { return blocks[3] }
+            return blocks[min(7, Int((value - low) / (high - low) * 7.999))]
+        })
+    }
+}

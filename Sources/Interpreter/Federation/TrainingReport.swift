@@ -1,0 +1,59 @@
+import Federation
+import Foundation
+import Learning
+
+/// Turns a training's events into the lines a person reads, in tutorial 5's order: which
+/// pods, how many rounds, each pod's answer, a metrics line per round, the final test
+/// metrics, and "task complete".
+final class TrainingReport {
+    private let context: any CallContext
+    private let continuousInputs: Bool
+
+    init(context: any CallContext, continuousInputs: Bool) {
+        self.context = context
+        self.continuousInputs = continuousInputs
+    }
+
+    func show(_ event: TrainingEvent) {
+        switch event {
+        case .started(let overview):
+            let plan = overview.plan
+            let local = plan.epochsPerRound.map { "\($0) epoch\($0 == 1 ? "" : "s")" }
+                ?? plan.stepsPerRound.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? ""
+            context.write("training on \(overview.pods.map(\.description).joined(separator: ", ")): "
+                          + "\(plan.rounds) round\(plan.rounds == 1 ? "" : "s") of \(local) at each pod, "
+                          + (overview.secureAggregation ? "secure aggregation" : "plain aggregation")
+                          + ", pods weighted by \(overview.weighting == .equal ? "equally" : "training rows")\n")
+            if overview.secureAggregation && continuousInputs {
+                context.notice("note: secure aggregation needs updates of similar scale; continuous inputs are standardised at each pod")
+            }
+        case .podAccepted(let pod):
+            context.write("  \(pod) accepted\n")
+        case .podRefused(let refusal):
+            context.write("  \(refusal.pod) refused: \(refusal.rejection.reason)\n")
+        case .podDropped(let dropped):
+            context.notice("warning: \(dropped.pod) dropped out in round \(dropped.round): \(dropped.reason); going on without it")
+        case .roundFinished(let round):
+            let metrics = round.combined.namedValues.map { "\($0.name) \($0.value.map { String(format: "%.4f", $0) } ?? "—")" }
+            context.write("round \(round.round): " + metrics.joined(separator: " · ") + "\n")
+        case .evaluated(let evaluation):
+            context.write(TrainingReport.evaluationTable(evaluation).display(in: context.displayContext) + "\n")
+        case .finished:
+            context.write("task complete\n")
+        case .roundStarted, .podProgress, .podFinished:
+            break
+        }
+    }
+
+    /// Test metrics per pod and pooled, as a table.
+    static func evaluationTable(_ results: EvaluationResults) -> TableObject {
+        let names = results.pooled.namedValues.map(\.name)
+        func cells(_ metrics: ClassificationMetrics) -> [String] {
+            metrics.namedValues.map { $0.value.map { String(format: "%.4f", $0) } ?? "—" }
+        }
+        var rows = results.pods.map { [$0.pod.description, String($0.metrics.rowCount)] + cells($0.metrics) }
+        rows.append(["pooled", String(results.pooled.rowCount)] + cells(results.pooled))
+        return TableObject(title: "\(results.part.rawValue) metrics:",
+                           table: PlainTextTable(headers: ["pod", "rows"] + names, rows: rows))
+    }
+}
