@@ -1,0 +1,112 @@
+import Federation
+import Foundation
+import Interpreter
+import Language
+import XCTest
+
+/// The third step of the workflow from the language: training, evaluating and saving a
+/// small classifier on the demo federation in a scratch home.
+final class ModelBuiltinsTests: XCTestCase {
+    nonisolated(unsafe) private static var home: URL?
+
+    override class func setUp() {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-model-\(UUID().uuidString)")
+    }
+
+    override class func tearDown() {
+        if let home { try? FileManager.default.removeItem(at: home) }
+    }
+
+    private func run(_ text: String) async -> (Session.Outcome, CapturedOutput) {
+        let output = CapturedOutput()
+        let session = Session(output: output, options: .init(width: 160, home: Self.home, userName: "owner"))
+        let outcome = await session.runScript(SourceFile(name: "t.bf", text: text))
+        return (outcome, output)
+    }
+
+    private let prelude = """
+    pods "census-income-demo", "census-income-yaml-demo"
+    ds = datastructure target="TARGET"
+    schema = combine_schemas
+    model = PyTorchTabularClassifier(datastructure=ds, schema=schema, steps=6, batch_size=64, hidden_layers=[16],
+                                     optimizer=Optimizer(name="Adam", params={"lr": 0.01}))
+
+    """
+
+    func testFitReportsEachRoundAndReturnsRowsTheLanguageCanRead() async {
+        let (outcome, output) = await run(prelude + """
+        results = model.fit(aggregator=SecureAggregator(), steps_between_parameter_updates=3)
+        print(len(results), results.rounds, results[-1]["round"], results[0]["AUC"] > 0.5)
+        print(results[1]["pods"]["owner/census-income-demo"]["samples"] > 0)
+        """)
+        XCTAssertEqual(outcome, .success, output.standardError)
+        let lines = output.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("training on owner/census-income-demo, owner/census-income-yaml-demo: 2 rounds of 3 steps at each pod, secure aggregation") },
+                      output.standardOutput)
+        XCTAssertTrue(lines.contains("  owner/census-income-demo accepted"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("round 1: AUC 0.") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("round 2: AUC 0.") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("pooled ") }, "auto_eval shows the test metrics")
+        XCTAssertTrue(lines.contains("task complete"))
+        XCTAssertTrue(lines.contains("2 2 2 True"), output.standardOutput)
+        XCTAssertEqual(lines.last, "True")
+    }
+
+    func testTheStatementFormIsTheSameBuiltin() async {
+        let (outcome, output) = await run(prelude + """
+        results = train model, aggregator="secure", auto_eval=False
+        evaluate model
+        """)
+        XCTAssertEqual(outcome, .success, output.standardError)
+        XCTAssertTrue(output.standardOutput.contains("test metrics:"))
+        XCTAssertFalse(output.standardOutput.components(separatedBy: "test metrics:").count > 2, "auto_eval=False shows none")
+    }
+
+    func testAnUnapprovedPodStopsSecureTrainingBeforeAnyRound() async {
+        let (outcome, output) = await run(prelude + """
+        model.fit(pod_identifiers=["census-income-demo", "census-income-unapproved"], aggregator="secure")
+        """)
+        XCTAssertEqual(outcome, .runtimeError)
+        XCTAssertTrue(output.standardOutput.contains("owner/census-income-unapproved refused: this pod has not approved"), output.standardOutput)
+        XCTAssertFalse(output.standardOutput.contains("round 1:"))
+    }
+
+    func testSavingWritesSafetensorsAndSaysSoForOtherExtensions() async throws {
+        let path = try XCTUnwrap(Self.home).appendingPathComponent("part_5_model.pt").path
+        let (untrained, untrainedOutput) = await run(prelude + "model.serialize(Path(\"\(path)\"))")
+        XCTAssertEqual(untrained, .runtimeError)
+        XCTAssertTrue(untrainedOutput.standardError.contains("the model is not trained yet"))
+
+        let (outcome, output) = await run(prelude + """
+        train model, auto_eval=False
+        model.serialize(Path("\(path)"))
+        """)
+        XCTAssertEqual(outcome, .success, output.standardError)
+        XCTAssertTrue(output.standardError.contains("holds safetensors"), output.standardError)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let headerLength = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = String(decoding: bytes.dropFirst(8).prefix(headerLength), as: UTF8.self)
+        XCTAssertTrue(header.contains("\"dtype\":\"F32\""), header.prefix(200).description)
+        XCTAssertTrue(header.contains("bf.version"))
+    }
+
+    func testBadModelsAreRefusedBeforeAnyWork() async {
+        let cases: [(String, String)] = [
+            ("Optimizer(name=\"sgd\")", "did you mean 'SGD'?"),
+            ("Optimizer(name=\"SGD\", params={\"lr\": -1})", "lr"),
+            ("Optimizer(name=\"SGD\", params={\"momentom\": 0.9})", "momentum"),
+            ("PyTorchTabularClassifier(datastructure=ds, schema=schema, epochs=1, steps=5)", "epochs"),
+            ("PyTorchTabularClassifier(datastructure=ds, schema=schema)", "epochs"),
+            ("PyTorchTabularClassifier(datastructure=ds, schema=schema, epochs=1, batch_size=0)", "batch"),
+            ("model.fit(weighting=\"by_size\")", "unknown weighting 'by_size'"),
+            ("model.fit(epochs_between_parameter_updates=2)", "steps"),
+            ("evaluate model", "the model is not trained yet"),
+        ]
+        for (line, expected) in cases {
+            let (outcome, output) = await run(prelude + line)
+            XCTAssertEqual(outcome, .runtimeError, line)
+            XCTAssertTrue(output.standardError.contains(expected), "\(line): \(output.standardError)")
+            XCTAssertFalse(output.standardOutput.contains("round 1:"), line)
+        }
+    }
+}
