@@ -95,4 +95,24 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(notOwner.status, 65)
         XCTAssertTrue(notOwner.standardError.hasPrefix("error: "), notOwner.standardError)
     }
+
+    func testTutorialFiveRunsOnAFreshHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-tutorial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/tutorials/05_training_a_model_on_two_pods.bf").path
+        let run = try BFBinary.locate().run(["run", script], environment: ["BF_HOME": home.appendingPathComponent(".bf").path],
+                                            in: home, timeout: 300)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let lines = run.standardOutput.split(separator: "\n").map(String.init)
+        for expected in ["  \(NSUserName())/census-income-demo accepted", "  \(NSUserName())/census-income-yaml-demo accepted",
+                         "task complete", "saved the model to part_5_model.pt"] {
+            XCTAssertTrue(lines.contains(expected), "missing '\(expected)' in:\n\(run.standardOutput)")
+        }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("training on ") && $0.contains("2 rounds of 1 epoch at each pod, secure aggregation") })
+        XCTAssertEqual(lines.filter { $0.hasPrefix("round ") && $0.contains("AUC 0.") }.count, 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("part_5_model.pt").path))
+        XCTAssertTrue(run.standardError.contains("note: import lines are accepted and ignored"))
+    }
 }
