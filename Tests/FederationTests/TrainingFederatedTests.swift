@@ -106,6 +106,25 @@ final class TrainingFederatedTests: XCTestCase {
         XCTAssertGreaterThan(largestDifference(weighted.model.parameters, equal.model.parameters), 1e-4)
     }
 
+    func testFedProxPullsTheLocalModelTowardTheGlobalOne() async throws {
+        let demo = try TrainingDemo.get()
+        let spec = try await demo.specification([TrainingDemo.demo], steps: 20,
+                                                optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.05]))
+        let initial = try TrainedModel(initialising: spec).parameters
+        var norms: [Float] = []
+        for mu in [0.0, 5.0] {
+            let options = FederatedAveragingOptions(stepsBetweenParameterUpdates: 20, proximalMu: mu, autoEval: false)
+            let results = try await train([TrainingDemo.demo], specification: spec, options: options)
+            let trainable = try TrainableSelection(specification: spec, parameters: initial)
+            let delta = try results.model.parameters.subtracting(initial).values
+            norms.append(trainable.ranges.reduce(0) { sum, range in sum + delta[range].reduce(0) { $0 + $1 * $1 } }.squareRoot())
+        }
+        // With μ = 5 and lr 0.05 each step shrinks the distance to the global weights by a
+        // quarter before the loss gradient acts, so the round moves them far less.
+        XCTAssertLessThan(norms[1], norms[0] * 0.5)
+        XCTAssertGreaterThan(norms[1], 0)
+    }
+
     func testRunsWithTheSameSeedGiveTheSameBits() async throws {
         let demo = try TrainingDemo.get()
         let pods = [TrainingDemo.demo, TrainingDemo.yaml]
