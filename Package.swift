@@ -51,6 +51,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
+        .executableTarget(name: "bf-bench-training", dependencies: ["Federation", "Learning"]),
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 

@@ -106,6 +106,25 @@ final class TrainingFederatedTests: XCTestCase {
         XCTAssertGreaterThan(largestDifference(weighted.model.parameters, equal.model.parameters), 1e-4)
     }
 
+    func testFedProxPullsTheLocalModelTowardTheGlobalOne() async throws {
+        let demo = try TrainingDemo.get()
+        let spec = try await demo.specification([TrainingDemo.demo], steps: 20,
+                                                optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.05]))
+        let initial = try TrainedModel(initialising: spec).parameters
+        var norms: [Float] = []
+        for mu in [0.0, 5.0] {
+            let options = FederatedAveragingOptions(stepsBetweenParameterUpdates: 20, proximalMu: mu, autoEval: false)
+            let results = try await train([TrainingDemo.demo], specification: spec, options: options)
+            let trainable = try TrainableSelection(specification: spec, parameters: initial)
+            let delta = try results.model.parameters.subtracting(initial).values
+            norms.append(trainable.ranges.reduce(0) { sum, range in sum + delta[range].reduce(0) { $0 + $1 * $1 } }.squareRoot())
+        }
+        // With μ = 5 and lr 0.05 each step shrinks the distance to the global weights by a
+        // quarter before the loss gradient acts, so the round moves them far less.
+        XCTAssertLessThan(norms[1], norms[0] * 0.5)
+        XCTAssertGreaterThan(norms[1], 0)
+    }
+
     func testRunsWithTheSameSeedGiveTheSameBits() async throws {
         let demo = try TrainingDemo.get()
         let pods = [TrainingDemo.demo, TrainingDemo.yaml]
@@ -281,6 +300,44 @@ final class TrainingFederatedTests: XCTestCase {
         }
         XCTAssertEqual(try demo.hub.taskRuns().last?.status, .cancelled)
         XCTAssertFalse(log.labels.contains("round 1 done"))
+    }
+
+    func testASecureTaskNeverSendsAnUpdateInTheClear() async throws {
+        let demo = try TrainingDemo.get()
+        let pods = [try demo.pod(TrainingDemo.demo), try demo.pod(TrainingDemo.yaml)]
+        let spec = try await demo.specification([TrainingDemo.demo, TrainingDemo.yaml], steps: 2)
+        let connection = try demo.hub.connection(to: pods[0])
+        let message = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: pods, secureAggregation: true, by: demo.owner)
+        let answer = try await connection.openTask(message)
+        XCTAssertTrue(answer.isAccepted)
+        let parameters = try TrainedModel(initialising: spec).parameters
+        func firstError(_ aggregation: RoundAggregation) async -> TrainingError? {
+            do {
+                for try await _ in connection.train(RoundRequest(task: message.task, round: 0, parameters: parameters,
+                                                                 epochs: nil, steps: 2, aggregation: aggregation)) {}
+                return nil
+            } catch {
+                return error as? TrainingError
+            }
+        }
+        let plain = await firstError(.plain)
+        XCTAssertEqual(plain, .secureRoundRefused(pod: pods[0], reason: "the task was accepted for secure aggregation, so this pod never sends its update in the clear"))
+        let context = try SecureAggregationContext(taskIdentifier: message.task.uuidString, round: 0, participants: pods.map(\.description),
+                                                   parameterCount: parameters.elementCount, maximumSampleCount: 22_611)
+        let withoutShare = await firstError(.secure(context: context, keyShares: []))
+        XCTAssertEqual(withoutShare, .noSecureSession(pod: pods[0], round: 0))
+        let outsider = try SecureAggregationContext(taskIdentifier: message.task.uuidString, round: 0,
+                                                    participants: pods.map(\.description) + ["olivia/census-income-other"],
+                                                    parameterCount: parameters.elementCount, maximumSampleCount: 22_611)
+        let refused = await asyncError { try await connection.keyShare(SecureRoundSetup(task: message.task, context: outsider)) }
+        XCTAssertEqual(refused as? TrainingError, .secureRoundRefused(pod: pods[0], reason: "'olivia/census-income-other' is not one of the pods the signed request named"))
+        let share = try await connection.keyShare(SecureRoundSetup(task: message.task, context: context))
+        XCTAssertEqual(share.pod, pods[0].description)
+        try await connection.closeTask(message.task)
+        let notes = try demo.hub.auditLog(for: pods[0]).filter { $0.requestID == message.task }.map(\.reason)
+        XCTAssertEqual(notes.count, 5)
+        XCTAssertTrue(notes[1].hasPrefix("round 1 refused: pod 'census-income-demo' refused the secure round"), notes[1])
+        XCTAssertEqual(notes.last, "task closed")
     }
 
     func testEvaluationPoolsCountsAndPredictionSendsCountsOnly() async throws {

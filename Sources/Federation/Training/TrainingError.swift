@@ -178,17 +178,4 @@ public enum TrainingError: FederationError, Equatable {
         }
     }
 
-    /// The pod an error is about, when there is one.
-    var pod: PodIdentifier? {
-        switch self {
-        case let .columnMissingAtPod(_, pod), let .columnTypeAtPod(_, pod, _, _), let .categoryNotInEncoder(_, _, pod),
-             let .noValuesInTrainingRows(_, pod), let .tooFewTrainingRows(pod, _), let .unknownTask(_, pod),
-             let .operationNotInTask(_, _, pod), let .noSecureSession(pod, _),
-             let .secureRoundRefused(pod, _), let .podIdentityKey(pod, _), let .roundCancelled(pod, _, _),
-             let .parametersDoNotFit(pod, _), let .localTrainingFailed(pod, _), let .podFailed(pod, _, _):
-            return pod
-        default:
-            return nil
-        }
-    }
 }
