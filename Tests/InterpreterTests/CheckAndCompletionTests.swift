@@ -30,14 +30,17 @@ final class CheckAndCompletionTests: XCTestCase {
         XCTAssertEqual(check("import bitfount\nprint(1)"), [])
     }
 
-    func testTheTutorialCellReportsTheNamesNotYetBuiltWithSpans() {
+    func testTheTutorialCellChecksCleanAndTyposAreFound() {
         let problems = check("""
         datastructure = DataStructure(target="TARGET")
         schema = combine_pod_schemas(["a", "b"])
         model = PyTorchTabularClassifier(datastructure=datastructure, schema=schema, epochs=2)
         model.serialize(Path("part_5_model.pt"))
         """)
-        XCTAssertEqual(problems, ["3:9 unknown name 'PyTorchTabularClassifier'"])
+        XCTAssertEqual(problems, [])
+        let typo = check("model = PyTorchTabularClassifier(epoch=2)\nmodel.fitt()\nresults = model.fit(aggregator=1, pod_identifier=['a'])")
+        XCTAssertEqual(typo, ["1:34 'PyTorchTabularClassifier' has no parameter 'epoch'", "2:7 'PyTorchTabularClassifier' has no attribute 'fitt'",
+                              "3:35 'fit' has no parameter 'pod_identifier'"])
     }
 
     func testCompletion() async {
@@ -49,7 +52,7 @@ final class CheckAndCompletionTests: XCTestCase {
         XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print"]))
         XCTAssertEqual(session.completions(line: "x = mod", cursor: 7).candidates, ["model_path"])
         XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep="])
-        XCTAssertEqual(session.completions(line: "print(1, e", cursor: 10).candidates, ["end="])
+        XCTAssertEqual(session.completions(line: "print(1, e", cursor: 10).candidates, ["end=", "evaluate"])
         XCTAssertEqual(session.completions(line: "model_path.su", cursor: 13), CompletionResult(start: 11, candidates: ["suffix"]))
         XCTAssertEqual(session.completions(line: "x = \"census-income-y", cursor: 20),
                        CompletionResult(start: 5, candidates: ["census-income-yaml-demo"]))
