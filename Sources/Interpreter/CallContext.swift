@@ -5,6 +5,9 @@ public protocol CallContext: AnyObject {
     func write(_ text: String)
     /// Writes a quiet note to the error stream (`import` lines are ignored, …).
     func notice(_ text: String)
+    /// Redraws a line of progress on a terminal; does nothing when output is piped, and is
+    /// never kept in the notebook. `nil` clears the line.
+    func progress(_ line: String?)
     var displayContext: DisplayContext { get }
     /// True once the user pressed Ctrl-C; long work checks it at safe points.
     var isInterrupted: Bool { get }

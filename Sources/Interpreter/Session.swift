@@ -37,6 +37,8 @@ public final class Session: CallContext {
         public var userName: String?
         /// bf's version, for saved models and reports.
         public var version = "dev"
+        /// Whether output goes to a terminal, where long work draws its progress.
+        public var showsProgress = false
 
         public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
                     stringCompletions: @escaping @Sendable () -> [String] = { [] }, home: URL? = nil, userName: String? = nil) {
@@ -110,6 +112,12 @@ public final class Session: CallContext {
 
     public func write(_ text: String) { emit(text, to: .standardOutput) }
     public func notice(_ text: String) { emit(text + "\n", to: .standardError) }
+
+    public func progress(_ line: String?) {
+        guard options.showsProgress else { return }
+        // Carriage return and erase-line: the progress line is redrawn in place.
+        output.write("\r\u{1B}[2K" + (line.map { String($0.prefix(options.width)) } ?? ""), to: .standardOutput)
+    }
 
     /// Everything the session shows goes through here, so the notebook log sees it too.
     private func emit(_ text: String, to stream: OutputStreamKind) {

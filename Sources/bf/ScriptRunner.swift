@@ -35,6 +35,8 @@ struct ScriptRunner {
     func makeSession() -> Session {
         var options = Session.Options(useColor: useColor, userName: user)
         options.version = BF.version
+        options.showsProgress = isatty(STDOUT_FILENO) != 0
+        if let columns = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") { options.width = columns }
         return Session(output: StandardStreams(), options: options)
     }
 

@@ -161,4 +161,22 @@ final class REPLTerminalTests: XCTestCase {
         try bf.send(":whoami\r")
         try bf.expect("modeller (key ")
     }
+
+    func testTrainingShowsProgressOnATerminalAndCtrlCStopsIt() throws {
+        let bf = try startBF(extra: ["BF_USER": "modeller"])
+        try bf.send("pods \"census-income-demo\", \"census-income-yaml-demo\"; ds = datastructure target=\"TARGET\"; schema = combine_schemas\r")
+        try bf.expect("In [2]: ", timeout: 60)
+        try bf.send("model = PyTorchTabularClassifier(datastructure=ds, schema=schema, epochs=50, batch_size=32, hidden_layers=[64])\r")
+        try bf.expect("In [3]: ")
+        try bf.send("results = train model, aggregator=\"secure\"\r")
+        try bf.expect("round 1/50")
+        try bf.expect("%")
+        try bf.send("\u{3}")
+        try bf.expect("interrupted", timeout: 30)
+        try bf.expect("In [4]: ")
+        try bf.send("model\r")
+        try bf.expect("untrained)")
+        try bf.send("1 + 1\r")
+        try bf.expect("Out[5]: 2")
+    }
 }

@@ -109,4 +109,26 @@ final class ModelBuiltinsTests: XCTestCase {
             XCTAssertFalse(output.standardOutput.contains("round 1:"), line)
         }
     }
+
+    func testOnePodPlainTrainingPredictionCountsAndServerOptions() async {
+        let (outcome, output) = await run(prelude + """
+        results = model.fit(pod_identifiers=["census-income-demo"], steps_between_parameter_updates=2,
+                            server_optimizer="fedadam", mu=0.01, auto_eval=False)
+        print(len(results))
+        model.predict(pod_identifiers=["census-income-demo"])
+        """)
+        XCTAssertEqual(outcome, .success, output.standardError)
+        XCTAssertTrue(output.standardOutput.contains("training on owner/census-income-demo: 3 rounds of 2 steps at each pod, plain aggregation"),
+                      output.standardOutput)
+        XCTAssertTrue(output.standardOutput.contains("\n3\n"))
+        XCTAssertTrue(output.standardOutput.contains("predicted classes of the test rows (counts):"))
+        let countsLine = output.standardOutput.split(separator: "\n").first { $0.hasPrefix("owner/census-income-demo") && $0.contains("2262") }
+        XCTAssertNotNil(countsLine, output.standardOutput)
+        let counts = countsLine.map { $0.split(separator: " ").dropFirst(2).compactMap { Int($0) } } ?? []
+        XCTAssertEqual(counts.reduce(0, +), 2262, "every test row is counted once, and only counts leave the pod")
+
+        let (bad, badOutput) = await run(prelude + "model.fit(server_optimizer=\"adam\")\nmodel.fit(mu=-1)")
+        XCTAssertEqual(bad, .runtimeError)
+        XCTAssertTrue(badOutput.standardError.contains("unknown server optimizer 'adam'"), badOutput.standardError)
+    }
 }

@@ -80,6 +80,9 @@ enum ModelBuiltins {
         Parameter("steps_between_parameter_updates", .optional(.int), kind: .keyword, default: Value.none, "local steps per round"),
         Parameter("weighting", .string, kind: .keyword, default: .string("sample_count"), "\"sample_count\" or \"equal\" (Bitfount's)"),
         Parameter("auto_eval", .bool, kind: .keyword, default: .bool(true), "score the final model on every pod's test rows"),
+        Parameter("server_optimizer", .string, kind: .keyword, default: .string("fedavg"),
+                  "\"fedavg\" (apply the average) or \"fedadam\" (adaptive, for pods whose data differ)"),
+        Parameter("mu", .optional(.number), kind: .keyword, default: Value.none, "FedProx: μ/2·‖w − w_global‖² added to each pod's loss"),
     ]
 
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
@@ -112,6 +115,25 @@ enum ModelBuiltins {
                                   statementName: "evaluate", returns: "Table") { arguments in
         guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
         return try await evaluate(model, arguments)
+    }
+
+    static let predictMethod = Builtin(
+        "predict", parameters: evaluateParameters,
+        summary: "how many of each pod's test rows the model assigns to each class (counts only; no row leaves a pod)",
+        returns: "Table"
+    ) { arguments in
+        guard let model = arguments.receiver as? ModelObject else { return .none }
+        guard let trained = model.trained else {
+            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+        }
+        let federation = try arguments.context.federation()
+        let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "predict on")
+        let results = try await federation.modeller.predict(trained, on: pods)
+        let rows = results.pods.map { summary in
+            [summary.pod.description, String(summary.rowCount)] + summary.predictedCounts.map(String.init)
+        } + [["all pods", String(results.pods.reduce(0) { $0 + $1.rowCount })] + results.predictedCounts.map(String.init)]
+        return .object(TableObject(title: "predicted classes of the test rows (counts):",
+                                   table: PlainTextTable(headers: ["pod", "rows"] + results.classes.map { "predicted \($0)" }, rows: rows)))
     }
 
     static let serializeMethod = Builtin(
@@ -157,14 +179,25 @@ enum ModelBuiltins {
         case "sample_count": weighting = .sampleCount
         case let other: throw arguments.error("unknown weighting '\(other ?? "")'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
         }
+        let serverOptimizer: ServerOptimizer
+        switch arguments.string("server_optimizer") {
+        case "fedavg": serverOptimizer = .plain
+        case "fedadam": serverOptimizer = .fedAdam(FedAdam())
+        case let other: throw arguments.error("unknown server optimizer '\(other ?? "")'", at: "server_optimizer",
+                                              help: "use \"fedavg\" or \"fedadam\"")
+        }
+        if let mu = arguments.double("mu"), mu < 0 || !mu.isFinite {
+            throw arguments.error("mu must be a finite number ≥ 0, not \(Value.format(mu))", at: "mu")
+        }
         let options = FederatedAveragingOptions(
             epochsBetweenParameterUpdates: arguments.int("epochs_between_parameter_updates"),
             stepsBetweenParameterUpdates: arguments.int("steps_between_parameter_updates"),
             secureAggregation: try FederationBuiltins.isSecure(arguments["aggregator"], arguments: arguments),
-            weighting: weighting, requireAllPods: arguments.bool("require_all_pods") ?? true,
-            autoEval: arguments.bool("auto_eval") ?? true)
+            weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
+            requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
         let training = try federation.modeller.training(on: pods, specification: model.specification, options: options)
         let report = TrainingReport(context: context, continuousInputs: !model.specification.continuous.isEmpty)
+        defer { context.progress(nil) }
         var results: TrainingResults?
         for try await event in training.run() {
             report.show(event)

@@ -8,6 +8,9 @@ import Learning
 final class TrainingReport {
     private let context: any CallContext
     private let continuousInputs: Bool
+    /// Each pod's latest batch in the running round, for the progress line.
+    private var batches: [(pod: PodIdentifier, batch: Int, of: Int)] = []
+    private var round = (current: 0, of: 0)
 
     init(context: any CallContext, continuousInputs: Bool) {
         self.context = context
@@ -29,20 +32,38 @@ final class TrainingReport {
             }
         case .podAccepted(let pod):
             context.write("  \(pod) accepted\n")
+        case .roundStarted(let number, let rounds, let pods):
+            round = (number, rounds)
+            batches = pods.map { ($0, 0, 0) }
+        case .podProgress(let pod, _, let progress):
+            if let index = batches.firstIndex(where: { $0.pod == pod }) { batches[index] = (pod, progress.batch, progress.batches) }
+            context.progress("round \(round.current)/\(round.of)  " + batches.map { entry in
+                "\(entry.pod.name) " + TrainingReport.bar(entry.batch, of: entry.of)
+            }.joined(separator: "  "))
         case .podRefused(let refusal):
             context.write("  \(refusal.pod) refused: \(refusal.rejection.reason)\n")
         case .podDropped(let dropped):
             context.notice("warning: \(dropped.pod) dropped out in round \(dropped.round): \(dropped.reason); going on without it")
         case .roundFinished(let round):
+            context.progress(nil)
             let metrics = round.combined.namedValues.map { "\($0.name) \($0.value.map { String(format: "%.4f", $0) } ?? "—")" }
             context.write("round \(round.round): " + metrics.joined(separator: " · ") + "\n")
         case .evaluated(let evaluation):
             context.write(TrainingReport.evaluationTable(evaluation).display(in: context.displayContext) + "\n")
         case .finished:
             context.write("task complete\n")
-        case .roundStarted, .podProgress, .podFinished:
+        case .podFinished:
             break
         }
+    }
+
+    /// `████░░░░ 52%`
+    static func bar(_ done: Int, of total: Int, width: Int = 12) -> String {
+        guard total > 0 else { return String(repeating: "░", count: width) + "   0%" }
+        let filled = min(width, done * width / total)
+        let percent = min(100, done * 100 / total)
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            + " " + String(repeating: " ", count: 3 - String(percent).count) + "\(percent)%"
     }
 
     /// Test metrics per pod and pooled, as a table.
