@@ -1,3 +1,4 @@
+import Learning
 /// The rows of a dataset divided into train, validation and test sets.
 ///
 /// Rows are shuffled with the pod's seed and cut 80/10/10: train gets

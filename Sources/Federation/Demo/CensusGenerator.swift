@@ -1,3 +1,4 @@
+import Learning
 import Foundation
 
 /// Generates synthetic census-income rows, deterministically from a seed.
@@ -72,7 +73,7 @@ struct CensusGenerator {
 
     /// One row.
     mutating func row() -> [String] {
-        let male = random.unit() < 0.67
+        let male = random.nextDouble() < 0.67
         let age = min(90, 17 + Int(exp(normal(mean: 2.9, deviation: 0.62))))
         var rank = pick(CensusVocabulary.educationWeights)
         if age < 22 {
@@ -90,10 +91,10 @@ struct CensusGenerator {
 
         let logit = incomeLogit(rank: rank, age: age, hours: hours, marital: marital, relationship: relationship,
                                 occupation: occupation, workclass: workclass, male: male, race: race)
-        let high = random.unit() < 1 / (1 + exp(-logit))
-        let gain = random.unit() < (high ? 0.2 : 0.045)
+        let high = random.nextDouble() < 1 / (1 + exp(-logit))
+        let gain = random.nextDouble() < (high ? 0.2 : 0.045)
             ? pickUniform(high ? CensusVocabulary.highCapitalGains : CensusVocabulary.lowCapitalGains) : 0
-        let loss = gain == 0 && random.unit() < (high ? 0.1 : 0.035)
+        let loss = gain == 0 && random.nextDouble() < (high ? 0.1 : 0.035)
             ? pickUniform(high ? CensusVocabulary.highCapitalLosses : CensusVocabulary.lowCapitalLosses) : 0
 
         return [String(age), workclass, String(fnlwgt), education, String(rank + 1), marital, occupation,
@@ -133,7 +134,7 @@ struct CensusGenerator {
     /// lists one person per household, usually the husband.
     private mutating func maritalStatus(age: Int, male: Bool) -> String {
         let neverMarried: Double = (age < 25 ? 0.86 : age < 35 ? 0.38 : age < 50 ? 0.14 : 0.07) * (male ? 0.9 : 1.15)
-        if random.unit() < neverMarried { return "Never-married" }
+        if random.nextDouble() < neverMarried { return "Never-married" }
         let widowed: Double = (age >= 65 ? 0.25 : age >= 55 ? 0.08 : 0.015) * (male ? 0.4 : 2.5)
         return pick([("Married-civ-spouse", male ? 0.8 : 0.3), ("Divorced", male ? 0.15 : 0.35),
                      ("Separated", male ? 0.03 : 0.07), ("Widowed", widowed),
@@ -143,7 +144,7 @@ struct CensusGenerator {
     private mutating func relationship(marital: String, male: Bool, age: Int) -> String {
         switch marital {
         case "Married-civ-spouse", "Married-AF-spouse":
-            return random.unit() < 0.985 ? (male ? "Husband" : "Wife") : "Other-relative"
+            return random.nextDouble() < 0.985 ? (male ? "Husband" : "Wife") : "Other-relative"
         case "Never-married":
             return age < 25
                 ? pick([("Own-child", 0.6), ("Not-in-family", 0.3), ("Other-relative", 0.07), ("Unmarried", 0.03)])
@@ -172,20 +173,20 @@ struct CensusGenerator {
     }
 
     private mutating func hoursPerWeek(age: Int, male: Bool) -> Int {
-        if age >= 22 && random.unit() < 0.5 { return 40 }
+        if age >= 22 && random.nextDouble() < 0.5 { return 40 }
         let mean = age < 22 ? 26.0 : age > 64 ? 30.0 : (male ? 44.0 : 38.0)
         return min(99, max(1, Int(normal(mean: mean, deviation: 14).rounded())))
     }
 
     private mutating func normal(mean: Double, deviation: Double) -> Double {
-        let u = max(random.unit(), 1e-300)
-        let v = random.unit()
+        let u = max(random.nextDouble(), 1e-300)
+        let v = random.nextDouble()
         return mean + deviation * sqrt(-2 * log(u)) * cos(2 * Double.pi * v)
     }
 
     private mutating func pick(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
-        var target = random.unit() * total
+        var target = random.nextDouble() * total
         for (index, weight) in weights.enumerated() {
             target -= weight
             if target < 0 { return index }
@@ -198,6 +199,6 @@ struct CensusGenerator {
     }
 
     private mutating func pickUniform(_ values: [Int]) -> Int {
-        values[random.below(values.count)]
+        values[random.nextInt(below: values.count)]
     }
 }

@@ -1,3 +1,4 @@
+import Learning
 import Foundation
 
 /// The demo federation of the tutorials, created in a bf home.
@@ -56,7 +57,7 @@ public struct DemoFederation: Sendable {
         let genderColumn = CensusVocabulary.columns.firstIndex(of: "gender") ?? 9
         let otherRows = otherGenerator.rows(extraPodRowCount).map { row -> [String] in
             var row = row
-            if genderNoise.unit() < 0.05 { row[genderColumn] = "Unspecified" }
+            if genderNoise.nextDouble() < 0.05 { row[genderColumn] = "Unspecified" }
             return row
         }
         try writeCensusCSV(otherRows, to: files[2])
