@@ -66,10 +66,25 @@ public enum NotebookReport {
         return page
     }
 
-    /// HTML-escapes text and drops ANSI escape sequences (colour meant for a terminal).
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
+    /// The log as Markdown: each cell's code in a fenced block, then what it printed.
+    public static func markdown(_ log: NotebookLog, title: String, version: String) -> String {
+        var page = "# \(title)\n\n"
+        for cell in log.cells {
+            page += "**In [\(cell.number)]:**\n\n```python\n\(cell.source)\n```\n\n"
+            let shown = plain(cell.output) + plain(cell.errors)
+            if !shown.isEmpty { page += "```\n\(shown.hasSuffix("\n") ? shown : shown + "\n")```\n\n" }
+        }
+        return page + "_bf \(version) · \(log.cells.count) cell\(log.cells.count == 1 ? "" : "s")_\n"
+    }
+
+    /// The page for `path`: Markdown for `.md`, else HTML.
+    public static func page(for path: String, _ log: NotebookLog, title: String, version: String) -> String {
+        path.lowercased().hasSuffix(".md") ? markdown(log, title: title, version: version) : html(log, title: title, version: version)
+    }
+
+    /// Text without ANSI escape sequences (colour meant for a terminal).
+    static func plain(_ text: String) -> String {
+        var result = ""
         var inEscape = false
         for scalar in text.unicodeScalars {
             if inEscape {
@@ -77,8 +92,17 @@ public enum NotebookReport {
                 if scalar.value >= 0x40 && scalar.value <= 0x7E && scalar != "[" { inEscape = false }
                 continue
             }
+            if scalar == "\u{1B}" { inEscape = true } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
+    /// HTML-escapes text and drops ANSI escape sequences (colour meant for a terminal).
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in plain(text).unicodeScalars {
             switch scalar {
-            case "\u{1B}": inEscape = true
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"

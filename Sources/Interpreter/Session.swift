@@ -194,15 +194,20 @@ public final class Session: CallContext {
                 assignedLater[name] = source.location(of: span.start).line
             }
         }
-        for statement in parsed.statements {
+        for (index, statement) in parsed.statements.enumerated() {
             if case .assignment(.name(let name, _), _, _) = statement { assignedLater[name] = nil }
+            // Each statement is a cell of the script's notebook (for --report).
+            notebook.begin(number: index + 1, source: source.text(of: statement.span))
             do {
                 let value = try await execute(statement)
                 if case .expression = statement, !isNone(value) {
                     write(value.repr(in: displayContext) + "\n")
                 }
+                notebook.finish(.success)
             } catch {
-                return handle(error, in: source)
+                let outcome = handle(error, in: source)
+                notebook.finish(outcome)
+                return outcome
             }
         }
         return .success

@@ -68,11 +68,14 @@ extension BF {
         @ArgumentParser.Argument(help: "The script to run ('-' for standard input).")
         var file: String
 
+        @Option(help: ArgumentHelp("Also write the run as a notebook: HTML, or Markdown for a .md file.", valueName: "file"))
+        var report: String?
+
         @OptionGroup var display: DisplayOptions
 
         func run() async throws {
             let source = try ScriptRunner.load(file)
-            throw ExitCode(await ScriptRunner(display: display).run(source))
+            throw ExitCode(await ScriptRunner(display: display).run(source, report: report))
         }
     }
 

@@ -40,8 +40,18 @@ struct ScriptRunner {
         return Session(output: StandardStreams(), options: options)
     }
 
-    func run(_ source: SourceFile) async -> Int32 {
-        let outcome = await makeSession().runScript(source)
+    func run(_ source: SourceFile, report: String? = nil) async -> Int32 {
+        let session = makeSession()
+        let outcome = await session.runScript(source)
+        if let report {
+            let page = NotebookReport.page(for: report, session.notebook, title: source.name ?? "bf script", version: BF.version)
+            do {
+                try page.write(toFile: report, atomically: true, encoding: .utf8)
+            } catch {
+                Console.error("bf: cannot write the report '\(report)': \(error.localizedDescription)\n")
+                return Status.io
+            }
+        }
         switch outcome {
         case .success: return Status.ok
         case .syntaxError: return Status.syntax

@@ -115,4 +115,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("part_5_model.pt").path))
         XCTAssertTrue(run.standardError.contains("note: import lines are accepted and ignored"))
     }
+
+    func testRunWritesTheScriptAsANotebook() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bf-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("s.bf").path
+        try "x = 6 * 7\nprint('<', x)\nx / 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let html = directory.appendingPathComponent("r.html").path
+        let run = try bf(["run", script, "--report", html])
+        XCTAssertEqual(run.status, 70)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertTrue(page.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertTrue(page.contains("In [1]:") && page.contains("In [2]:") && page.contains("In [3]:"))
+        XCTAssertTrue(page.contains("&lt; 42"), "output, escaped")
+        XCTAssertTrue(page.contains("division by zero"), "the error is part of its cell")
+        let markdown = directory.appendingPathComponent("r.md").path
+        XCTAssertEqual(try bf(["run", script, "--report", markdown]).status, 70)
+        let text = try String(contentsOfFile: markdown, encoding: .utf8)
+        XCTAssertTrue(text.contains("```python\nx = 6 * 7\n```"), text)
+        XCTAssertTrue(text.contains("< 42"))
+    }
 }
