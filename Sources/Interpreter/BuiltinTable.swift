@@ -36,5 +36,5 @@ public struct BuiltinTable: Sendable {
     public var statementWords: Set<String> { Set(functions.compactMap(\.statementName)) }
 
     /// The built-ins every session has.
-    public static let standard = CoreBuiltins.table.adding(FederationBuiltins.table).adding(ModelBuiltins.table)
+    public static let standard = CoreBuiltins.table.adding(FederationBuiltins.table).adding(ModelBuiltins.table).adding(QueryBuiltins.table)
 }

@@ -32,6 +32,9 @@ public protocol PodConnection: Sendable {
     func predict(_ request: PredictionRequest) async throws -> PredictionSummary
     /// Closes an open task, stopping a running round first.
     func closeTask(_ task: UUID) async throws
+    /// Runs an SQL query at the pod (`task.request.kind` must be `.sql`); judged and audited
+    /// like `request`, and answered with aggregates only.
+    func query(_ task: QueryRequest) async throws -> QueryResponse
 }
 
 /// A connection to a pod running as an actor in this process (the embedded
@@ -89,5 +92,10 @@ public struct LocalPodConnection: PodConnection {
     /// Closes a task at the pod.
     public func closeTask(_ task: UUID) async throws {
         try await pod.closeTask(task)
+    }
+
+    /// The pod's answer to a query, recorded in its audit log.
+    public func query(_ task: QueryRequest) async throws -> QueryResponse {
+        try await pod.query(task)
     }
 }
