@@ -48,6 +48,17 @@ struct ScriptRunner {
         }
     }
 
+    /// A task file (`.yaml`/`.yml`) read into the bf statements it stands for, or nil after
+    /// reporting its problems; `exitCode` is then 65.
+    func taskScript(_ source: SourceFile) -> SourceFile? {
+        do {
+            return try TaskFile.parse(source).script(name: (source.name ?? "task") + " (as bf)")
+        } catch {
+            Console.error(error.rendered(useColor: useColor) + "\n")
+            return nil
+        }
+    }
+
     func check(_ source: SourceFile) -> Int32 {
         let session = makeSession()
         let diagnostics = session.check(source)
