@@ -62,6 +62,12 @@ public struct TaskFile: Sendable, Equatable {
         /// The parameters in the file's order.
         public var params: [(name: String, value: Number)]
 
+        /// An optimizer by name, with its parameters in order.
+        public init(name: String, params: [(name: String, value: Number)]) {
+            self.name = name
+            self.params = params
+        }
+
         public static func == (left: Optimizer, right: Optimizer) -> Bool {
             left.name == right.name && left.params.elementsEqual(right.params) { $0.name == $1.name && $0.value == $1.value }
         }
