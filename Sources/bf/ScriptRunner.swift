@@ -49,7 +49,7 @@ struct ScriptRunner {
     }
 
     /// A task file (`.yaml`/`.yml`) read into the bf statements it stands for, or nil after
-    /// reporting its problems; `exitCode` is then 65.
+    /// printing all its problems (the caller exits 65, as for a script's syntax errors).
     func taskScript(_ source: SourceFile) -> SourceFile? {
         do {
             return try TaskFile.parse(source).script(name: (source.name ?? "task") + " (as bf)")

@@ -21,6 +21,13 @@ final class TaskFileCommandTests: XCTestCase {
         XCTAssertTrue(lines.contains("task complete"))
     }
 
+    func testTheTwoPodTaskFileChecksClean() throws {
+        let task = Self.tutorials.appendingPathComponent("05_task_two_pods.yaml").path
+        let check = try BFBinary.locate().run(["check", task])
+        XCTAssertEqual(check.status, 0, check.standardError)
+        XCTAssertEqual(check.standardError, "")
+    }
+
     func testBrokenAndMissingTaskFiles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bf-taskfile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -100,6 +100,7 @@ final class TaskFileTests: XCTestCase {
                 select: {include: [x1, x2]}
               protocol: {name: FederatedAveraging}
               algorithm: {name: FederatedModelTraining}
+              aggregator: {secure: False}
               model:
                 name: PyTorchTabularClassifier
                 hyperparameters: {steps: 5, seed: 3, optimizer: {name: SGD, params: {lr: 1e-3, momentum: 0.9}}}
