@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Interpreter", dependencies: [
             "Language", "DidYouMean", "Federation", "Learning",
             .product(name: "OrderedCollections", package: "swift-collections"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),

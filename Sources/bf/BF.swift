@@ -63,9 +63,9 @@ extension ColorChoice: ExpressibleByArgument {}
 extension BF {
     /// `bf run FILE.bf`
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a .bf script.")
+        static let configuration = CommandConfiguration(abstract: "Run a .bf script, or a task file (.yaml or .yml).")
 
-        @ArgumentParser.Argument(help: "The script to run ('-' for standard input).")
+        @ArgumentParser.Argument(help: "The script or task file to run ('-' for standard input).")
         var file: String
 
         @Option(help: ArgumentHelp("Also write the run as a notebook: HTML, or Markdown for a .md file.", valueName: "file"))
@@ -75,7 +75,10 @@ extension BF {
 
         func run() async throws {
             let source = try ScriptRunner.load(file)
-            throw ExitCode(await ScriptRunner(display: display).run(source, report: report))
+            let runner = ScriptRunner(display: display)
+            guard TaskFile.isTaskFile(file) else { throw ExitCode(await runner.run(source, report: report)) }
+            guard let script = runner.taskScript(source) else { throw ExitCode(ScriptRunner.Status.syntax) }
+            throw ExitCode(await runner.run(script, report: report))
         }
     }
 
@@ -91,7 +94,10 @@ extension BF {
 
         func run() async throws {
             let source = try ScriptRunner.load(file)
-            throw ExitCode(ScriptRunner(display: display).check(source))
+            let runner = ScriptRunner(display: display)
+            guard TaskFile.isTaskFile(file) else { throw ExitCode(runner.check(source)) }
+            guard let script = runner.taskScript(source) else { throw ExitCode(ScriptRunner.Status.syntax) }
+            throw ExitCode(runner.check(script))
         }
     }
 }

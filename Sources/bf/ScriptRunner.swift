@@ -60,6 +60,17 @@ struct ScriptRunner {
         }
     }
 
+    /// A task file (`.yaml`/`.yml`) read into the bf statements it stands for, or nil after
+    /// printing all its problems (the caller exits 65, as for a script's syntax errors).
+    func taskScript(_ source: SourceFile) -> SourceFile? {
+        do {
+            return try TaskFile.parse(source).script(name: (source.name ?? "task") + " (as bf)")
+        } catch {
+            Console.error(error.rendered(useColor: useColor) + "\n")
+            return nil
+        }
+    }
+
     func check(_ source: SourceFile) -> Int32 {
         let session = makeSession()
         let diagnostics = session.check(source)
