@@ -26,13 +26,15 @@ struct CensusGenerator {
         (0..<count).map { _ in row() }
     }
 
-    /// Makes every category appear in `rows`. The rarest categories (a
-    /// country with 0.01% of people) would otherwise be missing from some
-    /// pods, and pods must share their categorical value sets. Each missing
-    /// value replaces the column's most common value in a row chosen by a
-    /// fixed stride, keeping the row consistent (education and its rank,
-    /// marriage and relationship).
-    static func coverEveryCategory(_ rows: inout [[String]]) {
+    /// Makes every category appear in `rows` at least `minimumCount` times. The
+    /// rarest categories (a country with 0.01% of people) would otherwise be
+    /// missing from some pods, and pods must share their categorical value
+    /// sets; the floor is the pods' default minimum group size, so that a
+    /// query grouping by any category (tutorial 3's) is answered. Each
+    /// missing occurrence replaces the column's most common value in a row
+    /// chosen by a fixed stride, keeping the row consistent (education and
+    /// its rank, marriage and relationship).
+    static func coverEveryCategory(_ rows: inout [[String]], minimumCount: Int = PodSpec.defaultMinimumGroupSize) {
         guard !rows.isEmpty else { return }
         let column = { (name: String) in CensusVocabulary.columns.firstIndex(of: name) ?? 0 }
         let vocabularies: [(String, [String])] = [
@@ -50,21 +52,25 @@ struct CensusGenerator {
             var counts: [String: Int] = [:]
             for row in rows { counts[row[index], default: 0] += 1 }
             let common = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-            for value in values where counts[value] == nil {
-                repeat { next = (next + 7919) % rows.count } while rows[next][index] != common && counts.count > 1
-                rows[next][index] = value
-                if name == "education" {
-                    rows[next][column("educational-num")] = String((CensusVocabulary.educationLevels.firstIndex(of: value) ?? 0) + 1)
-                }
-                if name == "marital-status", value.hasPrefix("Married") {
-                    rows[next][column("relationship")] = rows[next][column("gender")] == "Male" ? "Husband" : "Wife"
-                }
-                if name == "relationship" {
-                    if value == "Husband" || value == "Wife" {
-                        rows[next][column("marital-status")] = "Married-civ-spouse"
-                        rows[next][column("gender")] = value == "Husband" ? "Male" : "Female"
-                    } else if rows[next][column("marital-status")].hasPrefix("Married") {
-                        rows[next][column("marital-status")] = "Never-married"
+            for value in values {
+                while counts[value, default: 0] < min(minimumCount, rows.count / max(1, values.count)) {
+                    repeat { next = (next + 7919) % rows.count } while rows[next][index] != common && counts.count > 1
+                    rows[next][index] = value
+                    counts[value, default: 0] += 1
+                    if let common { counts[common, default: 0] -= 1 }
+                    if name == "education" {
+                        rows[next][column("educational-num")] = String((CensusVocabulary.educationLevels.firstIndex(of: value) ?? 0) + 1)
+                    }
+                    if name == "marital-status", value.hasPrefix("Married") {
+                        rows[next][column("relationship")] = rows[next][column("gender")] == "Male" ? "Husband" : "Wife"
+                    }
+                    if name == "relationship" {
+                        if value == "Husband" || value == "Wife" {
+                            rows[next][column("marital-status")] = "Married-civ-spouse"
+                            rows[next][column("gender")] = value == "Husband" ? "Male" : "Female"
+                        } else if rows[next][column("marital-status")].hasPrefix("Married") {
+                            rows[next][column("marital-status")] = "Never-married"
+                        }
                     }
                 }
             }
