@@ -73,7 +73,7 @@ final class EventLog: @unchecked Sendable {
             case let .podAccepted(pod): return "accepted \(pod.name)"
             case let .podRefused(refusal): return "refused \(refusal.pod.name)"
             case let .roundStarted(round, rounds, pods): return "round \(round)/\(rounds) on \(pods.map(\.name).joined(separator: ","))"
-            case .podProgress: return nil
+            case .podProgress, .checkpoint: return nil
             case let .podFinished(round, metrics): return "finished \(metrics.pod.name) \(round)"
             case let .podDropped(drop): return "dropped \(drop.pod.name) \(drop.round)"
             case let .roundFinished(result): return "round \(result.round) done"

@@ -131,4 +131,42 @@ final class ModelBuiltinsTests: XCTestCase {
         XCTAssertEqual(bad, .runtimeError)
         XCTAssertTrue(badOutput.standardError.contains("unknown server optimizer 'adam'"), badOutput.standardError)
     }
+
+    func testAnInterruptedTrainingResumesToExactlyTheUninterruptedResult() async throws {
+        _ = await run("pods")
+        let home = try XCTUnwrap(Self.home)
+        let checkpoints = home.appendingPathComponent("checkpoints")
+        try? FileManager.default.removeItem(at: checkpoints)
+        func script(resume: Bool, saveTo path: String) -> String {
+            prelude + """
+            results = model.fit(steps_between_parameter_updates=2, aggregator="secure", auto_eval=False, resume=\(resume ? "True" : "False"))
+            print(results[-1])
+            model.serialize(Path("\(path)"))
+            """
+        }
+        // Ctrl-C as soon as the first checkpoint exists: the run stops after round 1.
+        let stopping = Session(output: CapturedOutput(), options: .init(
+            isInterrupted: { ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []).contains { $0.hasSuffix(".checkpoint") } },
+            home: home, userName: "owner"))
+        let stopped = await stopping.runScript(SourceFile(name: "t.bf", text: script(resume: false, saveTo: "/dev/null")))
+        XCTAssertEqual(stopped, .interrupted)
+
+        let resumedOutput = CapturedOutput()
+        let resuming = Session(output: resumedOutput, options: .init(home: home, userName: "owner"))
+        let resumedPath = home.appendingPathComponent("resumed.safetensors").path
+        let resumed = await resuming.runScript(SourceFile(name: "t.bf", text: script(resume: true, saveTo: resumedPath)))
+        XCTAssertEqual(resumed, .success, resumedOutput.standardError)
+        XCTAssertTrue(resumedOutput.standardError.contains("note: resuming after round 1"), resumedOutput.standardError)
+        XCTAssertFalse(resumedOutput.standardOutput.contains("round 1:"), "round 1 is not trained again")
+        XCTAssertTrue(resumedOutput.standardOutput.contains("round 3:"))
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.count, 0, "a finished training leaves no checkpoint")
+
+        let (whole, wholeOutput) = await run(script(resume: false, saveTo: home.appendingPathComponent("whole.safetensors").path))
+        XCTAssertEqual(whole, .success, wholeOutput.standardError)
+        let lastRow = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("{'round': 3") } }
+        XCTAssertNotNil(lastRow(wholeOutput.standardOutput))
+        XCTAssertEqual(lastRow(resumedOutput.standardOutput), lastRow(wholeOutput.standardOutput))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: resumedPath)),
+                       try Data(contentsOf: home.appendingPathComponent("whole.safetensors")), "bit for bit")
+    }
 }

@@ -134,6 +134,7 @@ public struct FederatedTraining: Sendable {
                                                                       maximumSampleCount: maximumSampleCount, emit: emit)
                         let result = try aggregate(updates, context: context, round: round, selection: selection, state: &state)
                         emit(.roundFinished(result))
+                        emit(.checkpoint(state))
                         break
                     } catch let failure as PodCallFailure {
                         if Task.isCancelled { throw TrainingError.cancelled(round: round) }

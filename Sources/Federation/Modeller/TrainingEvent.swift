@@ -2,7 +2,7 @@
 /// or `podRefused` per pod (in the task's pod order); per round `roundStarted`, then
 /// `podProgress` and `podFinished` as the pods work (interleaved as they happen),
 /// `podDropped` when a pod fails and the task goes on without it (the round then starts
-/// again), and `roundFinished`; `evaluated` when `auto_eval` is on; `finished` last.
+/// again), `roundFinished` and `checkpoint`; `evaluated` when `auto_eval` is on; `finished` last.
 public enum TrainingEvent: Sendable, Equatable {
     /// The task is about to be sent: the pods asked and the rounds planned.
     case started(TrainingOverview)
@@ -20,6 +20,8 @@ public enum TrainingEvent: Sendable, Equatable {
     case podDropped(DroppedPod)
     /// A round is aggregated: its metrics per pod and combined.
     case roundFinished(RoundResult)
+    /// Right after `roundFinished`: everything needed to continue from here (a checkpoint).
+    case checkpoint(TrainingState)
     /// The final model's test metrics (`auto_eval`).
     case evaluated(EvaluationResults)
     /// The task is complete.

@@ -83,6 +83,8 @@ enum ModelBuiltins {
         Parameter("server_optimizer", .string, kind: .keyword, default: .string("fedavg"),
                   "\"fedavg\" (apply the average) or \"fedadam\" (adaptive, for pods whose data differ)"),
         Parameter("mu", .optional(.number), kind: .keyword, default: Value.none, "FedProx: μ/2·‖w − w_global‖² added to each pod's loss"),
+        Parameter("resume", .bool, kind: .keyword, default: .bool(false),
+                  "continue this training from its last checkpoint (saved after every round)"),
     ]
 
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
@@ -196,15 +198,37 @@ enum ModelBuiltins {
             weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
             requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
         let training = try federation.modeller.training(on: pods, specification: model.specification, options: options)
+        let checkpoints = Checkpoints(home: federation.hub.home)
+        let checkpoint = checkpoints.file(specification: model.specification, pods: pods, options: options)
+        var resumed: TrainingState?
+        if arguments.bool("resume") == true {
+            resumed = try checkpoints.load(checkpoint)
+            context.notice(resumed.map { "note: resuming after round \($0.completedRounds) from \(checkpoint.path)" }
+                           ?? "note: no checkpoint of this training to resume; starting at round 1")
+        }
         let report = TrainingReport(context: context, continuousInputs: !model.specification.continuous.isEmpty)
         defer { context.progress(nil) }
         var results: TrainingResults?
-        for try await event in training.run() {
+        var saved = resumed?.completedRounds ?? 0
+        for try await event in training.run(resumingFrom: resumed) {
             report.show(event)
-            if case .finished(let finished) = event { results = finished }
-            if context.isInterrupted { throw Interrupted() }
+            switch event {
+            case .checkpoint(let state):
+                try checkpoints.save(state, to: checkpoint)
+                saved = state.completedRounds
+            case .finished(let finished):
+                results = finished
+            default:
+                break
+            }
+            if context.isInterrupted {
+                context.progress(nil)
+                context.notice("note: stopped after round \(saved); train again with resume=True to continue from there")
+                throw Interrupted()
+            }
         }
         guard let results else { throw RuntimeError("the training ended without results") }
+        checkpoints.remove(checkpoint)
         model.trained = results.model
         return .object(ResultsObject(results.rounds))
     }

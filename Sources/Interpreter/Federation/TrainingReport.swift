@@ -52,7 +52,7 @@ final class TrainingReport {
             context.write(TrainingReport.evaluationTable(evaluation).display(in: context.displayContext) + "\n")
         case .finished:
             context.write("task complete\n")
-        case .podFinished:
+        case .podFinished, .checkpoint:
             break
         }
     }
