@@ -136,4 +136,28 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(text.contains("```python\nx = 6 * 7\n```"), text)
         XCTAssertTrue(text.contains("< 42"))
     }
+
+    func testTutorialsOneToThreeRunInOrderOnAFreshHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-tutorials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/tutorials")
+        let user = NSUserName()
+        let expectations: [(String, [String])] = [
+            ("01_running_a_pod.bf", ["pod '\(user)/census-income-demo' is ready: 22611 rows", "schema of \(user)/census-income-demo: 22611 rows"]),
+            ("02_running_a_pod_using_yaml.bf", ["pod '\(user)/census-income-yaml-demo' is ready: 22611 rows", "\(user)/census-income-yaml-demo   Census income demo (YAML)"]),
+            ("03_querying_and_training_a_model.bf", ["query result at \(user)/census-income-demo, smallest group", "Armed-Forces", "task complete",
+                                                     "saved the model to part_3_model.pt"]),
+        ]
+        for (script, expected) in expectations {
+            let run = try BFBinary.locate().run(["run", tutorials.appendingPathComponent(script).path],
+                                                environment: ["BF_HOME": home.appendingPathComponent(".bf").path], in: home, timeout: 300)
+            XCTAssertEqual(run.status, 0, "\(script): \(run.standardError)")
+            for line in expected {
+                XCTAssertTrue(run.standardOutput.contains(line), "\(script) lacks '\(line)':\n\(run.standardOutput)")
+            }
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home.appendingPathComponent("part_3_model.pt").path))
+    }
 }

@@ -1,3 +1,4 @@
+import DidYouMean
 import Federation
 import Foundation
 import OrderedCollections
@@ -8,7 +9,7 @@ import OrderedCollections
 enum FederationBuiltins {
     static let table = BuiltinTable(
         functions: [pods, getPodSchema, dataStructure, combineSchemas, checkAccess, whoami,
-                    pod, csvSource, podDetailsConfig, podDataConfig, grant, revoke, approve],
+                    pod, csvSource, podDetailsConfig, podDataConfig, loadPodConfig, demoFile, grant, revoke, approve],
         types: [SchemaObject.type, DataStructureObject.type, TableObject.type, PodObject.type,
                 SettingsObject.csvSource, SettingsObject.podDetails, SettingsObject.podData])
 
@@ -205,6 +206,35 @@ enum FederationBuiltins {
     ) { arguments in
         .object(SettingsObject(SettingsObject.podData, ["ignore_cols": arguments["ignore_cols"], "force_stypes": arguments["force_stypes"],
                                                         "datasource_args": arguments["datasource_args"]]))
+    }
+
+    static let loadPodConfig = Builtin(
+        "load_pod_config",
+        parameters: [Parameter("path", .path, "a pod YAML file with tutorial 2's fields")],
+        summary: "a pod described by a YAML file (tutorial 2); pod.start() registers it", returns: "Pod"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let url = URL(fileURLWithPath: arguments.string("path") ?? "")
+        return .object(PodObject(try PodConfigFile.read(url, owner: federation.identity.name)))
+    }
+
+    static let demoFile = Builtin(
+        "demo_file",
+        parameters: [Parameter("name", .string, "a file of the demo federation, e.g. \"census-income-demo.csv\"")],
+        summary: "the path of a file of the demo federation (its CSVs and YAML), in the bf home",
+        returns: "Path"
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let directory = federation.hub.home.appendingPathComponent("demo")
+        let name = arguments.string("name") ?? ""
+        let file = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            throw arguments.error("the demo has no file '\(name)'", at: "name",
+                                  help: Suggestion.closest(to: name, among: names).map { "did you mean '\($0)'?" }
+                                      ?? "bf demo recreates the demo's files in \(directory.path)")
+        }
+        return .object(PathObject(file.path))
     }
 
     static let grant = Builtin(
