@@ -16,6 +16,8 @@ public protocol CallContext: AnyObject {
     func federation() throws -> FederationContext
     /// bf's version, written into saved models and reports.
     var version: String { get }
+    /// Adds a chart to the running cell of the notebook (shown in reports).
+    func attach(_ chart: MetricsChart)
 }
 
 extension CallContext {

@@ -127,6 +127,15 @@ public final class Session: CallContext {
     public var displayContext: DisplayContext { DisplayContext(useColor: options.useColor, width: options.width) }
     public var isInterrupted: Bool { options.isInterrupted() }
     public var version: String { options.version }
+    public func attach(_ chart: MetricsChart) { notebook.attach(chart) }
+
+    /// What a report says about the run: who, where, which pods.
+    public var reportFacts: [(String, String)] {
+        guard let federation = openedFederation else { return [] }
+        var facts = [("user", federation.identity.name), ("home", federation.hub.home.path)]
+        if !federation.chosenPods.isEmpty { facts.append(("pods", federation.chosenPods.joined(separator: ", "))) }
+        return facts
+    }
 
     // MARK: - Parsing
 

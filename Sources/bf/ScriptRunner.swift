@@ -44,7 +44,8 @@ struct ScriptRunner {
         let session = makeSession()
         let outcome = await session.runScript(source)
         if let report {
-            let page = NotebookReport.page(for: report, session.notebook, title: source.name ?? "bf script", version: BF.version)
+            let page = NotebookReport.page(for: report, session.notebook, title: source.name ?? "bf script", version: BF.version,
+                                           facts: session.reportFacts)
             do {
                 try page.write(toFile: report, atomically: true, encoding: .utf8)
             } catch {

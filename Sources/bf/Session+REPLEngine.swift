@@ -34,7 +34,7 @@ extension Session: REPLEngine {
     }
 
     public func report(to path: String) throws {
-        let page = NotebookReport.page(for: path, notebook, title: "bf session", version: BF.version)
+        let page = NotebookReport.page(for: path, notebook, title: "bf session", version: BF.version, facts: reportFacts)
         try page.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

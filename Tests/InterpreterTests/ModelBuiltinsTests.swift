@@ -1,3 +1,6 @@
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Federation
 import Foundation
 import Interpreter
@@ -168,5 +171,23 @@ final class ModelBuiltinsTests: XCTestCase {
         XCTAssertEqual(lastRow(resumedOutput.standardOutput), lastRow(wholeOutput.standardOutput))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: resumedPath)),
                        try Data(contentsOf: home.appendingPathComponent("whole.safetensors")), "bit for bit")
+    }
+
+    func testAReportHasTheRunsFactsAndAChartPerMetric() async throws {
+        let output = CapturedOutput()
+        let session = Session(output: output, options: .init(home: Self.home, userName: "owner"))
+        let outcome = await session.runScript(SourceFile(name: "t.bf", text: prelude + "results = model.fit(steps_between_parameter_updates=2, auto_eval=False)"))
+        XCTAssertEqual(outcome, .success, output.standardError)
+        let html = NotebookReport.html(session.notebook, title: "run", version: "test", facts: session.reportFacts)
+        let metrics = ["AUC", "F1", "Recall", "Precision", "Accuracy", "Brier loss", "Validation loss"]
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, metrics.count)
+        XCTAssertEqual(html.components(separatedBy: "</svg>").count - 1, metrics.count)
+        for metric in metrics { XCTAssertTrue(html.contains("<figcaption>\(metric)</figcaption>"), metric) }
+        XCTAssertTrue(html.contains("<tr><td>pods</td><td>census-income-demo, census-income-yaml-demo</td></tr>"))
+        XCTAssertEqual(html.components(separatedBy: "<section").count, html.components(separatedBy: "</section>").count)
+        let svg = try XCTUnwrap(html.components(separatedBy: "<svg").dropFirst().first.map { "<svg" + ($0.components(separatedBy: "</svg>").first ?? "") + "</svg>" })
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "each chart is well-formed SVG")
+        let markdown = NotebookReport.markdown(session.notebook, title: "run", version: "test")
+        XCTAssertTrue(markdown.contains("| round | AUC | F1 |"), markdown)
     }
 }

@@ -230,6 +230,11 @@ enum ModelBuiltins {
         guard let results else { throw RuntimeError("the training ended without results") }
         checkpoints.remove(checkpoint)
         model.trained = results.model
+        if let names = results.rounds.first?.combined.namedValues.map(\.name) {
+            context.attach(MetricsChart(title: "validation metrics per round", series: names.map { name in
+                (name, results.rounds.map { $0.combined.value(named: name) ?? .nan })
+            }))
+        }
         return .object(ResultsObject(results.rounds))
     }
 
