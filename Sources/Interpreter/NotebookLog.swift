@@ -76,6 +76,7 @@ public enum NotebookReport {
         pre { background: #f6f6f6; padding: 0.6rem 0.8rem; border-radius: 4px; overflow-x: auto; margin: 0.2rem 0; }
         pre.output { background: #fff; border-left: 3px solid #ccc; }
         pre.error { background: #fff4f4; border-left: 3px solid #c33; }
+        pre.note { background: #fffbea; border-left: 3px solid #d9a400; }
         table.facts td { padding: 0.1rem 0.8rem 0.1rem 0; font-size: 0.9rem; }
         .charts { display: flex; flex-wrap: wrap; gap: 0.8rem; margin: 0.4rem 0; }
         .charts figure { margin: 0; }
@@ -98,7 +99,10 @@ public enum NotebookReport {
             page += "<div class=\"prompt\">In [\(cell.number)]: <span class=\"time\">\(String(format: "%.2f s", cell.seconds))</span></div>\n"
             page += "<pre class=\"code\">\(escape(cell.source))</pre>\n"
             if !cell.output.isEmpty { page += "<pre class=\"output\">\(escape(cell.output))</pre>\n" }
-            if !cell.errors.isEmpty { page += "<pre class=\"error\">\(escape(cell.errors))</pre>\n" }
+            if !cell.errors.isEmpty {
+                // A cell that succeeded wrote only notes to the error stream.
+                page += "<pre class=\"\(cell.outcome == .success ? "note" : "error")\">\(escape(cell.errors))</pre>\n"
+            }
             for chart in cell.charts {
                 page += "<div class=\"charts\" title=\"\(escape(chart.title))\">\n"
                 for series in chart.series { page += LineChart.svg(name: series.name, values: series.values) + "\n" }

@@ -44,7 +44,8 @@ struct ScriptRunner {
         let session = makeSession()
         let outcome = await session.runScript(source)
         if let report {
-            let page = NotebookReport.page(for: report, session.notebook, title: source.name ?? "bf script", version: BF.version,
+            let title = source.name.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bf script"
+            let page = NotebookReport.page(for: report, session.notebook, title: title, version: BF.version,
                                            facts: session.reportFacts)
             do {
                 try page.write(toFile: report, atomically: true, encoding: .utf8)
