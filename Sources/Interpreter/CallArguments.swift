@@ -151,8 +151,13 @@ enum ArgumentBinder {
         guard let value = argument.value, !parameter.type.accepts(value) else { return }
         let shown = value.repr()
         let excerpt = shown.count > 40 ? String(shown.prefix(37)) + "…" : shown
+        var help: String?
+        if case .builtin(let uncalled) = value {
+            // Inside parentheses a statement word is a name, not a call: `schema=combine_schemas`.
+            help = "call it: \(uncalled.name)(…)"
+        }
         throw RuntimeError("argument '\(parameter.name)' of '\(builtin.name)' must be \(parameter.type.description), not \(value.typeName) (\(excerpt))",
-                           span: argument.span)
+                           span: argument.span, help: help)
     }
 
     private static func parameterListHelp(_ builtin: Builtin) -> String {
