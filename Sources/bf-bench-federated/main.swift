@@ -16,11 +16,13 @@ import Federation
 import Foundation
 import Learning
 
+/// A failure of the benchmark, printed as it is.
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
 
+/// The command and its options, from the command line.
 struct Options {
     var command: String
     var rounds = 200
@@ -54,16 +56,18 @@ struct Options {
     }
 }
 
+/// `duration` in seconds.
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
+/// `fields` as one line of JSON with sorted keys.
 func json(_ fields: [String: Any]) throws -> String {
     String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
 }
 
 /// The demo federation in a scratch home, removed at exit by the caller.
-struct Federation {
+struct BenchFederation {
     let home: URL
     let hub: Hub
     let owner: LocalIdentity
@@ -78,6 +82,7 @@ struct Federation {
         modeller = Modeller(hub: hub, identity: owner)
     }
 
+    /// Tutorial 5's two pods.
     static let tutorialPods = ["census-income-demo", "census-income-yaml-demo"]
 
     /// `count` pods holding the demo's census rows split into equal parts, each approving the others.
@@ -119,6 +124,7 @@ struct Federation {
         return names
     }
 
+    /// A model of the combined schema of `pods` with target TARGET.
     func specification(pods: [String], architecture: TabularArchitecture = TabularArchitecture(),
                        hyperparameters: TrainingHyperparameters) async throws -> ModelSpecification {
         let schema = try await modeller.combineSchemas(pods, dataStructure: try DataStructure(target: "TARGET"))
@@ -134,6 +140,7 @@ struct Timed {
     var results: TrainingResults
 }
 
+/// Runs `training`, timing the whole task and its rounds.
 func timedRun(_ training: FederatedTraining) async throws -> Timed {
     let clock = ContinuousClock()
     let start = clock.now
@@ -151,20 +158,21 @@ func timedRun(_ training: FederatedTraining) async throws -> Timed {
                  roundCount: results.rounds.count, results: results)
 }
 
-func overhead(_ options: Options, _ federation: Federation) async throws {
+/// Part 1: rounds/s of a tiny model, plain then secure.
+func overhead(_ options: Options, _ federation: BenchFederation) async throws {
     let hyperparameters = TrainingHyperparameters(steps: options.rounds, batchSize: 8,
                                                   optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
     let specification = try await federation.specification(
-        pods: Federation.tutorialPods,
+        pods: BenchFederation.tutorialPods,
         architecture: TabularArchitecture(hiddenLayers: [4], hiddenDropouts: [0]), hyperparameters: hyperparameters)
     for secure in [false, true] {
         let trainingOptions = FederatedAveragingOptions(stepsBetweenParameterUpdates: 1, secureAggregation: secure, autoEval: false)
         // A first run loads and encodes both pods' rows; the timed runs start from there.
-        _ = try await timedRun(try federation.modeller.training(on: Federation.tutorialPods, specification: specification,
+        _ = try await timedRun(try federation.modeller.training(on: BenchFederation.tutorialPods, specification: specification,
                                                                 options: trainingOptions))
         for repetition in 1...options.repetitions {
             let timed = try await timedRun(try federation.modeller.training(
-                on: Federation.tutorialPods, specification: specification, options: trainingOptions))
+                on: BenchFederation.tutorialPods, specification: specification, options: trainingOptions))
             print(try json(["command": "overhead", "secure": secure, "repetition": repetition, "rounds": timed.roundCount,
                             "parameters": try specification.makeClassifier().parameters().values.count,
                             "total_seconds": timed.total, "round_seconds": timed.rounds,
@@ -191,12 +199,13 @@ func writeEncodedCSV(_ data: TabularDataset, to url: URL) throws {
     try Data(text.utf8).write(to: url, options: .atomic)
 }
 
-func tutorial(_ options: Options, _ federation: Federation) async throws {
+/// Part 2: tutorial 5's training, with the pods' encoded rows exported for PyTorch and Flower.
+func tutorial(_ options: Options, _ federation: BenchFederation) async throws {
     let hyperparameters = TrainingHyperparameters(epochs: 2, batchSize: 64,
                                                   optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
-    let specification = try await federation.specification(pods: Federation.tutorialPods, hyperparameters: hyperparameters)
+    let specification = try await federation.specification(pods: BenchFederation.tutorialPods, hyperparameters: hyperparameters)
     try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
-    for (index, name) in Federation.tutorialPods.enumerated() {
+    for (index, name) in BenchFederation.tutorialPods.enumerated() {
         let rows = try await federation.hub.encodedRows(of: try federation.hub.resolvePod(name), for: specification,
                                                         by: federation.owner)
         try writeEncodedCSV(rows.train, to: options.out.appendingPathComponent("pod\(index + 1)-train.csv"))
@@ -207,7 +216,7 @@ func tutorial(_ options: Options, _ federation: Federation) async throws {
     }
     for repetition in 1...options.repetitions {
         let timed = try await timedRun(try federation.modeller.training(
-            on: Federation.tutorialPods, specification: specification,
+            on: BenchFederation.tutorialPods, specification: specification,
             options: FederatedAveragingOptions(secureAggregation: true)))
         guard let test = timed.results.evaluation?.pooled else { throw BenchError("the training did not evaluate the model") }
         print(try json(["command": "tutorial", "engine": "bf", "repetition": repetition, "rounds": timed.roundCount,
@@ -215,11 +224,12 @@ func tutorial(_ options: Options, _ federation: Federation) async throws {
     }
 }
 
-func aggregation(_ options: Options, _ federation: Federation) async throws {
+/// Part 3: one round of the tutorial model, plain and secure, per pod count.
+func aggregation(_ options: Options, _ federation: BenchFederation) async throws {
     let hyperparameters = TrainingHyperparameters(steps: options.steps, batchSize: 64,
                                                   optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
     for count in options.podCounts {
-        let pods = count == 2 ? Federation.tutorialPods : try federation.splitPods(count)
+        let pods = count == 2 ? BenchFederation.tutorialPods : try federation.splitPods(count)
         let specification = try await federation.specification(pods: pods, hyperparameters: hyperparameters)
         let plain = FederatedAveragingOptions(stepsBetweenParameterUpdates: options.steps, autoEval: false)
         var secure = plain
@@ -238,9 +248,10 @@ func aggregation(_ options: Options, _ federation: Federation) async throws {
     }
 }
 
+/// Runs the command named on the command line.
 func main() async throws {
     let options = try Options(arguments: CommandLine.arguments)
-    let federation = try Federation()
+    let federation = try BenchFederation()
     defer { try? FileManager.default.removeItem(at: federation.home) }
     switch options.command {
     case "overhead": try await overhead(options, federation)
