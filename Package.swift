@@ -53,6 +53,7 @@ let package = Package(
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
         .executableTarget(name: "bf-bench-training", dependencies: ["Federation", "Learning"]),
+        .executableTarget(name: "bf-bench-federated", dependencies: ["Federation", "Learning"]),
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
