@@ -60,22 +60,8 @@ struct Options {
     }
 }
 
-/// Writes rows as the encoded CSV both benchmark sides read.
 func writeEncodedCSV(_ data: TabularDataset, to url: URL) throws {
-    let layout = data.layout
-    var header = layout.categorical.map { "c:\($0.name):\($0.cardinality)" }
-    header += layout.continuousNames.map { "x:\($0)" }
-    header.append("y:\(layout.targetName):\(layout.classCount)")
-    var text = header.joined(separator: ",") + "\n"
-    let categorical = layout.categoricalCount
-    let continuous = layout.continuousCount
-    for row in 0..<data.rowCount {
-        var fields = (0..<categorical).map { String(data.categorical[row * categorical + $0]) }
-        fields += (0..<continuous).map { "\(data.continuous[row * continuous + $0])" }
-        fields.append(String(data.labels[row]))
-        text += fields.joined(separator: ",") + "\n"
-    }
-    try Data(text.utf8).write(to: url, options: .atomic)
+    try Data(data.encodedCSV().utf8).write(to: url, options: .atomic)
 }
 
 func json(_ fields: [String: Any]) throws -> String {
