@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
@@ -40,20 +44,31 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Pods over gRPC: the pod service (generated from Protos/pod.proto by
+        // scripts/generate-transport), PodServer and RemotePodConnection.
+        .target(name: "Transport", dependencies: [
+            "Federation", "Learning",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["Protos"]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean", "Federation", "Learning",
+            "Language", "DidYouMean", "Federation", "Learning", "Transport",
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Interpreter", "Language", "Federation",
+            "REPL", "Interpreter", "Language", "Federation", "Transport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
         .executableTarget(name: "bf-bench-training", dependencies: ["Federation", "Learning"]),
         .executableTarget(name: "bf-bench-federated", dependencies: ["Federation", "Learning"]),
+        .executableTarget(name: "bf-bench-networked", dependencies: ["Federation", "Learning", "Transport"]),
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
@@ -67,6 +82,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture"], resources: [.copy("Golden")]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Federation", "Learning", "bf"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Transport", "Federation", "Learning"],
+                    resources: [.copy("Golden")]),
     ]
 )

@@ -168,10 +168,10 @@ func overhead(_ options: Options, _ federation: BenchFederation) async throws {
     for secure in [false, true] {
         let trainingOptions = FederatedAveragingOptions(stepsBetweenParameterUpdates: 1, secureAggregation: secure, autoEval: false)
         // A first run loads and encodes both pods' rows; the timed runs start from there.
-        _ = try await timedRun(try federation.modeller.training(on: BenchFederation.tutorialPods, specification: specification,
+        _ = try await timedRun(try await federation.modeller.training(on: BenchFederation.tutorialPods, specification: specification,
                                                                 options: trainingOptions))
         for repetition in 1...options.repetitions {
-            let timed = try await timedRun(try federation.modeller.training(
+            let timed = try await timedRun(try await federation.modeller.training(
                 on: BenchFederation.tutorialPods, specification: specification, options: trainingOptions))
             print(try json(["command": "overhead", "secure": secure, "repetition": repetition, "rounds": timed.roundCount,
                             "parameters": try specification.makeClassifier().parameters().values.count,
@@ -201,7 +201,7 @@ func tutorial(_ options: Options, _ federation: BenchFederation) async throws {
                         "validation_rows": rows.validation.rowCount, "test_rows": rows.test.rowCount]))
     }
     for repetition in 1...options.repetitions {
-        let timed = try await timedRun(try federation.modeller.training(
+        let timed = try await timedRun(try await federation.modeller.training(
             on: BenchFederation.tutorialPods, specification: specification,
             options: FederatedAveragingOptions(secureAggregation: true)))
         guard let test = timed.results.evaluation?.pooled else { throw BenchError("the training did not evaluate the model") }
@@ -221,10 +221,10 @@ func aggregation(_ options: Options, _ federation: BenchFederation) async throws
         var secure = plain
         secure.secureAggregation = true
         // Warm-up: the pods read and encode their rows once.
-        _ = try await timedRun(try federation.modeller.training(on: pods, specification: specification, options: plain))
+        _ = try await timedRun(try await federation.modeller.training(on: pods, specification: specification, options: plain))
         for repetition in 1...options.repetitions {
             for trainingOptions in [plain, secure] {
-                let timed = try await timedRun(try federation.modeller.training(on: pods, specification: specification,
+                let timed = try await timedRun(try await federation.modeller.training(on: pods, specification: specification,
                                                                                 options: trainingOptions))
                 print(try json(["command": "aggregation", "pods": count, "secure": trainingOptions.secureAggregation,
                                 "repetition": repetition, "steps": options.steps,

@@ -98,7 +98,7 @@ func main() async throws {
                                 "categorical": rows.train.layout.categoricalCardinalities, "continuous": rows.train.layout.continuousCount]))
                 exported = true
             }
-            let training = try modeller.training(
+            let training = try await modeller.training(
                 on: [podName], specification: specification,
                 options: FederatedAveragingOptions(epochsBetweenParameterUpdates: options.epochsBetween))
             let start = ContinuousClock.now

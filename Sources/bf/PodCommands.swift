@@ -2,6 +2,7 @@ import ArgumentParser
 import Federation
 import Foundation
 import Interpreter
+import Transport
 
 /// Where the hub is and who acts: `--home` / `BF_HOME`, `--user` / `BF_USER`.
 struct HubOptions: ParsableArguments {
@@ -23,7 +24,7 @@ struct HubOptions: ParsableArguments {
     /// Opens the hub and the acting identity, or exits 74 with the reason.
     func open() throws -> (Hub, LocalIdentity) {
         try reportingFailures {
-            let hub = try Hub(home: homeURL)
+            let hub = try Hub(home: homeURL, dialer: GRPCPodDialer())
             return (hub, try hub.identity(named: userName))
         }
     }
@@ -57,7 +58,7 @@ extension BF {
     struct PodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pod", abstract: "Create pods and manage who may use them.",
-            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self, Roles.self])
+            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self, Roles.self, Serve.self])
 
         struct Roles: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show which role allows which task (as a Markdown table).")
@@ -97,12 +98,19 @@ extension BF {
             static let configuration = CommandConfiguration(abstract: "Give a user a role on your pod.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Argument(help: "super_modeller, general_modeller, dp_modeller or schema_viewer.") var role: String
-            @ArgumentParser.Argument(help: "The local user.") var user: String
+            @ArgumentParser.Argument(help: "The user (of this bf home, or whose key --key gives).") var user: String
+            @Option(help: ArgumentHelp("The user's key file from 'bf user export', for a user of another machine.", valueName: "file"))
+            var key: String?
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
                 try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
                     let role = try Role(parsing: role)
+                    if let key {
+                        let imported = try UserKeyFile.read(URL(fileURLWithPath: key))
+                        guard imported.user == user else { throw UserKeyMismatch(file: key, user: user, found: imported.user) }
+                        try hub.importUser(imported)
+                    }
                     try hub.grant(role, to: user, on: pod, by: owner)
                     return "\(user) is now \(role.rawValue) on \(pod)"
                 }
@@ -128,12 +136,14 @@ extension BF {
         struct Approve: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Let your pod take part in secure aggregation with another pod.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
-            @ArgumentParser.Argument(help: "The pod it accepts as a partner.") var other: String
+            @ArgumentParser.Argument(help: "The pod it accepts as a partner (owner/name for a pod of another machine).") var other: String
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
                 try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
-                    let other = try hub.resolvePod(other)
+                    // A partner on another machine is named owner/name; its owner's key comes
+                    // in with 'bf user import'.
+                    let other = other.contains("/") ? try PodIdentifier(parsing: other) : try hub.resolvePod(other)
                     try hub.approve(other, on: pod, by: owner)
                     return "\(pod) now approves \(other)"
                 }

@@ -25,6 +25,9 @@ enum Console {
 
     static func error(_ text: String) { write(text, to: STDERR_FILENO) }
 
+    /// Writes one line to standard output at once (unbuffered, so a reader sees it now).
+    static func line(_ text: String) { write(text + "\n", to: STDOUT_FILENO) }
+
     /// Reads a file descriptor to its end as UTF-8 (invalid bytes become U+FFFD).
     static func readAll(from descriptor: Int32) -> String? {
         var bytes: [UInt8] = []

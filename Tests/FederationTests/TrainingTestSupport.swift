@@ -98,6 +98,7 @@ struct FailingConnection: PodConnection {
 
     var identifier: PodIdentifier { base.identifier }
     func describe() async throws -> PodDescription { try await base.describe() }
+    func roles(of user: String) async throws -> [Role] { try await base.roles(of: user) }
     func request(_ task: TaskRequest) async throws -> TaskResponse { try await base.request(task) }
     func schema(_ task: TaskRequest) async throws -> SchemaResponse { try await base.schema(task) }
     func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse { try await base.openTask(task) }

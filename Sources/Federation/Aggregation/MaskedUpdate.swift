@@ -25,6 +25,22 @@ public struct MaskedUpdate: Sendable, Codable, Equatable {
     /// How many ring elements the update carries (parameters plus the weight element).
     public var elementCount: Int { maskedElements.count }
 
+    /// The context digest and the masked elements as little-endian bytes, as they cross the
+    /// wire (masked, they tell nothing about the pod's delta).
+    public var wireForm: (contextDigest: Data, elementBytes: Data) {
+        (contextDigest, maskedElements.map(\.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) })
+    }
+
+    /// An update received over the wire: `elementBytes` holds little-endian 64-bit elements.
+    public init(pod: String, contextDigest: Data, elementBytes: Data) throws(SecureAggregationError) {
+        guard elementBytes.count % 8 == 0 else {
+            throw .malformedMaskedUpdate(pod: pod, byteCount: elementBytes.count)
+        }
+        self.init(pod: pod, contextDigest: contextDigest, maskedElements: elementBytes.withUnsafeBytes { bytes in
+            (0..<(bytes.count / 8)).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        })
+    }
+
     private enum CodingKeys: String, CodingKey {
         case pod, contextDigest = "context_digest", maskedElements = "masked_elements"
     }
@@ -32,25 +48,17 @@ public struct MaskedUpdate: Sendable, Codable, Equatable {
     /// Decodes an update whose elements travel as one little-endian byte string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        pod = try container.decode(String.self, forKey: .pod)
-        contextDigest = try container.decode(Data.self, forKey: .contextDigest)
-        let bytes = try container.decode(Data.self, forKey: .maskedElements)
-        guard bytes.count % 8 == 0 else {
-            throw SecureAggregationError.malformedMaskedUpdate(pod: pod, byteCount: bytes.count)
-        }
-        maskedElements = bytes.withUnsafeBytes { bytes in
-            (0..<(bytes.count / 8)).map {
-                UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
-            }
-        }
+        try self.init(pod: try container.decode(String.self, forKey: .pod),
+                      contextDigest: try container.decode(Data.self, forKey: .contextDigest),
+                      elementBytes: try container.decode(Data.self, forKey: .maskedElements))
     }
 
     /// Encodes the elements as one little-endian byte string (compact on any encoder).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        let (digest, bytes) = wireForm
         try container.encode(pod, forKey: .pod)
-        try container.encode(contextDigest, forKey: .contextDigest)
-        let bytes = maskedElements.map(\.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) }
+        try container.encode(digest, forKey: .contextDigest)
         try container.encode(bytes, forKey: .maskedElements)
     }
 }

@@ -18,8 +18,9 @@ public struct SignedKeyShare: Sendable, Codable, Hashable {
     /// The Ed25519 signature over `signedBytes(pod:context:publicKey:)`.
     public let signature: Data
 
-    /// Wraps already-made fields; `isSigned(by:)` tells whether they verify.
-    init(pod: String, context: SecureAggregationContext, publicKey: Data, signature: Data) {
+    /// Wraps already-made fields, as a key share is received (a transport decodes it);
+    /// `isSigned(by:)` tells whether they verify.
+    public init(pod: String, context: SecureAggregationContext, publicKey: Data, signature: Data) {
         self.pod = pod
         self.context = context
         self.publicKey = publicKey

@@ -23,6 +23,10 @@ public final class Hub: Sendable {
     public let home: URL
     let store: HubStore
     private let pods = Mutex<[PodIdentifier: Pod]>([:])
+    /// Reaches pods served over the network; nil where only embedded pods are used.
+    let dialer: (any PodDialer)?
+    /// Connections to remote pods, made once per pod and acting user.
+    let remoteConnections = Mutex(RemoteConnections())
 
     /// The default home: `~/.bf`.
     public static var defaultHome: URL {
@@ -30,8 +34,9 @@ public final class Hub: Sendable {
     }
 
     /// Opens the hub in `home`, creating the directory (mode 0700) and the
-    /// store when needed.
-    public init(home: URL) throws {
+    /// store when needed; `dialer` reaches the pods of the federation file and
+    /// `bf://` addresses.
+    public init(home: URL, dialer: (any PodDialer)? = nil) throws {
         do {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -39,6 +44,7 @@ public final class Hub: Sendable {
             throw HubError.cannotCreateHome(path: home.path, reason: error.localizedDescription)
         }
         self.home = home
+        self.dialer = dialer
         store = try HubStore(path: home.appendingPathComponent("hub.sqlite").path)
     }
 

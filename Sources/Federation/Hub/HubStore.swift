@@ -146,6 +146,17 @@ extension HubStore {
         }
     }
 
+    /// Appends a call refused before it reached the pod (it has no request of its own: a
+    /// fresh identifier stands for it).
+    func appendRefusedCall(pod: PodIdentifier, caller: String, kind: TaskKind, reason: String, at date: Date) throws {
+        try write { db in
+            var row = AuditRow(id: nil, at: date, pod: pod.description, modeller: caller, taskKind: kind.rawValue,
+                               taskPods: pod.description, secureAggregation: false, requestID: UUID().uuidString,
+                               accepted: false, reason: reason)
+            try row.insert(db)
+        }
+    }
+
     /// The audit log, oldest first, for one pod or all.
     func auditEntries(pod: PodIdentifier?) throws -> [AuditEntry] {
         try read { db in

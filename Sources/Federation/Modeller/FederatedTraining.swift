@@ -185,7 +185,7 @@ public struct FederatedTraining: Sendable {
             }
             let cancelled = if case TrainingError.cancelled = failure { true } else { false }
             // The run's record is a courtesy; the error the user reads is the task's.
-            try? hub.finishTaskRun(run, status: cancelled ? .cancelled : .failed, detail: describe(failure))
+            try? hub.finishTaskRun(run, status: cancelled ? .cancelled : .failed, detail: failureReason(of: failure))
             throw failure
         }
     }

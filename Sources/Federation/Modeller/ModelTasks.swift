@@ -8,8 +8,8 @@ extension Modeller {
     /// A federated training of `specification` on `pods` (`model.fit(pod_identifiers=…)`);
     /// nothing is sent until it runs.
     public func training(on pods: [String], specification: ModelSpecification,
-                         options: FederatedAveragingOptions = FederatedAveragingOptions()) throws -> FederatedTraining {
-        try FederatedTraining(modeller: self, connections: try connections(to: pods), specification: specification, options: options)
+                         options: FederatedAveragingOptions = FederatedAveragingOptions()) async throws -> FederatedTraining {
+        try FederatedTraining(modeller: self, connections: try await connections(to: pods), specification: specification, options: options)
     }
 
     /// Scores `model` on each pod's `part` rows (`model.evaluate(…)`): per-pod metrics and the
@@ -17,7 +17,7 @@ extension Modeller {
     /// unless `requireAllPods` is false.
     public func evaluate(_ model: TrainedModel, on pods: [String], part: DataPart = .test,
                          requireAllPods: Bool = true) async throws -> EvaluationResults {
-        try await evaluate(model, connections: try connections(to: pods), part: part, requireAllPods: requireAllPods)
+        try await evaluate(model, connections: try await connections(to: pods), part: part, requireAllPods: requireAllPods)
     }
 
     /// `evaluate(_:on:part:requireAllPods:)` over given connections.
@@ -41,7 +41,7 @@ extension Modeller {
     /// row's prediction leaves a pod. Predicting needs the `super_modeller` role.
     public func predict(_ model: TrainedModel, on pods: [String], part: DataPart = .test,
                         requireAllPods: Bool = true) async throws -> PredictionResults {
-        let connections = try connections(to: pods)
+        let connections = try await connections(to: pods)
         let (task, accepted) = try await openAccepted(.predict, model.specification, connections, requireAllPods: requireAllPods)
         do {
             let summaries = try await Self.everyPod(accepted) { connection in
@@ -56,13 +56,8 @@ extension Modeller {
     }
 
     /// Connections to the pods `names` resolve to, each once, in the order given.
-    func connections(to names: [String]) throws -> [any PodConnection] {
-        var identifiers: [PodIdentifier] = []
-        for name in names {
-            let pod = try hub.resolvePod(name)
-            if !identifiers.contains(pod) { identifiers.append(pod) }
-        }
-        return try identifiers.map { try hub.connection(to: $0) }
+    func connections(to names: [String]) async throws -> [any PodConnection] {
+        try await resolve(names).map { try hub.connection(to: $0, as: identity) }
     }
 
     /// Opens a model task of `kind` at every pod and returns the task and the pods that
@@ -103,7 +98,7 @@ extension Modeller {
                         throw failure
                     } catch {
                         if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                        throw PodCallFailure(pod: connection.identifier, reason: describe(error))
+                        throw PodCallFailure(pod: connection.identifier, reason: failureReason(of: error))
                     }
                 }
             }
@@ -128,6 +123,13 @@ extension Modeller {
     }
 }
 
+/// An error of a pod connection whose message names the pod; `reason` is the rest, for
+/// reports that name the pod themselves.
+public protocol PodScopedError: FederationError {
+    /// What went wrong, without the pod's name.
+    var reason: String { get }
+}
+
 /// A call to one pod failed; names the pod and says why.
 struct PodCallFailure: Error, Sendable {
     /// The pod.
@@ -136,9 +138,11 @@ struct PodCallFailure: Error, Sendable {
     let reason: String
 }
 
-/// An error as the one line a pod's failure is reported with.
-func describe(_ error: any Error) -> String {
+/// An error as the one line a pod's failure is reported with (a pod server sends this line,
+/// so a remote pod's failure reads as an embedded one's).
+public func failureReason(of error: any Error) -> String {
     if case let TrainingError.localTrainingFailed(_, reason)? = error as? TrainingError { return reason }
+    if let error = error as? any PodScopedError { return error.reason }
     if let error = error as? any FederationError { return error.message }
     return "\(error)"
 }

@@ -28,6 +28,7 @@ public struct Modeller: Sendable {
     }
 
     /// The pods the modeller can see, with the modeller's roles on each.
+    /// The pods of this hub come first, then those of the federation file.
     public func pods() async throws -> [PodListing] {
         var listings: [PodListing] = []
         for description in try hub.podDescriptions() {
@@ -35,7 +36,21 @@ public struct Modeller: Sendable {
             let details = try await connection.describe()
             listings.append(PodListing(pod: details, roles: try hub.roles(of: identity.name, on: details.identifier)))
         }
+        for connection in try await hub.federationConnections(as: identity)
+        where !listings.contains(where: { $0.pod.identifier == connection.identifier }) {
+            listings.append(PodListing(pod: try await connection.describe(), roles: try await connection.roles(of: identity.name)))
+        }
         return listings
+    }
+
+    /// The public details of `pod`, from the pod.
+    public func describe(_ pod: PodIdentifier) async throws -> PodDescription {
+        try await hub.connection(to: pod, as: identity).describe()
+    }
+
+    /// The roles the modeller holds on `pod`, as the pod knows them.
+    public func roles(on pod: PodIdentifier) async throws -> [Role] {
+        try await hub.connection(to: pod, as: identity).roles(of: identity.name)
     }
 
     /// The schema of one pod (`get_pod_schema`); the pod must allow the
@@ -47,9 +62,9 @@ public struct Modeller: Sendable {
     /// The schemas of several pods, fetched in parallel; every refusal is
     /// reported together.
     public func schemas(of pods: [String]) async throws -> [PodSchema] {
-        let identifiers = try resolve(pods)
+        let identifiers = try await resolve(pods)
         let request = try TaskRequest.signed(kind: .schema, pods: identifiers, by: identity)
-        let connections = try identifiers.map { try hub.connection(to: $0) }
+        let connections = try identifiers.map { try hub.connection(to: $0, as: identity) }
         let answers = try await withThrowingTaskGroup(of: (Int, SchemaResponse).self) { group in
             for (index, connection) in connections.enumerated() {
                 group.addTask { (index, try await connection.schema(request)) }
@@ -80,14 +95,14 @@ public struct Modeller: Sendable {
     /// Asks each pod whether it would take part in a task of `kind`
     /// (`check_access`); the answers are recorded in the pods' audit logs.
     public func checkAccess(_ pods: [String], task kind: TaskKind, secureAggregation: Bool = false) async throws -> AccessReport {
-        let identifiers = try resolve(pods)
+        let identifiers = try await resolve(pods)
         let request = try TaskRequest.signed(kind: kind, pods: identifiers, secureAggregation: secureAggregation, by: identity)
         return try await ask(request)
     }
 
     /// Sends `request` to each of its pods in parallel and collects the answers in order.
     public func ask(_ request: TaskRequest) async throws -> AccessReport {
-        let connections = try request.pods.map { try hub.connection(to: $0) }
+        let connections = try request.pods.map { try hub.connection(to: $0, as: identity) }
         let responses = try await withThrowingTaskGroup(of: (Int, TaskResponse).self) { group in
             for (index, connection) in connections.enumerated() {
                 group.addTask { (index, try await connection.request(request)) }
@@ -99,11 +114,11 @@ public struct Modeller: Sendable {
         return AccessReport(task: request.kind, secureAggregation: request.secureAggregation, responses: responses)
     }
 
-    /// Resolves pod names, reporting every name that does not resolve.
-    private func resolve(_ pods: [String]) throws -> [PodIdentifier] {
+    /// Resolves pod names and addresses, each pod once, in the order given.
+    func resolve(_ pods: [String]) async throws -> [PodIdentifier] {
         var identifiers: [PodIdentifier] = []
         for text in pods {
-            let pod = try hub.resolvePod(text)
+            let pod = try await hub.resolve(text, as: identity)
             if !identifiers.contains(pod) { identifiers.append(pod) }
         }
         return identifiers

@@ -3,14 +3,16 @@ import Foundation
 /// Everything a modeller learns about a pod passes through this protocol
 /// (architecture.md, "The federated boundary").
 ///
-/// Messages are plain `Sendable`, `Codable` values, so the same calls can
-/// later be carried over gRPC; `LocalPodConnection` reaches a pod in this
-/// process. A pod judges every request itself.
+/// Messages are plain `Sendable`, `Codable` values, so the same calls are carried
+/// over gRPC by the `Transport` target; `LocalPodConnection` reaches a pod in
+/// this process. A pod judges every request itself.
 public protocol PodConnection: Sendable {
     /// The pod reached.
     var identifier: PodIdentifier { get }
     /// The pod's public details.
     func describe() async throws -> PodDescription
+    /// The roles `user` holds on the pod (a remote pod tells only the user who asks).
+    func roles(of user: String) async throws -> [Role]
     /// Asks the pod to take part in a task; it answers accept or a typed
     /// rejection, and records the answer in its audit log.
     func request(_ task: TaskRequest) async throws -> TaskResponse
@@ -52,6 +54,11 @@ public struct LocalPodConnection: PodConnection {
     /// The pod's public details.
     public func describe() async throws -> PodDescription {
         try await pod.describe()
+    }
+
+    /// The roles `user` holds on the pod.
+    public func roles(of user: String) async throws -> [Role] {
+        try pod.store.roles(of: user, on: identifier)
     }
 
     /// The pod's judgement of `task`, recorded in its audit log.

@@ -14,6 +14,17 @@ public struct PodDescription: Sendable, Codable, Equatable {
     /// The smallest group a SQL aggregate may report on.
     public let minimumGroupSize: Int
 
+    /// A pod's details, as the pod gives them or a transport decodes them.
+    public init(identifier: PodIdentifier, displayName: String, description: String, rowCount: Int,
+                approvedPods: [PodIdentifier], minimumGroupSize: Int) {
+        self.identifier = identifier
+        self.displayName = displayName
+        self.description = description
+        self.rowCount = rowCount
+        self.approvedPods = approvedPods
+        self.minimumGroupSize = minimumGroupSize
+    }
+
     /// The owner's user name.
     public var owner: String { identifier.owner }
 }

@@ -5,7 +5,7 @@ extension Modeller {
     /// The result of `sql` at each of `pods`, in the order given. A pod that refuses the task
     /// stops the whole with `AccessDenied`, one that refuses the query with `QueryError`.
     public func query(_ sql: String, on pods: [String]) async throws -> [QueryResult] {
-        try await query(sql, connections: try connections(to: pods))
+        try await query(sql, connections: try await connections(to: pods))
     }
 
     /// `query(_:on:)` over given connections.

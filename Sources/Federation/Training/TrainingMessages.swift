@@ -110,6 +110,18 @@ public struct RoundUpdate: Sendable, Codable, Equatable {
     public let trainingLoss: Double
     /// The local model's metrics on the pod's validation rows, after the round's training.
     public let validation: ClassificationMetrics
+
+    /// An update, as a pod makes it or a transport decodes it.
+    public init(pod: PodIdentifier, round: Int, contribution: Contribution, sampleCount: Int, steps: Int,
+                trainingLoss: Double, validation: ClassificationMetrics) {
+        self.pod = pod
+        self.round = round
+        self.contribution = contribution
+        self.sampleCount = sampleCount
+        self.steps = steps
+        self.trainingLoss = trainingLoss
+        self.validation = validation
+    }
 }
 
 /// What a pod says while it trains a round: progress after each batch, then its update.
@@ -159,6 +171,13 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public let part: DataPart
     /// The metrics.
     public let metrics: ClassificationMetrics
+
+    /// A report, as a pod makes it or a transport decodes it.
+    public init(pod: PodIdentifier, part: DataPart, metrics: ClassificationMetrics) {
+        self.pod = pod
+        self.part = part
+        self.metrics = metrics
+    }
 }
 
 /// A request to predict with a model on one part of a pod's split.
@@ -190,4 +209,13 @@ public struct PredictionSummary: Sendable, Codable, Equatable {
     public let predictedCounts: [Int]
     /// The mean predicted probability of each class.
     public let meanProbabilities: [Double]
+
+    /// A summary, as a pod makes it or a transport decodes it.
+    public init(pod: PodIdentifier, part: DataPart, rowCount: Int, predictedCounts: [Int], meanProbabilities: [Double]) {
+        self.pod = pod
+        self.part = part
+        self.rowCount = rowCount
+        self.predictedCounts = predictedCounts
+        self.meanProbabilities = meanProbabilities
+    }
 }

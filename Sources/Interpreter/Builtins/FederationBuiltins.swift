@@ -35,7 +35,7 @@ enum FederationBuiltins {
         }
         let report = try await federation.modeller.checkAccess(names, task: .train)
         federation.chosenPods = names
-        return .object(try accessTable(report, federation: federation, title: "chosen pods, and whether each would train with you:"))
+        return .object(try await accessTable(report, federation: federation, title: "chosen pods, and whether each would train with you:"))
     }
 
     static let getPodSchema = Builtin(
@@ -137,7 +137,7 @@ enum FederationBuiltins {
         let secure = try isSecure(arguments["aggregator"], arguments: arguments)
         let report = try await federation.modeller.checkAccess(names, task: kind, secureAggregation: secure)
         let title = "\(kind.rawValue) task\(secure ? " with secure aggregation" : ""), as \(federation.identity.name):"
-        return .object(try accessTable(report, federation: federation, title: title))
+        return .object(try await accessTable(report, federation: federation, title: title))
     }
 
     static let whoami = Builtin(
@@ -347,11 +347,11 @@ enum FederationBuiltins {
 
     /// Each pod's answer to a task request as a table, with the approvals matrix for secure
     /// aggregation.
-    static func accessTable(_ report: AccessReport, federation: FederationContext, title: String) throws -> TableObject {
+    static func accessTable(_ report: AccessReport, federation: FederationContext, title: String) async throws -> TableObject {
         let pods = report.responses.map(\.pod)
         var rows: [[String]] = []
         for response in report.responses {
-            let roles = try federation.hub.roles(of: federation.identity.name, on: response.pod)
+            let roles = try await federation.modeller.roles(on: response.pod)
             rows.append([response.pod.description, roles.isEmpty ? "none" : roles.map(\.rawValue).joined(separator: ", "),
                          response.rejection.map { "refused: " + $0.reason } ?? "accepted"])
         }
@@ -359,7 +359,7 @@ enum FederationBuiltins {
         if report.secureAggregation, pods.count > 1 {
             var matrix: [[String]] = []
             for pod in pods {
-                let approved = try federation.hub.describe(pod).approvedPods
+                let approved = try await federation.modeller.describe(pod).approvedPods
                 matrix.append([pod.name] + pods.map { other in other == pod ? "·" : approved.contains(other) ? "yes" : "NO" })
             }
             footer = ["", "approvals (row approves column):",

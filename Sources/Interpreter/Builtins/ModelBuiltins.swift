@@ -197,7 +197,7 @@ enum ModelBuiltins {
             secureAggregation: try FederationBuiltins.isSecure(arguments["aggregator"], arguments: arguments),
             weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
             requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
-        let training = try federation.modeller.training(on: pods, specification: model.specification, options: options)
+        let training = try await federation.modeller.training(on: pods, specification: model.specification, options: options)
         let checkpoints = Checkpoints(home: federation.hub.home)
         let checkpoint = checkpoints.file(specification: model.specification, pods: pods, options: options)
         var resumed: TrainingState?

@@ -1,12 +1,14 @@
 import Language
 import Federation
+import Transport
 import Foundation
 
 /// The federation as one session sees it: the hub in the bf home, the user acting, the pods
 /// chosen with `pods "a", "b"`, and the data structure made last.
 ///
 /// It is opened on first use, so a session that never touches pods never opens the store.
-/// Opening an empty home creates the demo federation, so a first run has pods to work with.
+/// Opening an empty home creates the demo federation, so a first run has pods to work with;
+/// a home whose federation file lists remote pods is not empty.
 public final class FederationContext {
     public let hub: Hub
     public let identity: LocalIdentity
@@ -19,10 +21,10 @@ public final class FederationContext {
     /// Opens the hub in `home` as `userName` (nil: the login name). When the home has no pods
     /// yet, creates the demo federation, owned by this user, and says so through `notice`.
     public init(home: URL, userName: String?, notice: (String) -> Void) throws {
-        hub = try Hub(home: home)
+        hub = try Hub(home: home, dialer: GRPCPodDialer())
         identity = try hub.identity(named: userName)
         // The demo belongs to whoever opens the empty home first, so its pods are theirs.
-        if try hub.podDescriptions().isEmpty {
+        if try hub.podDescriptions().isEmpty, try hub.federationFile().pods.isEmpty {
             notice("note: \(home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
             _ = try DemoFederation.create(hub: hub, owner: identity)
         }
@@ -37,10 +39,11 @@ public final class FederationContext {
         return chosenPods
     }
 
-    /// Every pod identifier and bare name, for Tab inside strings.
+    /// Every pod identifier and bare name, and the names of the federation file, for Tab inside strings.
     public func podNames() -> [String] {
-        guard let descriptions = try? hub.podDescriptions() else { return [] }
-        return descriptions.map(\.identifier.name) + descriptions.map(\.identifier.description)
+        let remote = (try? hub.federationFile().pods.map(\.name)) ?? []
+        guard let descriptions = try? hub.podDescriptions() else { return remote }
+        return descriptions.map(\.identifier.name) + descriptions.map(\.identifier.description) + remote
     }
 }
 

@@ -50,12 +50,12 @@ final class ResultsObject: RuntimeObject {
     func row(_ round: RoundResult) -> Value {
         var entries = OrderedDictionary<String, Value>()
         entries["round"] = .int(round.round)
-        for metric in round.combined.namedValues { entries[metric.name] = metric.value.map(Value.float) ?? .none }
+        for metric in round.combined.namedValues { entries[metric.name] = metric.value.map(Value.float) ?? Value.none }
         entries["training loss"] = .float(round.trainingLoss)
         var pods = OrderedDictionary<String, Value>()
         for pod in round.pods {
             var values = OrderedDictionary<String, Value>()
-            for metric in pod.validation.namedValues { values[metric.name] = metric.value.map(Value.float) ?? .none }
+            for metric in pod.validation.namedValues { values[metric.name] = metric.value.map(Value.float) ?? Value.none }
             values["samples"] = .int(pod.sampleCount)
             pods[pod.pod.description] = .dict(values)
         }
@@ -119,7 +119,7 @@ final class ModelObject: RuntimeObject {
 
     func attribute(_ name: String) -> Value? {
         switch name {
-        case "epochs": return specification.hyperparameters.epochs.map(Value.int) ?? .none
+        case "epochs": return specification.hyperparameters.epochs.map(Value.int) ?? Value.none
         case "batch_size": return .int(specification.hyperparameters.batchSize)
         case "classes": return .list(specification.classes.map(Value.string))
         default: return nil

@@ -1,0 +1,98 @@
+import DidYouMean
+import Yams
+
+/// Reads the fields of a YAML document bf configures itself from (a pod's configuration, a
+/// federation file), checking names and kinds so that every mistake is reported with the
+/// file, the line and the column, and an unknown field with the nearest known one.
+struct YAMLFields {
+    /// The file, as errors name it.
+    let path: String
+
+    /// The document's root node, or nil for an empty document.
+    static func compose(_ text: String, path: String) throws(PodConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+                throw .syntax(path: path, line: mark.line, column: mark.column, problem: problem)
+            default:
+                throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
+            }
+        } catch {
+            throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
+        }
+    }
+
+        /// A mapping's fields by key, after checking every key is allowed.
+    func mapping(_ node: Node, field: String, allowed: [String]) throws(PodConfigError) -> [String: Node] {
+        var result: [String: Node] = [:]
+        for (key, value) in try orderedMapping(node, field: field) {
+            guard allowed.contains(key) else {
+                let keyNode = node.mapping?.first { $0.key.string == key }?.key ?? node
+                let (line, column) = position(keyNode)
+                throw .unknownField(path: path, line: line, column: column, field: key,
+                                    suggestion: Suggestion.closest(to: key, among: allowed))
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    func orderedMapping(_ node: Node, field: String) throws(PodConfigError) -> [(String, Node)] {
+        guard let mapping = node.mapping else { throw wrongType(node, field: field, expected: "a mapping of fields") }
+        var result: [(String, Node)] = []
+        for (key, value) in mapping {
+            guard let name = key.string else { throw wrongType(key, field: field, expected: "a mapping with text keys") }
+            result.append((name, value))
+        }
+        return result
+    }
+
+    func string(_ node: Node, field: String) throws(PodConfigError) -> String {
+        guard case let .scalar(scalar) = node, node.null == nil || scalar.style != .plain else {
+            throw wrongType(node, field: field, expected: "text")
+        }
+        return scalar.string
+    }
+
+    func strings(_ node: Node, field: String) throws(PodConfigError) -> [String] {
+        guard case let .sequence(sequence) = node else {
+            throw wrongType(node, field: field, expected: "a list")
+        }
+        var result: [String] = []
+        for item in sequence { result.append(try string(item, field: field)) }
+        return result
+    }
+
+    func integer(_ node: Node, field: String) throws(PodConfigError) -> Int {
+        guard case .scalar = node, let value = node.int else {
+            throw wrongType(node, field: field, expected: "a whole number")
+        }
+        return value
+    }
+
+    func wrongType(_ node: Node, field: String, expected: String) -> PodConfigError {
+        let (line, column) = position(node)
+        return .wrongType(path: path, line: line, column: column, field: field, expected: expected, found: kind(of: node))
+    }
+
+    func kind(of node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            if node.null != nil && scalar.style == .plain { return "empty" }
+            if node.int != nil { return "a number (\(scalar.string))" }
+            if node.float != nil { return "a number (\(scalar.string))" }
+            if node.bool != nil { return "true/false" }
+            return "text (\(quoted(scalar.string)))"
+        }
+    }
+
+    func position(_ node: Node) -> (Int, Int) {
+        guard let mark = node.mark else { return (1, 1) }
+        return (mark.line, mark.column)
+    }
+}

@@ -1,0 +1,197 @@
+// Networked figures of the federated benchmark (issue 7): pods served by `bf pod serve`
+// child processes on 127.0.0.1, the modeller in this process reaching them over gRPC.
+//
+//   bf-bench-networked overhead --bf PATH [--rounds 200] [--repetitions 5]
+//       rounds/s of a tiny model on the two tutorial pods, plain and secure, networked and
+//       embedded in the same run
+//   bf-bench-networked tutorial --bf PATH --script FILE [--repetitions 3]
+//       tutorial 5 with `bf run`, embedded (the pods' owner, in process) and networked (a
+//       modeller whose federation file points at the two servers), alternating
+//
+// Prints one JSON object per measurement.
+import Federation
+import Foundation
+import Learning
+import Transport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+struct Options {
+    var command = ""
+    var bf = ""
+    var script = ""
+    var rounds = 200
+    var repetitions = 5
+
+    init(_ arguments: [String]) throws {
+        guard let first = arguments.first else { throw BenchError("usage: bf-bench-networked overhead|tutorial --bf PATH …") }
+        command = first
+        var rest = arguments.dropFirst()
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            switch flag {
+            case "--bf": bf = value
+            case "--script": script = value
+            case "--rounds": rounds = Int(value) ?? 0
+            case "--repetitions": repetitions = Int(value) ?? 0
+            default: throw BenchError("unknown flag \(flag)")
+            }
+        }
+        guard !bf.isEmpty, rounds > 0, repetitions > 0 else { throw BenchError("give --bf PATH and positive counts") }
+    }
+}
+
+func json(_ fields: [String: Any]) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// The demo pods in the owner's home, served by `bf pod serve` processes, and a modeller with
+/// a home of her own whose federation file lists the servers.
+final class ServedFederation {
+    static let pods = ["census-income-demo", "census-income-yaml-demo"]
+    let ownerHome: URL
+    let modellerHome: URL
+    let ownerHub: Hub
+    let modellerHub: Hub
+    let owner: LocalIdentity
+    let modeller: LocalIdentity
+    private var servers: [Process] = []
+
+    init(bf: String) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bf-bench-networked-\(UUID().uuidString)")
+        ownerHome = scratch.appendingPathComponent("owner")
+        modellerHome = scratch.appendingPathComponent("modeller")
+        ownerHub = try Hub(home: ownerHome)
+        owner = try ownerHub.identity(named: "olivia")
+        _ = try DemoFederation.create(hub: ownerHub, owner: owner)
+        modellerHub = try Hub(home: modellerHome, dialer: GRPCPodDialer())
+        modeller = try modellerHub.identity(named: "dana")
+        try ownerHub.importUser(UserKeyFile(modeller))
+        var entries = "pods:\n"
+        for pod in Self.pods {
+            try ownerHub.grant(.superModeller, to: modeller.name, on: try ownerHub.resolvePod(pod), by: owner)
+            entries += "  \(pod): \(try serve(pod, bf: bf))\n"
+        }
+        try entries.write(to: modellerHome.appendingPathComponent(FederationFile.fileName), atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        for server in servers where server.isRunning {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: ownerHome.deletingLastPathComponent())
+    }
+
+    /// Starts `bf pod serve POD` and returns its address once it listens.
+    private func serve(_ pod: String, bf: String) throws -> String {
+        let log = ownerHome.appendingPathComponent("serve-\(pod).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bf)
+        process.arguments = ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0", "--max-calls-per-second", "100000"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["BF_HOME": ownerHome.path]) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        servers.append(process)
+        for _ in 0..<1200 {
+            let text = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+            if let address = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("bf://") }) {
+                return String(address)
+            }
+            usleep(50_000)
+        }
+        throw BenchError("bf pod serve \(pod) did not start")
+    }
+}
+
+/// Rounds/s of the tiny model, networked and embedded, plain and secure.
+func overhead(_ options: Options) async throws {
+    let federation = try ServedFederation(bf: options.bf)
+    let hyperparameters = TrainingHyperparameters(steps: options.rounds, batchSize: 8,
+                                                  optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
+    let sides = [("networked", Modeller(hub: federation.modellerHub, identity: federation.modeller)),
+                 ("embedded", Modeller(hub: federation.ownerHub, identity: federation.owner))]
+    let schema = try await sides[0].1.combineSchemas(ServedFederation.pods, dataStructure: try DataStructure(target: "TARGET"))
+    let specification = try ModelSpecification(schema: schema, architecture: TabularArchitecture(hiddenLayers: [4], hiddenDropouts: [0]),
+                                               hyperparameters: hyperparameters)
+    for secure in [false, true] {
+        let trainingOptions = FederatedAveragingOptions(stepsBetweenParameterUpdates: 1, secureAggregation: secure, autoEval: false)
+        for (_, modeller) in sides {
+            // A first run loads and encodes the pods' rows at the servers.
+            _ = try await modeller.training(on: ServedFederation.pods, specification: specification, options: trainingOptions).run { _ in }
+        }
+        for repetition in 1...options.repetitions {
+            for (side, modeller) in sides {
+                let training = try await modeller.training(on: ServedFederation.pods, specification: specification, options: trainingOptions)
+                let clock = ContinuousClock()
+                var first: ContinuousClock.Instant?
+                var last = clock.now
+                let results = try await training.run { event in
+                    switch event {
+                    case .roundStarted: if first == nil { first = clock.now }
+                    case .roundFinished: last = clock.now
+                    default: break
+                    }
+                }
+                let elapsed = seconds(last - (first ?? last))
+                print(try json(["command": "overhead", "side": side, "secure": secure, "repetition": repetition,
+                                "rounds": results.rounds.count, "round_seconds": elapsed,
+                                "rounds_per_second": Double(results.rounds.count) / elapsed]))
+            }
+        }
+    }
+}
+
+/// Tutorial 5 end to end with `bf run`, embedded and networked, alternating.
+func tutorial(_ options: Options) throws {
+    let federation = try ServedFederation(bf: options.bf)
+    let script = try String(contentsOfFile: options.script, encoding: .utf8)
+    let sides = [("embedded", federation.owner.name, federation.ownerHome), ("networked", federation.modeller.name, federation.modellerHome)]
+    for repetition in 0...options.repetitions {
+        for (side, user, home) in sides {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: options.bf)
+            process.arguments = ["--user", user, "run", "-"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["BF_HOME": home.path]) { $1 }
+            process.currentDirectoryURL = home
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            let clock = ContinuousClock()
+            let start = clock.now
+            try process.run()
+            input.fileHandleForWriting.write(Data(script.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            let elapsed = seconds(clock.now - start)
+            guard process.terminationStatus == 0 else { throw BenchError("bf run (\(side)) failed with \(process.terminationStatus)") }
+            // Repetition 0 warms both sides (the pods load their data on first use).
+            if repetition > 0 {
+                print(try json(["command": "tutorial", "side": side, "repetition": repetition, "seconds": elapsed]))
+            }
+        }
+    }
+}
+
+let options = try Options(Array(CommandLine.arguments.dropFirst()))
+switch options.command {
+case "overhead": try await overhead(options)
+case "tutorial": try tutorial(options)
+default: throw BenchError("unknown command \(options.command); use overhead or tutorial")
+}

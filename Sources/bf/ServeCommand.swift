@@ -1,0 +1,102 @@
+import ArgumentParser
+import Dispatch
+import Federation
+import Foundation
+import Transport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension BF.PodCommand {
+    /// `bf pod serve POD.yaml --listen HOST:PORT`: one pod as a gRPC server.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve one of your pods over the network (gRPC), for modellers on other machines.",
+            discussion: """
+            POD is a pod YAML file (the pod is created in this bf home on first use, then served \
+            as registered, with its grants and approvals) or the name of a pod already here. \
+            Modellers' keys and roles are this home's: import a key and grant a role with \
+            'bf pod grant POD ROLE USER --key USER.key'. Logs one line per call; stops cleanly \
+            on SIGTERM or Ctrl-C.
+            """)
+
+        @ArgumentParser.Argument(help: "The pod's YAML file, or the name of a pod of this bf home.") var pod: String
+        @Option(help: ArgumentHelp("Where to listen (port 0 picks a free one).", valueName: "host:port")) var listen = "127.0.0.1:7401"
+        @Option(help: ArgumentHelp("The server's certificate chain (PEM); turns TLS on.", valueName: "file")) var tlsCert: String?
+        @Option(help: ArgumentHelp("The server's private key (PEM).", valueName: "file")) var tlsKey: String?
+        @Option(help: ArgumentHelp("A CA (PEM): clients must present a certificate it signed.", valueName: "file")) var tlsCa: String?
+        @Option(help: "The most calls a second one user may make.") var maxCallsPerSecond = PodServerLimits().callsPerSecond
+        @OptionGroup var hubOptions: HubOptions
+
+        func validate() throws {
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+            if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key (the server's own)") }
+            guard maxCallsPerSecond > 0 else { throw ValidationError("--max-calls-per-second must be above 0") }
+        }
+
+        func run() async throws {
+            let address = try reportingFailures { try PodAddress.listening(listen) }
+            let (hub, identity) = try hubOptions.open()
+            let identifier = try reportingFailures { try registeredPod(hub: hub, owner: identity) }
+            let connection = try reportingFailures { try hub.connection(to: identifier) }
+            let description = try await connection.describe()
+            let tls = tlsCert.map { _ in TLSFiles(certificateAuthority: tlsCa, certificate: tlsCert, key: tlsKey) }
+            let server = PodServer(pod: connection, hub: hub,
+                                   options: .init(host: address.host, port: address.port, tls: tls,
+                                                  limits: PodServerLimits(callsPerSecond: maxCallsPerSecond)),
+                                   log: { Console.line($0) })
+            let serving = Task {
+                try await server.run { port in
+                    let shown = PodAddress(host: address.host, port: port, podName: identifier.name)
+                    Console.line("serving \(identifier) (\(description.rowCount) rows) on \(shown)\(tls == nil ? "" : " with TLS")")
+                }
+            }
+            let stops = StopSignals { serving.cancel() }
+            defer { withExtendedLifetime(stops) {} }
+            do {
+                try await serving.value
+                Console.line("stopped serving \(identifier)")
+            } catch let error as any FederationError {
+                Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+                throw ExitCode(ScriptRunner.Status.io)
+            } catch {
+                Console.error("error: cannot serve \(identifier) on \(listen): \(error)\n")
+                throw ExitCode(ScriptRunner.Status.io)
+            }
+        }
+
+        /// The pod to serve: the YAML file's pod (created when this home has none of that
+        /// name), or a pod of this home by name.
+        private func registeredPod(hub: Hub, owner: LocalIdentity) throws -> PodIdentifier {
+            guard pod.hasSuffix(".yaml") || pod.hasSuffix(".yml") else { return try hub.resolvePod(pod) }
+            let spec = try PodConfigFile.read(URL(fileURLWithPath: pod), owner: owner.name)
+            let identifier = try spec.identifier()
+            if try hub.podDescriptions().contains(where: { $0.identifier == identifier }) { return identifier }
+            let created = try hub.createPod(spec)
+            Console.line("created pod '\(created.identifier)': \(created.rowCount) rows")
+            return identifier
+        }
+    }
+}
+
+/// SIGTERM and SIGINT, delivered to a handler on a dispatch queue while the object lives.
+final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    deinit {
+        sources.forEach { $0.cancel() }
+    }
+}

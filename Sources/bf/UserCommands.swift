@@ -1,0 +1,61 @@
+import ArgumentParser
+import Federation
+import Foundation
+
+extension BF {
+    /// `bf user …`: carry users' public keys between machines.
+    struct UserCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user", abstract: "Export and import users' public keys (for pods on other machines).",
+            subcommands: [Export.self, Import.self])
+
+        struct Export: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print your public key as a key file, for pod owners to grant you a role ('bf pod grant … --key FILE').")
+            @Option(help: ArgumentHelp("Write the key file here instead of printing it.", valueName: "file")) var out: String?
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (_, identity) = try hubOptions.open()
+                let text = UserKeyFile(identity).text
+                guard let out else { return print(text, terminator: "") }
+                do {
+                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
+                    Console.error("error: cannot write \(out): \(error.localizedDescription)\n")
+                    throw ExitCode(ScriptRunner.Status.io)
+                }
+                print("wrote the key of '\(identity.name)' (\(identity.fingerprint)) to \(out)")
+            }
+        }
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Register another machine's user from their key file (e.g. the owner of a partner pod).")
+            @ArgumentParser.Argument(help: "The key file ('bf user export').") var file: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func run() async throws {
+                let (hub, _) = try hubOptions.open()
+                let key = try reportingFailures {
+                    let key = try UserKeyFile.read(URL(fileURLWithPath: file))
+                    try hub.importUser(key)
+                    return key
+                }
+                print("imported '\(key.user)' (\(LocalIdentity.fingerprint(of: key.publicKey)))")
+            }
+        }
+    }
+}
+
+/// A key file that belongs to another user than the one named on the command line.
+struct UserKeyMismatch: FederationError {
+    let file: String
+    let user: String
+    let found: String
+
+    var diagnostics: [FederationDiagnostic] {
+        [FederationDiagnostic("the key file '\(file)' is the key of '\(found)', not of '\(user)'",
+                              help: "grant the role to '\(found)', or use the key file of '\(user)'")]
+    }
+}
