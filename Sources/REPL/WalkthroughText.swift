@@ -8,9 +8,9 @@ enum WalkthroughText {
         }
         if interactive {
             text += "\n" + style.dim("""
-                Each step shows its code; Enter on an empty line runs it. Between steps, type any \
-                statement to run it in the same session (e.g. print a variable), or a meta-command: \
-                :skip goes to the next step without running this one, :back shows the one before \
+                Each step shows its code, and Enter on an empty line runs it. Between steps, type any
+                statement to run it in the same session (e.g. print a variable) or a meta-command:
+                :skip goes to the next step without running this one, :back shows the one before
                 again, :quit leaves.
                 """) + "\n"
         }
