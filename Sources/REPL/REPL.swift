@@ -21,6 +21,7 @@ public final class REPL {
     private let engine: any REPLEngine
     private let input: any LineInput
     private let output: any REPLOutput
+    /// How the REPL styles its own text (colour on a terminal that wants it).
     let style: TerminalStyle
     private let version: String
     private let interrupt: InterruptFlag
