@@ -2,7 +2,7 @@ import DidYouMean
 
 /// The names of the REPL's meta-commands, in the order `:help` lists them.
 enum MetaCommandName: String, CaseIterable {
-    case help, load, save, report, history, reset, whoami, quit
+    case help, load, save, report, history, reset, whoami, skip, back, quit
 
     /// What the command's argument is.
     enum Argument {
@@ -17,7 +17,7 @@ enum MetaCommandName: String, CaseIterable {
         case .help: .optional("topic")
         case .history: .optional("N")
         case .load, .save, .report: .file
-        case .reset, .whoami, .quit: .none
+        case .reset, .whoami, .skip, .back, .quit: .none
         }
     }
 
@@ -40,6 +40,8 @@ enum MetaCommandName: String, CaseIterable {
         case .history: "show the last N entries of the history (default \(MetaCommand.defaultHistoryCount))"
         case .reset: "forget every variable and chosen pod; cell numbers go on"
         case .whoami: "show who you act as, and your roles"
+        case .skip: "in a tutorial walkthrough (bf tutorial N): go to the next step without running this one"
+        case .back: "in a tutorial walkthrough: show the step before again (Enter runs it)"
         case .quit: "leave bf (Ctrl-D on an empty line does the same)"
         }
     }
@@ -54,6 +56,8 @@ enum MetaCommand: Equatable {
     case history(count: Int?)
     case reset
     case whoami
+    case skip
+    case back
     case quit
 
     /// Entries `:history` shows when no count is given.
@@ -89,6 +93,8 @@ enum MetaCommand: Equatable {
             return .success(.history(count: count))
         case .reset: return .success(.reset)
         case .whoami: return .success(.whoami)
+        case .skip: return .success(.skip)
+        case .back: return .success(.back)
         case .quit: return .success(.quit)
         }
     }

@@ -9,6 +9,11 @@ import Foundation
 /// `LineInput` (the libedit `LineEditor` on a terminal) and the REPL's own text goes to a
 /// `REPLOutput`, so the whole loop runs in tests with scripted input.
 ///
+/// With a `Walkthrough` (`bf tutorial N`) the REPL also guides the user through a tutorial: it
+/// shows the next step, runs it as a cell when the user presses Enter on an empty line, and
+/// moves on; `:skip` and `:back` move without running. Whatever else the user types is handled
+/// as always, in the same session, so between steps they can look at what a step made.
+///
 /// Ctrl-C never ends the loop: while editing it drops the cell being typed (every line of it);
 /// while a cell runs it raises `interrupt`, which the engine polls. The flag is cleared before
 /// and after every cell. Ctrl-D on an empty line (or `:quit`) ends the loop with status 0.
@@ -16,7 +21,8 @@ public final class REPL {
     private let engine: any REPLEngine
     private let input: any LineInput
     private let output: any REPLOutput
-    private let style: TerminalStyle
+    /// How the REPL styles its own text (colour on a terminal that wants it).
+    let style: TerminalStyle
     private let version: String
     private let interrupt: InterruptFlag
     private let environment: [String: String]
@@ -25,13 +31,17 @@ public final class REPL {
     private var pendingLines: [String] = []
     private var acceptedCells: [String] = []
     private var historyWarningShown = false
+    /// The tutorial being walked through, if any; it stays after its last step so `:back` works.
+    var walkthrough: Walkthrough?
 
     /// A REPL that reads from `input`, evaluates with `engine`, writes to `output` in `style`,
     /// and raises or clears `interrupt` around cells. `version` goes into the banner;
-    /// `environment` supplies `HOME` for `~` in file names.
+    /// `environment` supplies `HOME` for `~` in file names. With `walkthrough`, the loop starts
+    /// by showing its first step.
     public init(engine: any REPLEngine, input: any LineInput, output: any REPLOutput, style: TerminalStyle,
                 version: String, interrupt: InterruptFlag,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                walkthrough: Walkthrough? = nil) {
         self.engine = engine
         self.input = input
         self.output = output
@@ -39,6 +49,7 @@ public final class REPL {
         self.version = version
         self.interrupt = interrupt
         self.environment = environment
+        self.walkthrough = walkthrough
         input.completer = { [unowned self] line, cursor in
             self.complete(line: line, cursor: cursor)
         }
@@ -49,6 +60,10 @@ public final class REPL {
     public func run() async -> Int32 {
         defer { input.close() }
         output.write("\(style.bold("bf")) \(version) — type :help for help, Ctrl-D to exit\n")
+        if let walkthrough {
+            output.write(WalkthroughText.opening(walkthrough, interactive: true, style: style))
+            showStep()
+        }
         while true {
             let prompt = pendingLines.isEmpty
                 ? Prompt.input(number: cellNumber, style: style)
@@ -77,6 +92,7 @@ public final class REPL {
         if pendingLines.isEmpty {
             let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty {
+                await runStep()
                 return .proceed
             }
             if trimmed.hasPrefix(":") {
@@ -95,7 +111,9 @@ public final class REPL {
         return .proceed
     }
 
-    private func run(cell: String) async {
+    /// Runs `cell` as the next numbered cell, keeping it for `:save` when it is accepted.
+    @discardableResult
+    func run(cell: String) async -> CellOutcome {
         interrupt.clear()
         let outcome = await engine.run(cell: cell, number: cellNumber, interrupt: interrupt)
         interrupt.clear()
@@ -103,9 +121,11 @@ public final class REPL {
         if outcome == .accepted {
             acceptedCells.append(cell)
         }
+        return outcome
     }
 
-    private func remember(_ entry: String) {
+    /// Adds `entry` to the history, warning once if the history cannot be saved.
+    func remember(_ entry: String) {
         do {
             try input.addToHistory(entry)
         } catch {
@@ -147,6 +167,10 @@ public final class REPL {
             output.write("session reset: every variable is forgotten; cell numbers go on\n")
         case .whoami:
             writeLine(engine.whoami())
+        case .skip:
+            skipStep()
+        case .back:
+            showStepBefore()
         case .quit:
             return .quit
         }
@@ -225,11 +249,17 @@ public final class REPL {
         }
     }
 
-    private func showError(_ message: String, help: String?) {
+    /// Writes an error and what to do about it.
+    func showError(_ message: String, help: String?) {
         var text = "\(style.red(style.bold("error:"))) \(message)\n"
         if let help {
             text += "\(style.cyan(style.bold("help:"))) \(help)\n"
         }
+        output.write(text)
+    }
+
+    /// Writes `text` as it is.
+    func write(_ text: String) {
         output.write(text)
     }
 

@@ -22,7 +22,7 @@ struct BF: AsyncParsableCommand {
         reads standard input as a script.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, PodCommand.self, UserCommand.self, Demo.self]
+        subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))

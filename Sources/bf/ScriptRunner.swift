@@ -84,15 +84,30 @@ struct ScriptRunner {
         return Status.ok
     }
 
-    /// The REPL on this terminal, until Ctrl-D or `:quit`.
-    func runInteractive() async -> Int32 {
+    /// The REPL on this terminal, until Ctrl-D or `:quit`; with `walkthrough`, guiding the user
+    /// through its steps first.
+    func runInteractive(walkthrough: Walkthrough? = nil) async -> Int32 {
         let session = makeSession()
         do {
-            let repl = try REPL.onTerminal(engine: session, version: BF.version, color: colorPolicy)
+            let repl = try REPL.onTerminal(engine: session, version: BF.version, color: colorPolicy,
+                                           walkthrough: walkthrough)
             return await repl.run()
         } catch {
             Console.error("bf: cannot start the line editor: \(error)\n")
             return Status.io
+        }
+    }
+
+    /// Runs every step of `walkthrough` in one session, without a terminal: 0 when each step did
+    /// what it should, 70 at the first that did not, 130 when interrupted.
+    func runStraightThrough(_ walkthrough: Walkthrough) async -> Int32 {
+        let session = makeSession()
+        let style = TerminalStyle(isEnabled: colorPolicy.usesColor(fileDescriptor: STDOUT_FILENO,
+                                                                   environment: ProcessInfo.processInfo.environment))
+        switch await walkthrough.runStraightThrough(engine: session, output: StandardOutput(), style: style) {
+        case .completed: return Status.ok
+        case .failed: return Status.runtime
+        case .interrupted: return Status.interrupted
         }
     }
 

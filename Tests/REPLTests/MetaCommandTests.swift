@@ -4,7 +4,7 @@ import XCTest
 final class MetaCommandTests: XCTestCase {
     func testUnambiguousPrefixesResolve() {
         let cases: [(String, MetaCommandName)] = [
-            ("he", .help), ("help", .help), ("hi", .history), ("l", .load), ("s", .save),
+            ("he", .help), ("help", .help), ("hi", .history), ("l", .load), ("sa", .save), ("sk", .skip), ("b", .back),
             ("rep", .report), ("res", .reset), ("w", .whoami), ("q", .quit), ("quit", .quit),
         ]
         for (word, expected) in cases {
@@ -15,6 +15,7 @@ final class MetaCommandTests: XCTestCase {
     func testAmbiguousPrefixesNameEveryCandidate() {
         XCTAssertEqual(MetaCommand.resolve("h"), .failure(.ambiguous("h", candidates: [.help, .history])))
         XCTAssertEqual(MetaCommand.resolve("re"), .failure(.ambiguous("re", candidates: [.report, .reset])))
+        XCTAssertEqual(MetaCommand.resolve("s"), .failure(.ambiguous("s", candidates: [.save, .skip])))
         XCTAssertEqual(MetaCommandError.ambiguous("h", candidates: [.help, .history]).message,
                        "':h' is ambiguous: it could be ':help' or ':history'")
         XCTAssertEqual(MetaCommandError.ambiguous("r", candidates: [.report, .reset, .help]).message,

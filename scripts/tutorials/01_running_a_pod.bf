@@ -1,9 +1,15 @@
 # Tutorial 1: running a pod, made from code.
-# A pod owns a dataset and decides who may use it. This one reads the demo's census CSV,
-# never reads 'fnlwgt', treats nine columns as categorical, splits its rows 80/10/10 with
-# seed 100, and accepts 'census-income-yaml-demo' as a partner in secure aggregation.
-#   bf run scripts/tutorials/01_running_a_pod.bf
+# A pod owns a dataset and decides who may use it; no raw row ever leaves it. This tutorial
+# makes the demo's first pod from code, starts it, and looks at it as a modeller would.
+#   bf run scripts/tutorials/01_running_a_pod.bf     (all of it at once)
+#   bf tutorial 1                                     (step by step)
 
+## Step: Describe the pod
+# A pod needs a name, a data source and a data configuration. This one reads the demo's
+# census CSV, never reads the 'fnlwgt' column, treats nine columns as categorical and
+# splits its rows 80/10/10 (training, validation, test) with seed 100. It also names
+# 'census-income-yaml-demo' as a pod it trusts as a partner in secure aggregation.
+# Nothing is registered yet: this only describes the pod.
 pod = Pod(
     name="census-income-demo",
     datasource=CSVSource(demo_file("census-income-demo.csv")),
@@ -25,7 +31,13 @@ pod = Pod(
     ),
     approved_pods=["census-income-yaml-demo"],
 )
+
+## Step: Start it
+# Starting the pod reads its data once, works out the schema, and registers it in the hub
+# of your bf home under your name. From now on it answers task requests itself.
 pod.start()
 
-# The pod as others will see it: its schema (columns, types, categories, splits).
+## Step: See it as others do
+# Other users never see the rows, only the schema: each column's type, its categories with
+# their counts, and how many rows each split holds.
 get_pod_schema("census-income-demo")
