@@ -82,7 +82,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "Federation", "Learning", "bf"]),
+        .testTarget(name: "TransportTests", dependencies: [
+            "Transport", "Federation", "Learning", "bf",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Transport", "Federation", "Learning"],
                     resources: [.copy("Golden")]),
     ]

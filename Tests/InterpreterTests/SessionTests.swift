@@ -58,13 +58,13 @@ final class SessionTests: XCTestCase {
 
     func testImportNoticeOnce() async {
         let (session, output) = session()
-        await session.runScript(SourceFile(name: "s.bf", text: "import logging\nfrom bitfount import (A, B)\n"))
+        _ = await session.runScript(SourceFile(name: "s.bf", text: "import logging\nfrom bitfount import (A, B)\n"))
         XCTAssertEqual(output.standardError.components(separatedBy: "note:").count, 2)
     }
 
     func testPythonSemanticsOfOperators() async {
         let (session, output) = session()
-        await session.runScript(SourceFile(name: "s.bf", text: """
+        _ = await session.runScript(SourceFile(name: "s.bf", text: """
         7 / 2
         7 - 2 * 3
         1 + 2.5
@@ -99,7 +99,7 @@ final class SessionTests: XCTestCase {
         ]
         for (source, header, help) in cases {
             let (session, output) = session()
-            await session.runScript(SourceFile(name: "t.bf", text: source))
+            _ = await session.runScript(SourceFile(name: "t.bf", text: source))
             let lines = output.standardError.split(separator: "\n").map(String.init)
             XCTAssertEqual(lines.first, "t.bf:" + header, source)
             if let help {
@@ -110,13 +110,13 @@ final class SessionTests: XCTestCase {
 
     func testHelpComesFromTheTable() async {
         let (session, output) = session()
-        await session.runScript(SourceFile(name: nil, text: "help()\nhelp(print)\nhelp('Path')"))
+        _ = await session.runScript(SourceFile(name: nil, text: "help()\nhelp(print)\nhelp('Path')"))
         for builtin in BuiltinTable.standard.functions {
             XCTAssertTrue(output.standardOutput.contains(builtin.summary), builtin.name)
         }
         XCTAssertTrue(output.standardOutput.contains("print(*values, sep=' ', end='\\n')"))
         XCTAssertTrue(output.standardOutput.contains("Path: a file system path"))
-        await session.runScript(SourceFile(name: nil, text: "help('prnt')"))
+        _ = await session.runScript(SourceFile(name: nil, text: "help('prnt')"))
         XCTAssertTrue(output.standardError.contains("no help on 'prnt'"))
         XCTAssertTrue(output.standardError.contains("did you mean 'print'?"))
     }

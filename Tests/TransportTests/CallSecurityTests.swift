@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import GRPCCore
+import Learning
 import GRPCNIOTransportHTTP2
 @testable import Transport
 import XCTest
@@ -124,5 +125,35 @@ final class CallSecurityTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("belongs to another modeller"), "\(error)")
         }
         try await dana.closeTask(open.task)
+    }
+
+    func testTheSizeLimitsRefuseOversizedRequests() async throws {
+        let federation = try await TestFederation.make()
+        let pod = try federation.hub.resolvePod("census-income-demo")
+        let parameters = try ParameterSet([("w", [300_000], [Float](repeating: 0.5, count: 300_000))])
+
+        // The whole streamed request is over the limit: refused, naming the limit.
+        let small = try await InProcessServer.start(federation.hub, pod: pod, limits: PodServerLimits(maximumRequestBytes: 1 << 20))
+        defer { small.stop() }
+        let connection = try await RemotePodConnection.connect(to: small.address, as: federation.modeller)
+        do {
+            _ = try await connection.evaluate(EvaluationRequest(task: UUID(), parameters: parameters))
+            XCTFail("an oversized request was served")
+        } catch {
+            XCTAssertTrue("\(error)".contains("the request is larger than this pod accepts (1 MiB)"), "\(error)")
+        }
+
+        // One message over the message limit: refused by the transport.
+        let tight = try await InProcessServer.start(federation.hub, pod: pod, limits: PodServerLimits(maximumMessageBytes: 64 << 10))
+        defer { tight.stop() }
+        let other = try await RemotePodConnection.connect(to: tight.address, as: federation.modeller)
+        do {
+            _ = try await other.evaluate(EvaluationRequest(task: UUID(), parameters: parameters))
+            XCTFail("an oversized message was served")
+        } catch {
+            XCTAssertTrue("\(error)".contains("census-income-demo"), "\(error)")
+        }
+        let described = try await other.describe()
+        XCTAssertEqual(described.identifier, pod, "small calls still pass")
     }
 }

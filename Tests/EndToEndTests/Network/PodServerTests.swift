@@ -101,15 +101,24 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(server.process.isRunning)
     }
 
-    func testAKilledPodIsNamedAndARestartedPodServesTheNextTask() throws {
-        let pods = ["census-income-demo", "census-income-yaml-demo"]
-        let network = try PodNetwork(granted: pods)
-        try network.serve(pods[0])
-        let victim = try network.serve(pods[1])
-        try network.writeFederationFile(deadlineSeconds: 10, progressDeadlineSeconds: 30)
+    /// The tutorial's two pods served, and a long plain task past its first round; the
+    /// second pod's server is the one returned.
+    private func longTaskPastItsFirstRound(progressDeadlineSeconds: Int)
+        throws -> (network: PodNetwork, server: PodServerProcess, modeller: BackgroundRun) {
+        let network = try PodNetwork(granted: Self.tutorialPods)
+        try network.serve(Self.tutorialPods[0])
+        let server = try network.serve(Self.tutorialPods[1])
+        try network.writeFederationFile(deadlineSeconds: 10, progressDeadlineSeconds: progressDeadlineSeconds)
+        let modeller = try BackgroundRun(network, script: Self.shortTask(Self.tutorialPods, epochs: 30, plain: true))
+        try waitFor("the first round", timeout: 120) { server.log.contains("Train ok (round 1)") }
+        return (network, server, modeller)
+    }
 
-        let modeller = try BackgroundRun(network, script: Self.shortTask(pods, epochs: 30, plain: true))
-        try waitFor("the first round", timeout: 120) { victim.log.contains("Train ok (round 1)") }
+    static let tutorialPods = ["census-income-demo", "census-income-yaml-demo"]
+
+    func testAKilledPodIsNamedAndARestartedPodServesTheNextTask() throws {
+        let pods = Self.tutorialPods
+        let (network, victim, modeller) = try longTaskPastItsFirstRound(progressDeadlineSeconds: 30)
         victim.signal(SIGKILL)
         let result = try modeller.wait(timeout: 60)
         XCTAssertNotEqual(result.status, 0)
@@ -124,14 +133,8 @@ final class PodServerTests: XCTestCase {
     }
 
     func testAStalledPodHitsTheDeadlineAndADeadModellerLeavesThePodsReady() throws {
-        let pods = ["census-income-demo", "census-income-yaml-demo"]
-        let network = try PodNetwork(granted: pods)
-        try network.serve(pods[0])
-        let stalled = try network.serve(pods[1])
-        try network.writeFederationFile(deadlineSeconds: 10, progressDeadlineSeconds: 3)
-
-        let modeller = try BackgroundRun(network, script: Self.shortTask(pods, epochs: 30, plain: true))
-        try waitFor("the first round", timeout: 120) { stalled.log.contains("Train ok (round 1)") }
+        let pods = Self.tutorialPods
+        let (network, stalled, modeller) = try longTaskPastItsFirstRound(progressDeadlineSeconds: 3)
         stalled.signal(SIGSTOP)
         let started = Date()
         let result = try modeller.wait(timeout: 60)
