@@ -87,22 +87,30 @@ func run() throws {
         let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed))
         var summary: TrainingSummary?
         var batchSeconds: [Double] = []
+        var batchCPUSeconds: [Double] = []
         batchSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
+        batchCPUSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
         let clock = ContinuousClock()
         var last = clock.now
         let cpuStart = Timing.threadCPUSeconds()
+        var lastCPU = cpuStart
         let seconds = try Timing.seconds {
             summary = try trainer.train(on: data) { _ in
                 let now = clock.now
+                let nowCPU = Timing.threadCPUSeconds()
                 let elapsed = now - last
                 batchSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                batchCPUSeconds.append(nowCPU - lastCPU)
                 last = now
+                lastCPU = nowCPU
                 return .proceed
             }
         }
         let cpuSeconds = Timing.threadCPUSeconds() - cpuStart
         batchSeconds.sort()
+        batchCPUSeconds.sort()
         let medianBatch = batchSeconds.isEmpty ? 0 : batchSeconds[batchSeconds.count / 2]
+        let medianBatchCPU = batchCPUSeconds.isEmpty ? 0 : batchCPUSeconds[batchCPUSeconds.count / 2]
         let rows = Double(summary?.rows ?? 0)
         let flops = trainingFlopsPerSample(classifier) * rows
         var result: [String: Any] = [
@@ -112,6 +120,7 @@ func run() throws {
             "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
             "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
             "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
+            "median_batch_cpu_seconds": medianBatchCPU,
         ]
         if let testPath = option("--test") {
             let test = try EncodedCSV.read(testPath)
