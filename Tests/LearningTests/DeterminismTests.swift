@@ -76,55 +76,26 @@ final class DeterminismTests: XCTestCase {
     }
 }
 
-/// The dropout masks' generator follows Marsaglia's xorwow in every lane, and masks fill
-/// exactly the elements asked for.
+/// Dropout masks follow their documented rule on the generator's stream and fill exactly the
+/// elements asked for.
 final class DropoutMaskTests: XCTestCase {
-    func testLanesFollowXorwow() {
-        var parent = SeededGenerator(seed: 12)
-        var lanes = XorwowLanes(drawingFrom: &parent)
-        // The scalar algorithm from the paper, seeded from the same draws.
-        var copy = SeededGenerator(seed: 12)
-        var states: [[UInt32]] = []
-        for _ in 0..<8 {
-            let a = copy.next(), b = copy.next(), c = copy.next()
-            states.append([UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: a >> 32),
-                           UInt32(truncatingIfNeeded: b), UInt32(truncatingIfNeeded: b >> 32),
-                           UInt32(truncatingIfNeeded: c) | 1, UInt32(truncatingIfNeeded: c >> 32)])
-        }
-        for _ in 0..<50 {
-            let drawn = lanes.next()
-            for lane in 0..<8 {
-                var s = states[lane]
-                let t = s[0] ^ (s[0] >> 2)
-                s[0] = s[1]; s[1] = s[2]; s[2] = s[3]; s[3] = s[4]
-                s[4] = (s[4] ^ (s[4] << 4)) ^ (t ^ (t << 1))
-                s[5] = s[5] &+ 362_437
-                states[lane] = s
-                XCTAssertEqual(drawn[lane], s[4] &+ s[5])
-            }
-        }
-        // The parent moved on by exactly the 24 draws that seeded the lanes.
-        XCTAssertEqual(parent.next(), copy.next())
-    }
-
-    func testMaskFillsOnlyItsElementsAndRepeatsForTheSameSeed() {
+    func testMaskIsTheThresholdTestOfEachHalfDraw() {
         let mask = TestMatrix(rows: 1, columns: 16)
         for i in 0..<16 { mask[i] = -1 }
-        var first = SeededGenerator(seed: 3)
-        Kernels.fillDropoutMask(mask.buffer.base, count: 13, probability: 0.5, generator: &first)
-        XCTAssertTrue(mask.values[0..<13].allSatisfy { $0 == 0 || $0 == 2 })
+        var generator = SeededGenerator(seed: 3)
+        Kernels.fillDropoutMask(mask.buffer.base, count: 13, probability: 0.25, generator: &generator)
         XCTAssertEqual(Array(mask.values[13...]), [-1, -1, -1])
-        let kept = mask.values
-        var second = SeededGenerator(seed: 3)
-        Kernels.fillDropoutMask(mask.buffer.base, count: 13, probability: 0.5, generator: &second)
-        XCTAssertEqual(mask.values, kept)
-        // Element 8 + k of the 13 comes from lane k of the second draw: the mask equals the
-        // threshold test on the lanes' outputs.
-        var parent = SeededGenerator(seed: 3)
-        var lanes = XorwowLanes(drawingFrom: &parent)
-        let draws = [lanes.next(), lanes.next()]
-        for i in 0..<13 {
-            XCTAssertEqual(kept[i], draws[i / 8][i % 8] < 2_147_483_648 ? 0 : 2, "element \(i)")
+        // Draws: six full words for elements 0…11 (low half first), a seventh for element 12.
+        var reference = SeededGenerator(seed: 3)
+        var expected: [Float] = []
+        for _ in 0..<7 {
+            let word = reference.next()
+            for half in [UInt32(truncatingIfNeeded: word), UInt32(truncatingIfNeeded: word >> 32)] {
+                expected.append(half < 1_073_741_824 ? 0 : Float(1 / 0.75))
+            }
         }
+        XCTAssertEqual(Array(mask.values[0..<13]), Array(expected[0..<13]))
+        XCTAssertTrue(expected[0..<13].contains(0) && expected[0..<13].contains(Float(1 / 0.75)))
+        XCTAssertEqual(generator.next(), reference.next(), "the fill takes exactly seven draws")
     }
 }

@@ -107,10 +107,10 @@ enum Kernels {
     }
 
     /// Fills `count` mask values for inverted dropout: 0 with probability `probability`,
-    /// otherwise 1/(1 − probability). The uniforms come from `XorwowLanes` seeded by
-    /// `generator` (24 draws per mask), eight elements per draw of the lanes, element
-    /// i + k taking lane k; an element is dropped when its 32-bit uniform u < p·2³². The tail
-    /// of fewer than eight elements uses the first lanes of one more draw.
+    /// otherwise 1/(1 − probability). Each 64-bit draw gives two 32-bit uniforms u (low half
+    /// first); an element is dropped when u < probability·2³². The choice is made on the bit
+    /// patterns with a mask instead of a branch: a branch mispredicts on every dropped element
+    /// it did not expect, which made the fill about twice as slow.
     static func fillDropoutMask(
         _ mask: UnsafeMutablePointer<Float>, count: Int, probability: Double,
         generator: inout SeededGenerator
@@ -119,18 +119,21 @@ enum Kernels {
             mask.update(repeating: 1, count: count)
             return
         }
-        let keep = SIMD8<Float>(repeating: Float(1 / (1 - probability)))
-        let threshold = SIMD8<UInt32>(repeating: UInt32(min(probability * 4_294_967_296, 4_294_967_295)))
-        var lanes = XorwowLanes(drawingFrom: &generator)
+        let keepBits = Float(1 / (1 - probability)).bitPattern
+        let threshold = UInt32(min(probability * 4_294_967_296, 4_294_967_295))
+        @inline(__always)
+        func value(_ uniform: UInt32) -> Float {
+            Float(bitPattern: keepBits & (0 &- UInt32(uniform >= threshold ? 1 : 0)))
+        }
         var i = 0
-        while i + 8 <= count {
-            let values = keep.replacing(with: 0, where: lanes.next() .< threshold)
-            UnsafeMutableRawPointer(mask + i).storeBytes(of: values, as: SIMD8<Float>.self)
-            i += 8
+        while i + 1 < count {
+            let word = generator.next()
+            mask[i] = value(UInt32(truncatingIfNeeded: word))
+            mask[i + 1] = value(UInt32(truncatingIfNeeded: word >> 32))
+            i += 2
         }
         if i < count {
-            let values = keep.replacing(with: 0, where: lanes.next() .< threshold)
-            for lane in 0..<(count - i) { mask[i + lane] = values[lane] }
+            mask[i] = value(UInt32(truncatingIfNeeded: generator.next()))
         }
     }
 }

@@ -4,8 +4,7 @@ import Foundation
 /// 256-bit state filled from the 64-bit seed by SplitMix64, as the authors recommend.
 ///
 /// Every draw bf makes while learning (initial weights, shuffles, dropout masks) comes
-/// from one of these, so a run with the same seed is bit-for-bit the same run. (Dropout
-/// masks come from `XorwowLanes` whose state is drawn from one of these, for vector speed.)
+/// from one of these, so a run with the same seed is bit-for-bit the same run.
 /// The derived distributions are fixed algorithms, documented where they are defined,
 /// so that they never change with the standard library:
 /// - `nextFloat()`: the top 24 bits of a draw scaled by 2⁻²⁴, uniform on [0, 1);
