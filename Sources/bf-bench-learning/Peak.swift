@@ -1,10 +1,13 @@
 import COpenBLAS
+import Foundation
 import Learning
 
 /// The machine's single-thread sgemm throughput, measured on square products.
 enum Peak {
-    /// The best GFLOP/s of `repetitions` single-threaded n×n×n products.
-    static func measure(size n: Int, repetitions: Int) -> Double {
+    /// The best GFLOP/s of `repetitions` single-threaded n×n×n products, by wall-clock time
+    /// and by the thread's CPU time (which leaves out the time other processes on a shared
+    /// machine held the core).
+    static func measure(size n: Int, repetitions: Int) -> (wall: Double, cpu: Double) {
         BLAS.configure()
         var a = [Float](repeating: 0, count: n * n)
         var b = [Float](repeating: 0, count: n * n)
@@ -15,7 +18,9 @@ enum Peak {
             b[i] = generator.nextFloat() - 0.5
         }
         var best = 0.0
+        var bestCPU = 0.0
         for _ in 0..<(repetitions + 1) {
+            let cpuStart = Timing.threadCPUSeconds()
             let seconds = Timing.seconds {
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
@@ -26,38 +31,49 @@ enum Peak {
                     }
                 }
             }
-            best = max(best, 2 * Double(n) * Double(n) * Double(n) / seconds / 1e9)
+            let cpuSeconds = Timing.threadCPUSeconds() - cpuStart
+            let flops = 2 * Double(n) * Double(n) * Double(n)
+            best = max(best, flops / seconds / 1e9)
+            bestCPU = max(bestCPU, flops / cpuSeconds / 1e9)
         }
-        return best
+        return (best, bestCPU)
     }
 
-    /// The best GFLOP/s of products of the given shape (C m×n ← A m×k · op(B)); used to show
-    /// what the training step's own shapes can reach.
-    static func measure(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, repetitions: Int) -> Double {
+    /// The best GFLOP/s by CPU time over `rounds` rounds of `repetitions` products of one shape
+    /// (C m×n ← α·op(A)·op(B) + β·C, op(A) m×k); shows what the training step's own products
+    /// reach in isolation.
+    static func measure(
+        m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float, repetitions: Int, rounds: Int
+    ) -> Double {
         BLAS.configure()
-        let a = [Float](repeating: 0.5, count: m * k)
-        let b = [Float](repeating: 0.25, count: k * n)
+        var generator = SeededGenerator(seed: 3)
+        let a = (0..<(m * k)).map { _ in generator.nextFloat() - 0.5 }
+        let b = (0..<(k * n)).map { _ in generator.nextFloat() - 0.5 }
         var c = [Float](repeating: 0, count: m * n)
         let lda = transposeA ? m : k
         let ldb = transposeB ? k : n
-        let seconds = Timing.seconds {
+        var best = 0.0
+        for _ in 0..<rounds {
+            let start = Timing.threadCPUSeconds()
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
                         for _ in 0..<repetitions {
                             cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                                         blasint(m), blasint(n), blasint(k), 1, pa.baseAddress, blasint(lda),
-                                        pb.baseAddress, blasint(ldb), 0, pc.baseAddress, blasint(n))
+                                        pb.baseAddress, blasint(ldb), beta, pc.baseAddress, blasint(n))
                         }
                     }
                 }
             }
+            let seconds = Timing.threadCPUSeconds() - start
+            best = max(best, 2 * Double(m) * Double(n) * Double(k) * Double(repetitions) / seconds / 1e9)
         }
-        return 2 * Double(m) * Double(n) * Double(k) * Double(repetitions) / seconds / 1e9
+        return best
     }
 }
 
-/// Wall-clock timing.
+/// Wall-clock and CPU-time timing.
 enum Timing {
     /// Seconds taken by `body`.
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -66,5 +82,13 @@ enum Timing {
         try body()
         let elapsed = clock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    /// The CPU time the calling thread has used so far, in seconds. On a machine shared with
+    /// other work this is the time the code itself ran, without the time it waited for a core.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

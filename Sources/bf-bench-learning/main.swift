@@ -3,8 +3,8 @@ import Learning
 
 // bf-bench-learning: the benchmark driver of the Learning target (scripts/bench/train).
 //
-//   peak [--size N]                        single-thread sgemm GFLOP/s
-//   shapes [--batch B]                     GFLOP/s of the training step's own products
+//   peak [--size N]                        single-thread sgemm GFLOP/s (wall clock and CPU time)
+//   shapes [--batch B]                     GFLOP/s (CPU time) of the training step's own products
 //   synthesize --rows N --seed S --out F   census-shaped synthetic data as encoded CSV
 //   train --data F [--test F] [--epochs E] [--batch-size B] [--optimizer NAME] [--lr X]
 //         [--seed S] [--warmup-steps W]    time training; prints one JSON line
@@ -40,18 +40,32 @@ func run() throws {
     case "peak":
         let size = Int(option("--size") ?? "") ?? 2048
         let gflops = Peak.measure(size: size, repetitions: 5)
-        print(json(["command": "peak", "size": size, "gflops": gflops, "openblas_core": BLAS.configure()]))
+        print(json(["command": "peak", "size": size, "gflops": gflops.wall, "gflops_cpu": gflops.cpu, "openblas_core": BLAS.configure()]))
     case "shapes":
+        // The products of one training step of the reference classifier (54 → 1000 → 500 →
+        // 2), in the forms the Learning target calls them, each timed alone; their summed
+        // time is what a step would take if everything else were free.
         let b = Int(option("--batch") ?? "") ?? 64
-        let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
-            ("fwd 54->1000", b, 1000, 54, false, true), ("fwd 1000->500", b, 500, 1000, false, true),
-            ("dW 1000x54", 1000, 54, b, true, false), ("dW 500x1000", 500, 1000, b, true, false),
-            ("dX 1000->54", b, 54, 1000, false, false), ("dX 500->1000", b, 1000, 500, false, false),
-        ]
-        for (name, m, n, k, ta, tb) in shapes {
-            let gflops = Peak.measure(m: m, n: n, k: k, transposeA: ta, transposeB: tb, repetitions: max(1, 2_000_000_000 / (2 * m * n * k)))
-            print(json(["shape": name, "m": m, "n": n, "k": k, "gflops": gflops]))
+        let widths = [54, 1000, 500, 2]
+        var shapes: [(name: String, m: Int, n: Int, k: Int, ta: Bool, tb: Bool, beta: Float)] = []
+        for layer in 0..<(widths.count - 1) {
+            let inputs = widths[layer], outputs = widths[layer + 1]
+            shapes.append(("forward \(inputs)->\(outputs) x·Wᵀ", b, outputs, inputs, false, true, 0))
+            shapes.append(("input gradient \(outputs)->\(inputs) dy·W", b, inputs, outputs, false, false, 0))
+            shapes.append(("weight update \(outputs)x\(inputs) W -= lr·dyᵀ·x", outputs, inputs, b, true, false, 1))
         }
+        var stepSeconds = 0.0
+        var stepFlops = 0.0
+        for shape in shapes {
+            let flops = 2 * Double(shape.m * shape.n * shape.k)
+            let gflops = Peak.measure(
+                m: shape.m, n: shape.n, k: shape.k, transposeA: shape.ta, transposeB: shape.tb, beta: shape.beta,
+                repetitions: max(1, Int(1e8 / flops)), rounds: 15)
+            stepSeconds += flops / (gflops * 1e9)
+            stepFlops += flops
+            print(json(["shape": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "beta": Double(shape.beta), "gflops_cpu": gflops]))
+        }
+        print(json(["shape": "all products of one step", "gflops_cpu": stepFlops / stepSeconds / 1e9, "step_seconds": stepSeconds]))
     case "synthesize":
         guard let out = option("--out") else { throw BenchError.message("synthesize needs --out") }
         let rows = Int(option("--rows") ?? "") ?? 36_000
@@ -73,28 +87,40 @@ func run() throws {
         let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed))
         var summary: TrainingSummary?
         var batchSeconds: [Double] = []
+        var batchCPUSeconds: [Double] = []
         batchSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
+        batchCPUSeconds.reserveCapacity(data.rowCount / batchSize * epochs + 1)
         let clock = ContinuousClock()
         var last = clock.now
+        let cpuStart = Timing.threadCPUSeconds()
+        var lastCPU = cpuStart
         let seconds = try Timing.seconds {
             summary = try trainer.train(on: data) { _ in
                 let now = clock.now
+                let nowCPU = Timing.threadCPUSeconds()
                 let elapsed = now - last
                 batchSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                batchCPUSeconds.append(nowCPU - lastCPU)
                 last = now
+                lastCPU = nowCPU
                 return .proceed
             }
         }
+        let cpuSeconds = Timing.threadCPUSeconds() - cpuStart
         batchSeconds.sort()
+        batchCPUSeconds.sort()
         let medianBatch = batchSeconds.isEmpty ? 0 : batchSeconds[batchSeconds.count / 2]
+        let medianBatchCPU = batchCPUSeconds.isEmpty ? 0 : batchCPUSeconds[batchCPUSeconds.count / 2]
         let rows = Double(summary?.rows ?? 0)
         let flops = trainingFlopsPerSample(classifier) * rows
         var result: [String: Any] = [
             "command": "train", "engine": "bf", "rows": rows, "epochs": epochs, "batch_size": batchSize,
             "seconds": seconds, "samples_per_second": rows / seconds, "gflops": flops / seconds / 1e9,
+            "cpu_seconds": cpuSeconds, "cpu_samples_per_second": rows / cpuSeconds, "gflops_cpu": flops / cpuSeconds / 1e9,
             "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
             "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
             "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
+            "median_batch_cpu_seconds": medianBatchCPU,
         ]
         if let testPath = option("--test") {
             let test = try EncodedCSV.read(testPath)

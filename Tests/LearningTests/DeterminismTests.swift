@@ -75,3 +75,27 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(Embedding.defaultWidth(cardinality: 1_000_000), 600)
     }
 }
+
+/// Dropout masks follow their documented rule on the generator's stream and fill exactly the
+/// elements asked for.
+final class DropoutMaskTests: XCTestCase {
+    func testMaskIsTheThresholdTestOfEachHalfDraw() {
+        let mask = TestMatrix(rows: 1, columns: 16)
+        for i in 0..<16 { mask[i] = -1 }
+        var generator = SeededGenerator(seed: 3)
+        Kernels.fillDropoutMask(mask.buffer.base, count: 13, probability: 0.25, generator: &generator)
+        XCTAssertEqual(Array(mask.values[13...]), [-1, -1, -1])
+        // Draws: six full words for elements 0…11 (low half first), a seventh for element 12.
+        var reference = SeededGenerator(seed: 3)
+        var expected: [Float] = []
+        for _ in 0..<7 {
+            let word = reference.next()
+            for half in [UInt32(truncatingIfNeeded: word), UInt32(truncatingIfNeeded: word >> 32)] {
+                expected.append(half < 1_073_741_824 ? 0 : Float(1 / 0.75))
+            }
+        }
+        XCTAssertEqual(Array(mask.values[0..<13]), Array(expected[0..<13]))
+        XCTAssertTrue(expected[0..<13].contains(0) && expected[0..<13].contains(Float(1 / 0.75)))
+        XCTAssertEqual(generator.next(), reference.next(), "the fill takes exactly seven draws")
+    }
+}

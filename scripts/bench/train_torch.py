@@ -101,12 +101,17 @@ def main():
     if arguments.warmup_steps > 0:
         train(model, optimizer, codes, values, labels, arguments.batch_size, steps=arguments.warmup_steps)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     rows = train(model, optimizer, codes, values, labels, arguments.batch_size, epochs=arguments.epochs)
     seconds = time.perf_counter() - start
+    # CPU time of the whole process (every thread PyTorch may start), without the time the
+    # process waited for a core on a shared machine.
+    cpu_seconds = time.process_time() - cpu_start
     result = {
         "command": "train", "engine": "pytorch", "torch_version": torch.__version__, "rows": rows,
         "epochs": arguments.epochs, "batch_size": arguments.batch_size, "seconds": seconds,
-        "samples_per_second": rows / seconds,
+        "samples_per_second": rows / seconds, "cpu_seconds": cpu_seconds,
+        "cpu_samples_per_second": rows / cpu_seconds,
     }
     if arguments.test:
         test_codes, test_values, test_labels, _, _ = read_encoded_csv(arguments.test)

@@ -144,9 +144,13 @@ final class HiddenBlock {
     }
 
     /// Backward pass after `forwardTraining(input)`, with dL/d output already in
-    /// `workspace.outputGradient`. Overwrites this block's parameter gradients and writes
-    /// dL/d input into `inputGradient` when given.
-    func backward(input: MatrixView, workspace: Workspace, inputGradient: MatrixView?) {
+    /// `workspace.outputGradient`. Overwrites this block's parameter gradients (the linear
+    /// weight's used as `weightGradient` says) and writes dL/d input into `inputGradient`
+    /// when given.
+    func backward(
+        input: MatrixView, workspace: Workspace, inputGradient: MatrixView?,
+        weightGradient use: WeightGradientUse = .store
+    ) {
         let rows = input.rows
         let columns = width
         let gradient = workspace.outputGradient.base
@@ -193,6 +197,6 @@ final class HiddenBlock {
         }
         linear.weightBackward(
             input: input, outputGradient: MatrixView(gradient, rows: rows, columns: columns),
-            inputGradient: inputGradient)
+            inputGradient: inputGradient, weightGradient: use)
     }
 }

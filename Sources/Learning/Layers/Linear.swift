@@ -11,6 +11,8 @@ final class Linear {
     let bias: UnsafeMutablePointer<Float>
     let weightGradient: UnsafeMutablePointer<Float>
     let biasGradient: UnsafeMutablePointer<Float>
+    /// The name of the weight tensor in the parameter store.
+    let weightName: String
 
     /// The tensors a Linear layer called `prefix` needs.
     static func declarations(prefix: String, inputs: Int, outputs: Int) -> [ParameterDeclaration] {
@@ -24,7 +26,8 @@ final class Linear {
     init(prefix: String, inputs: Int, outputs: Int, store: ParameterStore) {
         self.inputs = inputs
         self.outputs = outputs
-        weight = store.value(prefix + ".weight")
+        weightName = prefix + ".weight"
+        weight = store.value(weightName)
         bias = store.value(prefix + ".bias")
         weightGradient = store.gradient(prefix + ".weight")
         biasGradient = store.gradient(prefix + ".bias")
@@ -63,18 +66,31 @@ final class Linear {
         addBias(y)
     }
 
-    /// dW ← dyᵀ·x (overwritten); and dx ← dy·W when `inputGradient` is given. The bias
-    /// gradient is left to `biasBackward` or to a fused kernel that already summed dy.
-    func weightBackward(input x: MatrixView, outputGradient dy: MatrixView, inputGradient dx: MatrixView?) {
-        BLAS.gemm(
-            transposeA: true, transposeB: false, m: outputs, n: inputs, k: x.rows,
-            alpha: 1, a: dy.base, lda: dy.stride, b: x.base, ldb: x.stride,
-            beta: 0, c: weightGradient, ldc: inputs)
+    /// dx ← dy·W when `inputGradient` is given, then the weight gradient dyᵀ·x used as `use`
+    /// says: written into the gradient buffer (overwriting it), or applied to W as an SGD step
+    /// (after dx, which needs the weights before the step). The bias gradient is left to
+    /// `biasBackward` or to a fused kernel that already summed dy.
+    func weightBackward(
+        input x: MatrixView, outputGradient dy: MatrixView, inputGradient dx: MatrixView?,
+        weightGradient use: WeightGradientUse = .store
+    ) {
         if let dx {
             BLAS.gemm(
                 transposeA: false, transposeB: false, m: dy.rows, n: inputs, k: outputs,
                 alpha: 1, a: dy.base, lda: dy.stride, b: weight, ldb: inputs,
                 beta: 0, c: dx.base, ldc: dx.stride)
+        }
+        switch use {
+        case .store:
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: outputs, n: inputs, k: x.rows,
+                alpha: 1, a: dy.base, lda: dy.stride, b: x.base, ldb: x.stride,
+                beta: 0, c: weightGradient, ldc: inputs)
+        case let .descend(learningRate):
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: outputs, n: inputs, k: x.rows,
+                alpha: -learningRate, a: dy.base, lda: dy.stride, b: x.base, ldb: x.stride,
+                beta: 1, c: weight, ldc: inputs)
         }
     }
 
@@ -83,9 +99,13 @@ final class Linear {
         Kernels.columnSums(dy, into: biasGradient)
     }
 
-    /// The full backward pass: dW, db overwritten; dx written when given.
-    func backward(input x: MatrixView, outputGradient dy: MatrixView, inputGradient dx: MatrixView?) {
+    /// The full backward pass: db overwritten, the weight gradient used as `use` says; dx
+    /// written when given.
+    func backward(
+        input x: MatrixView, outputGradient dy: MatrixView, inputGradient dx: MatrixView?,
+        weightGradient use: WeightGradientUse = .store
+    ) {
         biasBackward(outputGradient: dy)
-        weightBackward(input: x, outputGradient: dy, inputGradient: dx)
+        weightBackward(input: x, outputGradient: dy, inputGradient: dx, weightGradient: use)
     }
 }

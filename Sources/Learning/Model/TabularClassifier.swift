@@ -90,6 +90,16 @@ public final class TabularClassifier {
     /// The number of trainable values.
     public var trainableCount: Int { store.trainableCount }
 
+    /// Where the Linear layers' weights lie in the flat trainable buffer, in increasing order:
+    /// the values a backward pass with `.descend` updates itself.
+    var linearWeightRanges: [Range<Int>] {
+        let names = Set(blocks.map { $0.linear.weightName } + [output.weightName])
+        return store.entries
+            .filter { $0.declaration.trainable && names.contains($0.declaration.name) }
+            .map { $0.offset..<($0.offset + $0.declaration.count) }
+            .sorted { $0.lowerBound < $1.lowerBound }
+    }
+
     /// The names of the trainable tensors, in order (the rest are running statistics).
     public var trainableNames: [String] { store.trainableNames }
 
@@ -204,8 +214,9 @@ public final class TabularClassifier {
     }
 
     /// The backward pass after `forwardTraining(rows:)`: overwrites every gradient in the
-    /// store.
-    func backward(rows: Int, workspace: ClassifierWorkspace) {
+    /// store, except that with `.descend` the Linear layers' weights take their SGD step
+    /// at once and their gradients are not written (see `linearWeightRanges`).
+    func backward(rows: Int, workspace: ClassifierWorkspace, linearWeightGradients use: WeightGradientUse = .store) {
         let probabilities = MatrixView(workspace.logits.base, rows: rows, columns: layout.classCount)
         let logitGradient = MatrixView(workspace.logitGradient.base, rows: rows, columns: layout.classCount)
         SoftmaxCrossEntropy.backward(probabilities: probabilities, labels: workspace.labels.base, into: logitGradient)
@@ -219,9 +230,13 @@ public final class TabularClassifier {
             index == 0 ? firstInputGradient
                 : MatrixView(workspace.blocks[index - 1].outputGradient.base, rows: rows, columns: blocks[index - 1].width)
         }
-        output.backward(input: input(of: blocks.count), outputGradient: logitGradient, inputGradient: inputGradient(of: blocks.count))
+        output.backward(
+            input: input(of: blocks.count), outputGradient: logitGradient, inputGradient: inputGradient(of: blocks.count),
+            weightGradient: use)
         for index in stride(from: blocks.count - 1, through: 0, by: -1) {
-            blocks[index].backward(input: input(of: index), workspace: workspace.blocks[index], inputGradient: inputGradient(of: index))
+            blocks[index].backward(
+                input: input(of: index), workspace: workspace.blocks[index], inputGradient: inputGradient(of: index),
+                weightGradient: use)
         }
 
         let embeddedGradient = MatrixView(workspace.embeddedGradient.base, rows: rows, columns: embeddingWidth)

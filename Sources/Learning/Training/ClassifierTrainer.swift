@@ -16,6 +16,9 @@ public final class ClassifierTrainer {
     private var shuffleGenerator: SeededGenerator
     private var dropoutGenerator: SeededGenerator
     private var order: [Int] = []
+    /// The trainable elements outside the Linear weights, as ranges of the flat buffer: what
+    /// the optimizer still steps when the model steps its weights itself (plain SGD).
+    private let rangesOutsideLinearWeights: [Range<Int>]
 
     /// A trainer for `model`; throws if the hyperparameters are invalid.
     public init(model: TabularClassifier, hyperparameters: TrainingHyperparameters) throws(LearningError) {
@@ -26,6 +29,14 @@ public final class ClassifierTrainer {
         var root = SeededGenerator(seed: hyperparameters.seed)
         shuffleGenerator = root.split()
         dropoutGenerator = root.split()
+        var outside: [Range<Int>] = []
+        var next = 0
+        for range in model.linearWeightRanges {
+            if range.lowerBound > next { outside.append(next..<range.lowerBound) }
+            next = range.upperBound
+        }
+        if next < model.store.trainableCount { outside.append(next..<model.store.trainableCount) }
+        rangesOutsideLinearWeights = outside
     }
 
     /// Optimizer steps taken over the trainer's life.
@@ -87,11 +98,19 @@ public final class ClassifierTrainer {
     }
 
     /// One batch: forward, backward, proximal gradient, optimizer step. Returns the loss.
+    /// With plain SGD and no proximal term, the Linear weights (nearly all the parameters)
+    /// take their step inside the backward pass's weight-gradient products and the optimizer
+    /// steps the rest.
     private func step(rows: Int, workspace: ClassifierWorkspace, reference: FloatBuffer?, mu: Float) -> Double {
         let loss = model.forwardTraining(rows: rows, workspace: workspace, generator: &dropoutGenerator)
-        model.backward(rows: rows, workspace: workspace)
         let values = model.store.values.base
         let gradients = model.store.gradients.base
+        if reference == nil, let learningRate = optimizer.plainSGDLearningRate {
+            model.backward(rows: rows, workspace: workspace, linearWeightGradients: .descend(learningRate: learningRate))
+            optimizer.stepPlainSGD(values: values, gradients: gradients, ranges: rangesOutsideLinearWeights)
+            return loss
+        }
+        model.backward(rows: rows, workspace: workspace)
         if let reference {
             let global = reference.base
             for i in 0..<model.store.trainableCount {

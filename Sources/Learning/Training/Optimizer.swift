@@ -48,6 +48,27 @@ final class Optimizer {
         for (buffer, value) in zip(buffers, values) { buffer.copy(from: value) }
     }
 
+    /// The learning rate when this is plain SGD (no momentum, no weight decay), whose update
+    /// p ← p − lr·g needs nothing but each element's gradient: a model can then apply it
+    /// inside its weight-gradient products (`WeightGradientUse.descend`) and leave the rest
+    /// to `stepPlainSGD(values:gradients:ranges:)`. Nil for every other optimizer.
+    var plainSGDLearningRate: Float? {
+        guard case let .sgd(sgd) = settings, sgd.momentum == 0, sgd.weightDecay == 0 else { return nil }
+        return Float(sgd.learningRate)
+    }
+
+    /// One plain SGD step (`plainSGDLearningRate` must not be nil) over the elements in
+    /// `ranges` only, the others having been stepped by the model; counts as one step.
+    func stepPlainSGD(values p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, ranges: [Range<Int>]) {
+        guard let learningRate = plainSGDLearningRate else {
+            preconditionFailure("stepPlainSGD needs plain SGD")
+        }
+        stepCount += 1
+        for range in ranges {
+            for i in range { p[i] = p[i] - learningRate * g[i] }
+        }
+    }
+
     /// One update of `values` from `gradients` (both `count` long). The gradients are
     /// modified (weight decay enters them) as in PyTorch's in-place formulation.
     func step(values: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
