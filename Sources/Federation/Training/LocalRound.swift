@@ -104,12 +104,13 @@ struct LocalRound: Sendable {
                            steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation)
     }
 
-    /// The classifier's metrics on `rows`; empty metrics when there is no row.
+    /// The classifier's metrics on `rows`, AUC from the score histograms (so the pod's AUC
+    /// is the one pooling gives, and costs no sort); empty metrics when there is no row.
     static func metrics(of classifier: TabularClassifier, on rows: TabularDataset) throws(LearningError) -> ClassificationMetrics {
         guard rows.rowCount > 0 else {
-            return ClassificationMetrics(totals: MetricTotals(classCount: classifier.layout.classCount), auc: nil)
+            return ClassificationMetrics(totals: MetricTotals(classCount: classifier.layout.classCount))
         }
-        return try classifier.evaluate(rows)
+        return try classifier.evaluate(rows, auc: .bins)
     }
 }
 

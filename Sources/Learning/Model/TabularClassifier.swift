@@ -259,8 +259,8 @@ public final class TabularClassifier {
     }
 
     /// Metrics of the classifier on labelled `data` in evaluation mode, including the mean
-    /// cross-entropy as the validation loss.
-    public func evaluate(_ data: TabularDataset, batchSize: Int = 1024) throws(LearningError) -> ClassificationMetrics {
+    /// cross-entropy as the validation loss; AUC by `auc` (exact ranks by default).
+    public func evaluate(_ data: TabularDataset, batchSize: Int = 1024, auc: AUCMethod = .ranks) throws(LearningError) -> ClassificationMetrics {
         guard data.isLabelled else { throw .unlabelledDataset }
         try checkLayout(of: data)
         guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
@@ -273,7 +273,8 @@ public final class TabularClassifier {
             }
             lossSum += loss * Double(rows)
         }
-        return ClassificationMetrics(probabilities: probabilities, labels: data.labels, classCount: layout.classCount, lossSum: lossSum)
+        return ClassificationMetrics(probabilities: probabilities, labels: data.labels, classCount: layout.classCount,
+                                     lossSum: lossSum, auc: auc)
     }
 
     /// Runs the evaluation forward pass over `data` in consecutive batches, handing each
