@@ -65,18 +65,34 @@ struct PairwiseMask: Sendable {
             let stream = try AES._CTR.encrypt(Self.zeroChunk[0..<(lanes * 8)], using: key,
                                               nonce: Self.counterBlock(UInt32((firstLane + start) / Self.lanesPerBlock)))
             stream.withUnsafeBytes { stream in
-                let chunk = UnsafeMutableBufferPointer(rebasing: target[start..<(start + lanes)])
-                if subtracting {
-                    for lane in 0..<lanes {
-                        chunk[lane] &-= UInt64(littleEndian: stream.loadUnaligned(fromByteOffset: lane &* 8, as: UInt64.self))
-                    }
-                } else {
-                    for lane in 0..<lanes {
-                        chunk[lane] &+= UInt64(littleEndian: stream.loadUnaligned(fromByteOffset: lane &* 8, as: UInt64.self))
-                    }
-                }
+                guard let source = stream.baseAddress, let base = target.baseAddress else { return }
+                Self.combine(source, into: base + start, lanes: lanes, subtracting: subtracting)
             }
             start += lanes
+        }
+    }
+
+    /// Adds (or subtracts) `lanes` little-endian 64-bit lanes of `stream` to `target` in
+    /// Z_{2^64}, eight lanes a step (one 512-bit vector where the machine has them).
+    @inline(__always)
+    private static func combine(_ stream: UnsafeRawPointer, into target: UnsafeMutablePointer<UInt64>, lanes: Int, subtracting: Bool) {
+        let vectors = UnsafeMutableRawPointer(target)
+        let vectorLanes = lanes & ~7
+        var lane = 0
+        while lane < vectorLanes {
+            let offset = lane &* 8
+            var mask = stream.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt64>.self)
+            #if _endian(big)
+            for index in mask.indices { mask[index] = mask[index].byteSwapped }
+            #endif
+            let value = vectors.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt64>.self)
+            vectors.storeBytes(of: subtracting ? value &- mask : value &+ mask, toByteOffset: offset, as: SIMD8<UInt64>.self)
+            lane &+= 8
+        }
+        while lane < lanes {
+            let mask = UInt64(littleEndian: stream.loadUnaligned(fromByteOffset: lane &* 8, as: UInt64.self))
+            target[lane] = subtracting ? target[lane] &- mask : target[lane] &+ mask
+            lane &+= 1
         }
     }
 
