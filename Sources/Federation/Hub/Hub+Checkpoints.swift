@@ -126,6 +126,7 @@ extension Hub {
         }
     }
 
+    /// The public record of a store row, its path resolved under the home.
     private func record(_ row: CheckpointRow) -> CheckpointRecord {
         CheckpointRecord(key: row.key, completedRounds: row.round, file: home.appendingPathComponent(row.path),
                          digest: row.digest, savedAt: row.savedAt)
@@ -136,6 +137,7 @@ extension Hub {
         String(hex(SHA256.hash(data: Data(key.utf8))).prefix(32))
     }
 
+    /// A digest in lower-case hex.
     private static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
     }

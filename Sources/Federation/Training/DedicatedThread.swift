@@ -38,6 +38,7 @@ enum DedicatedThread {
         private var available = 0
         private var queue: [(name: String, job: @Sendable () -> Void)] = []
 
+        /// Hands `job` to a waiting thread, or starts a new thread named `name` with it.
         func submit(name: String, _ job: @escaping @Sendable () -> Void) {
             condition.lock()
             if available > 0 {

@@ -185,6 +185,7 @@ extension ScoreHistograms: Codable {
         try container.encode(negatives.map(Self.pack), forKey: .negatives)
     }
 
+    /// The counts as LEB128 varints, one after another.
     private static func pack(_ counts: [Int]) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(counts.count)
