@@ -13,46 +13,30 @@ final class AggregationMaskTests: XCTestCase {
         key.withUnsafeBytes { Array($0) }
     }
 
-    // MARK: ChaCha20 (RFC 8439)
+    // MARK: AES-256-CTR (NIST SP 800-38A)
 
-    func testChaCha20BlockFunctionVectorOfSection2_3_2() throws {
+    func testAES256CTRVectorOfSP800_38A_F5_5() throws {
+        // CTR-AES256.Encrypt: the keystream XOR the four plaintext blocks gives the ciphertext.
+        let plaintext = bytes("""
+            6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51
+            30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710
+            """)
         let keystream = try PairwiseMask.keystream(
-            key: SymmetricKey(data: Array(UInt8(0)...UInt8(31))), nonce: bytes("000000090000004a00000000"),
-            counter: 1, byteCount: 64)
-        XCTAssertEqual(keystream, bytes("""
-            10 f1 e7 e4 d1 3b 59 15 50 0f dd 1f a3 20 71 c4
-            c7 d1 f4 c7 33 c0 68 03 04 22 aa 9a c3 d4 6c 4e
-            d2 82 64 46 07 9f aa 09 14 c2 d7 05 d9 8b 02 a2
-            b5 12 9c d1 de 16 4e b9 cb d0 83 e8 a2 50 3c 4e
-            """))
-    }
-
-    func testChaCha20EncryptionVectorOfSection2_4_2() throws {
-        let plaintext = Array(
-            "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it."
-                .utf8)
-        let keystream = try PairwiseMask.keystream(
-            key: SymmetricKey(data: Array(UInt8(0)...UInt8(31))), nonce: bytes("000000000000004a00000000"),
-            counter: 1, byteCount: plaintext.count)
-        let ciphertext = zip(plaintext, keystream).map { $0 ^ $1 }
-        XCTAssertEqual(ciphertext, bytes("""
-            6e 2e 35 9a 25 68 f9 80 41 ba 07 28 dd 0d 69 81
-            e9 7e 7a ec 1d 43 60 c2 0a 27 af cc fd 9f ae 0b
-            f9 1b 65 c5 52 47 33 ab 8f 59 3d ab cd 62 b3 57
-            16 39 d6 24 e6 51 52 ab 8f 53 0c 35 9f 08 61 d8
-            07 ca 0d bf 50 0d 6a 61 56 a3 8e 08 8a 22 b6 5e
-            52 bc 51 4d 16 cc f8 06 81 8c e9 1a b7 79 37 36
-            5a f9 0b bf 74 a3 5b e6 b4 0b 8e ed f2 78 5e 42
-            87 4d
+            key: SymmetricKey(data: bytes("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4")),
+            counterBlock: bytes("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"), byteCount: 64)
+        XCTAssertEqual(zip(plaintext, keystream).map { $0 ^ $1 }, bytes("""
+            601ec313775789a5b7a7f504bbf3d228 f443e3ca4d62b59aca84e990cacaf5c5
+            2b0930daa23de94ce87017ba2d84988d dfc9c58db67aada613c2dd08457941a6
             """))
     }
 
     func testMaskLanesAreTheLittleEndianKeystream() throws {
-        // RFC 8439 appendix A.1 test vector 1: all-zero key and nonce, block counter 0.
+        // All-zero key, counter from 0: block 0 is AES-256(0) = dc95c078a2408989ad48a21492842087
+        // (and so on, as `openssl enc -aes-256-ctr` gives), read eight bytes a lane.
         let mask = PairwiseMask(key: SymmetricKey(data: [UInt8](repeating: 0, count: 32)))
         XCTAssertEqual(try mask.lanes(count: 8), [
-            0x903D_F1A0_ADE0_B876, 0x28BD_8653_E56A_5D40, 0x1AED_8DA0_B819_D2BD, 0xC70D_778B_CCEF_36A8,
-            0x8D48_5751_7C59_41DA, 0x374A_D8B8_3FE0_2477, 0x1CA1_1815_F4B8_436A, 0x8665_EEB2_69B6_87C3,
+            0x8989_40A2_78C0_95DC, 0x8720_8492_14A2_48AD, 0xB936_45C7_FB8A_0F53, 0x8B73_CBC4_F1B4_63A9,
+            0x6E6B_604D_3D40_A7CE, 0x189D_F3BA_D3C5_4E07, 0x742A_A637_CA03_6072, 0x8E35_0675_8EF5_A2D1,
         ])
     }
 
@@ -60,9 +44,10 @@ final class AggregationMaskTests: XCTestCase {
         let key = SymmetricKey(data: Array(UInt8(100)..<UInt8(132)))
         let mask = PairwiseMask(key: key)
         let lanes = try mask.lanes(count: PairwiseMask.chunkLanes + 24)
-        let tail = try PairwiseMask.keystream(
-            key: key, nonce: [UInt8](repeating: 0, count: 12), counter: UInt32(PairwiseMask.chunkLanes / 8),
-            byteCount: 24 * 8)
+        // The chunk ends at block chunkLanes/2; the counter block is that number, big-endian.
+        let block = UInt32(PairwiseMask.chunkLanes / PairwiseMask.lanesPerBlock)
+        let counter = [UInt8](repeating: 0, count: 12) + withUnsafeBytes(of: block.bigEndian) { Array($0) }
+        let tail = try PairwiseMask.keystream(key: key, counterBlock: counter, byteCount: 24 * 8)
         let expectedTail = (0..<24).map { lane in
             (0..<8).reduce(UInt64(0)) { $0 | UInt64(tail[lane * 8 + $1]) << (8 * UInt64($1)) }
         }

@@ -75,7 +75,7 @@ final class MetricsTests: XCTestCase {
         let second = ClassificationMetrics(probabilities: Array(probabilities[6...]), labels: Array(labels[3...]), classCount: 2)
         let pooledTotals = try first.totals.merging(second.totals)
         XCTAssertEqual(pooledTotals.confusion, all.totals.confusion)
-        let pooled = ClassificationMetrics(totals: pooledTotals, auc: nil)
+        let pooled = ClassificationMetrics(totals: pooledTotals)
         XCTAssertEqual(pooled.accuracy, all.accuracy)
         XCTAssertEqual(pooled.f1, all.f1)
         XCTAssertEqual(pooled.brierLoss, all.brierLoss, accuracy: 1e-12)

@@ -24,6 +24,10 @@ public enum HubError: FederationError, Equatable {
     case cannotCreateHome(path: String, reason: String)
     /// A file in the bf home cannot be written.
     case cannotWrite(path: String, reason: String)
+    /// The store records a checkpoint whose file is gone.
+    case checkpointMissing(key: String, path: String)
+    /// A checkpoint file differs from what the store recorded, or cannot be decoded.
+    case checkpointCorrupt(key: String, path: String, reason: String)
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -61,6 +65,12 @@ public enum HubError: FederationError, Equatable {
         case let .cannotWrite(path, reason):
             return [FederationDiagnostic("cannot write \(quoted(path)): \(reason)",
                                          help: "check that the bf home is writable and its disk is not full")]
+        case let .checkpointMissing(key, path):
+            return [FederationDiagnostic("the checkpoint file \(quoted(path)) of training \(quoted(key)) is missing",
+                                         help: "train without resume=True to start from round 1")]
+        case let .checkpointCorrupt(key, path, reason):
+            return [FederationDiagnostic("the checkpoint file \(quoted(path)) of training \(quoted(key)) is damaged: \(reason)",
+                                         help: "train without resume=True to start from round 1")]
         }
     }
 }

@@ -68,6 +68,17 @@ enum HubMigrations {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3-checkpoints: training checkpoints per task") { db in
+            // One row per training (its key names the model, pods and options): the last
+            // complete round's checkpoint file under the home, and the file's SHA-256.
+            try db.create(table: "checkpoint") { t in
+                t.primaryKey("key", .text)
+                t.column("round", .integer).notNull()
+                t.column("path", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("savedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -76,3 +76,14 @@ struct AuditRow: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// A row of `checkpoint`: where the last checkpoint of the training `key` lies (relative to
+/// the bf home), after how many rounds, and the file's SHA-256 in hex.
+struct CheckpointRow: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "checkpoint"
+    var key: String
+    var round: Int
+    var path: String
+    var digest: String
+    var savedAt: Date
+}

@@ -207,3 +207,31 @@ extension HubStore {
         }
     }
 }
+
+// MARK: - Checkpoints
+
+extension HubStore {
+    /// Records `row` as the checkpoint of its training, in one transaction, and returns the
+    /// row as stored (its time at the store's precision) and the row it replaces, if any.
+    func recordCheckpoint(_ row: CheckpointRow) throws -> (stored: CheckpointRow, previous: CheckpointRow?) {
+        try write { db in
+            let previous = try CheckpointRow.fetchOne(db, key: row.key)
+            try row.upsert(db)
+            return (try CheckpointRow.fetchOne(db, key: row.key) ?? row, previous)
+        }
+    }
+
+    /// The checkpoint of training `key`, or nil.
+    func checkpointRow(_ key: String) throws -> CheckpointRow? {
+        try read { db in try CheckpointRow.fetchOne(db, key: key) }
+    }
+
+    /// Forgets the checkpoint of training `key` and returns its row, if there was one.
+    func deleteCheckpoint(_ key: String) throws -> CheckpointRow? {
+        try write { db in
+            let row = try CheckpointRow.fetchOne(db, key: key)
+            _ = try CheckpointRow.deleteOne(db, key: key)
+            return row
+        }
+    }
+}

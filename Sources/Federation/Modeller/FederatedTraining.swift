@@ -244,7 +244,7 @@ public struct FederatedTraining: Sendable {
                     }
                     emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(
                         pod: pod, sampleCount: update.sampleCount, steps: update.steps,
-                        trainingLoss: update.trainingLoss, validation: update.validation)))
+                        trainingLoss: update.trainingLoss, validation: update.validation.droppingScoreHistograms())))
                     return update
                 }
             }
@@ -292,15 +292,17 @@ public struct FederatedTraining: Sendable {
         if let tensor = next.parameters.firstNonFiniteTensor {
             throw TrainingError.aggregationFailed(round: round, reason: "parameter '\(tensor)' is not finite: training diverged; lower the learning rate")
         }
+        // Pooled from the pods' counts and histograms; the round's row keeps the metrics and
+        // counts but not the histograms, which would grow every checkpoint by tens of
+        // kilobytes a pod a round.
+        let combined = try ClassificationMetrics.pooled(updates.map(\.validation), classCount: specification.classes.count)
         let pods = updates.map { update in
             PodRoundMetrics(pod: update.pod, sampleCount: update.sampleCount, steps: update.steps,
-                            trainingLoss: update.trainingLoss, validation: update.validation)
+                            trainingLoss: update.trainingLoss, validation: update.validation.droppingScoreHistograms())
         }
         let samples = pods.reduce(0) { $0 + $1.sampleCount }
         let loss = pods.reduce(0.0) { $0 + $1.trainingLoss * Double($1.sampleCount) } / Double(max(samples, 1))
-        let result = RoundResult(round: round + 1, pods: pods,
-                                 combined: try ClassificationMetrics.pooled(pods.map(\.validation), classCount: specification.classes.count),
-                                 trainingLoss: loss)
+        let result = RoundResult(round: round + 1, pods: pods, combined: combined.droppingScoreHistograms(), trainingLoss: loss)
         next.completedRounds += 1
         next.rounds.append(result)
         state = next

@@ -12,7 +12,7 @@ public struct PodRoundMetrics: Sendable, Codable, Equatable {
     public let steps: Int
     /// Its mean batch loss.
     public let trainingLoss: Double
-    /// Its local model's validation metrics.
+    /// Its local model's validation metrics (without score histograms: see `RoundResult`).
     public let validation: ClassificationMetrics
 }
 
@@ -22,7 +22,10 @@ public struct RoundResult: Sendable, Codable, Equatable {
     public let round: Int
     /// Every pod that trained in the round, in the task's pod order.
     public let pods: [PodRoundMetrics]
-    /// The validation metrics pooled over the pods (`ClassificationMetrics.pooled`).
+    /// The validation metrics pooled over the pods (`ClassificationMetrics.pooled`). A row
+    /// keeps counts and metrics but not the score histograms the AUC was pooled from
+    /// (`ClassificationMetrics.droppingScoreHistograms`), so a long training's rows and
+    /// checkpoints stay small.
     public let combined: ClassificationMetrics
     /// The pods' training losses weighted by their sample counts.
     public let trainingLoss: Double
@@ -37,20 +40,20 @@ public struct MetricValue: Sendable, Codable, Equatable {
 }
 
 extension ClassificationMetrics {
-    /// Metrics pooled over pods: the counts and sums added (so accuracy, precision, recall,
-    /// F1, Brier and log losses are exactly those of all rows together), and AUC, which no
-    /// count gives, as the mean of the pods' AUCs weighted by their rows (nil when a pod's
-    /// is nil).
-    /// Throws when the parts count different numbers of classes.
+    /// Metrics pooled over pods from their totals, never from their averages: the confusion
+    /// counts, loss sums and score histograms added, so accuracy, precision, recall, F1 and
+    /// the Brier, log and validation losses are exactly those of all the pods' rows together
+    /// (up to the order of floating-point additions), and AUC is that of all the rows within
+    /// the histograms' bin resolution (`aucErrorBound`, `ScoreHistograms`).
+    /// Throws when the parts count different numbers of classes or bins.
     public static func pooled(_ parts: [ClassificationMetrics], classCount: Int) throws(LearningError) -> ClassificationMetrics {
-        var totals = MetricTotals(classCount: classCount)
-        for part in parts { totals = try totals.merging(part.totals) }
-        var auc: Double?
-        let rows = parts.reduce(0) { $0 + $1.rowCount }
-        if rows > 0, parts.allSatisfy({ $0.auc != nil || $0.rowCount == 0 }) {
-            auc = parts.reduce(0.0) { $0 + ($1.auc ?? 0) * Double($1.rowCount) } / Double(rows)
+        guard let first = parts.first else { return ClassificationMetrics(totals: MetricTotals(classCount: classCount)) }
+        guard first.totals.confusion.classCount == classCount else {
+            throw .parameterSetsIncompatible("metrics of \(first.totals.confusion.classCount) classes cannot be pooled as \(classCount) classes")
         }
-        return ClassificationMetrics(totals: totals, auc: auc)
+        var totals = first.totals
+        for part in parts.dropFirst() { totals = try totals.merging(part.totals) }
+        return ClassificationMetrics(totals: totals)
     }
 
     /// The metrics Bitfount's tutorials report, in their order.

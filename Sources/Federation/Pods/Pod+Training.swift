@@ -214,7 +214,7 @@ extension Pod {
             tasks[request.task]?.sessions[request.round] = nil
             let round = LocalRound(pod: identifier, round: request.round, specification: task.specification, data: data,
                                    parameters: request.parameters, hyperparameters: hyperparameters,
-                                   proximalMu: request.proximalMu, secure: secure)
+                                   proximalMu: request.proximalMu, secure: secure, classifiers: task.classifiers)
             return (round, stop)
         }
     }

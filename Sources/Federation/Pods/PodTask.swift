@@ -17,6 +17,8 @@ struct PodTask {
     var sessions: [Int: SecureAggregationPodSession] = [:]
     /// The round being trained, if any.
     var running: RunningRound?
+    /// The classifier the task's rounds reuse.
+    let classifiers = ClassifierCache()
 
     /// A round in progress: how to stop it, and who waits for its end.
     struct RunningRound {

@@ -28,6 +28,8 @@ struct LocalRound: Sendable {
     let proximalMu: Double?
     /// The secure round's session, shares and peer identities, when the round is secure.
     let secure: SecureMasking?
+    /// The task's classifier from its previous round, reused for its buffers.
+    let classifiers: ClassifierCache
 
     /// What a secure round needs to mask the delta.
     struct SecureMasking: Sendable {
@@ -57,7 +59,8 @@ struct LocalRound: Sendable {
     /// batch and stops at the first batch boundary where `stop` is set.
     func run(stop: StopFlag, progress: (PodProgress) -> Void) throws(TrainingError) -> RoundUpdate {
         guard data.train.rowCount >= 2 else { throw .tooFewTrainingRows(pod: pod, rows: data.train.rowCount) }
-        let classifier = try specification.makeClassifier()
+        let classifier = try classifiers.take(specification)
+        defer { classifiers.giveBack(classifier) }
         do throws(LearningError) {
             try classifier.load(parameters)
         } catch {
@@ -104,12 +107,13 @@ struct LocalRound: Sendable {
                            steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation)
     }
 
-    /// The classifier's metrics on `rows`; empty metrics when there is no row.
+    /// The classifier's metrics on `rows`, AUC from the score histograms (so the pod's AUC
+    /// is the one pooling gives, and costs no sort); empty metrics when there is no row.
     static func metrics(of classifier: TabularClassifier, on rows: TabularDataset) throws(LearningError) -> ClassificationMetrics {
         guard rows.rowCount > 0 else {
-            return ClassificationMetrics(totals: MetricTotals(classCount: classifier.layout.classCount), auc: nil)
+            return ClassificationMetrics(totals: MetricTotals(classCount: classifier.layout.classCount))
         }
-        return try classifier.evaluate(rows)
+        return try classifier.evaluate(rows, auc: .bins)
     }
 }
 
@@ -122,26 +126,4 @@ final class StopFlag: Sendable {
 
     /// Whether stopping was asked for.
     var isSet: Bool { flag.load(ordering: .relaxed) }
-}
-
-/// Runs CPU-bound work on a thread of its own, so a pod's training neither occupies a thread
-/// of Swift's cooperative pool (which the progress events and other pods need) nor depends
-/// on how many the pool has: pods train in parallel, one thread each.
-enum DedicatedThread {
-    /// The result of `body`, run on a new thread named `name`.
-    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                do {
-                    continuation.resume(returning: try body())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.name = name
-            // The classifier's layers recurse little, but BLAS kernels want room.
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-    }
 }

@@ -198,12 +198,12 @@ enum ModelBuiltins {
             weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
             requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
         let training = try await federation.modeller.training(on: pods, specification: model.specification, options: options)
-        let checkpoints = Checkpoints(home: federation.hub.home)
-        let checkpoint = checkpoints.file(specification: model.specification, pods: pods, options: options)
+        let checkpoints = Checkpoints(hub: federation.hub, specification: model.specification, pods: pods, options: options)
         var resumed: TrainingState?
         if arguments.bool("resume") == true {
-            resumed = try checkpoints.load(checkpoint)
-            context.notice(resumed.map { "note: resuming after round \($0.completedRounds) from \(checkpoint.path)" }
+            let saved = try checkpoints.load()
+            resumed = saved?.state
+            context.notice(saved.map { "note: resuming after round \($0.state.completedRounds) from \($0.record.file.path)" }
                            ?? "note: no checkpoint of this training to resume; starting at round 1")
         }
         let report = TrainingReport(context: context, continuousInputs: !model.specification.continuous.isEmpty)
@@ -214,7 +214,7 @@ enum ModelBuiltins {
             report.show(event)
             switch event {
             case .checkpoint(let state):
-                try checkpoints.save(state, to: checkpoint)
+                try checkpoints.save(state)
                 saved = state.completedRounds
             case .finished(let finished):
                 results = finished
@@ -228,7 +228,13 @@ enum ModelBuiltins {
             }
         }
         guard let results else { throw RuntimeError("the training ended without results") }
-        checkpoints.remove(checkpoint)
+        do {
+            try checkpoints.remove()
+        } catch {
+            // The training is done and its results are good; a stale checkpoint only matters
+            // to a later resume=True, which the note warns about.
+            context.notice("note: the finished training's checkpoint could not be removed: \(error)")
+        }
         model.trained = results.model
         if let names = results.rounds.first?.combined.namedValues.map(\.name) {
             context.attach(MetricsChart(title: "validation metrics per round", series: names.map { name in

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Sums from which every metric except AUC follows; they add up across pods, so pooled
-/// metrics need no rows, only these totals.
+/// Counts and sums from which every metric follows; they add up across pods, so pooled
+/// metrics need no rows, only these totals: accuracy, precision, recall and F1 from the
+/// confusion counts, the Brier, log and validation losses from their sums, and AUC from the
+/// score histograms (within their bin resolution, `ScoreHistograms`).
 public struct MetricTotals: Sendable, Codable, Hashable {
     /// Actual against predicted class counts.
     public var confusion: ConfusionCounts
@@ -11,6 +13,9 @@ public struct MetricTotals: Sendable, Codable, Hashable {
     public var logLossSum: Double
     /// Σ of the per-row cross-entropy computed from the logits.
     public var lossSum: Double
+    /// The class scores binned by whether each row belongs to the class; nil once dropped
+    /// (`ClassificationMetrics.droppingScoreHistograms`), and then the pooled AUC is unknown.
+    public var scores: ScoreHistograms?
 
     /// Empty totals for `classCount` classes.
     public init(classCount: Int) {
@@ -18,17 +23,32 @@ public struct MetricTotals: Sendable, Codable, Hashable {
         brierSum = 0
         logLossSum = 0
         lossSum = 0
+        scores = ScoreHistograms(classCount: classCount)
     }
 
-    /// The sum with totals of the same class count.
+    /// The sum with totals of the same class count (and histograms of the same bins).
     public func merging(_ other: MetricTotals) throws(LearningError) -> MetricTotals {
         var result = self
         result.confusion = try confusion.merging(other.confusion)
         result.brierSum += other.brierSum
         result.logLossSum += other.logLossSum
         result.lossSum += other.lossSum
+        if let scores, let others = other.scores {
+            result.scores = try scores.merging(others)
+        } else {
+            result.scores = nil
+        }
         return result
     }
+}
+
+/// How `ClassificationMetrics` computes AUC from rows.
+public enum AUCMethod: Sendable {
+    /// By ranks (Mann–Whitney), exact; sorts the scores, O(n log n).
+    case ranks
+    /// From the score histograms (`ScoreHistograms`), O(n), within their bin resolution;
+    /// the same number pooling gives, so a pod's AUC and the pooled one agree.
+    case bins
 }
 
 /// Classification metrics of a model on labelled rows.
@@ -49,8 +69,11 @@ public struct ClassificationMetrics: Sendable, Codable, Hashable {
     public var recall: Double
     /// F1 (class 1, or macro average).
     public var f1: Double
-    /// Area under the ROC curve; nil when a class has no rows or when pooled from totals.
+    /// Area under the ROC curve; nil when a class has no rows.
     public var auc: Double?
+    /// How far `auc` may be from the rank AUC of the rows measured: 0 when computed by
+    /// ranks, the histograms' `aucErrorBound` when from bins (pooled metrics); nil with `auc`.
+    public var aucErrorBound: Double?
     /// The Brier loss.
     public var brierLoss: Double
     /// The log loss with probabilities clipped to [10⁻¹⁵, 1 − 10⁻¹⁵].
@@ -62,8 +85,13 @@ public struct ClassificationMetrics: Sendable, Codable, Hashable {
     /// The totals the metrics came from, to pool them with other pods'.
     public var totals: MetricTotals
 
-    /// Metrics from totals (pooled across pods) and an AUC computed elsewhere, if any.
-    public init(totals: MetricTotals, auc: Double?) {
+    /// Metrics from totals (pooled across pods): every one from the counts and sums, AUC
+    /// from the score histograms.
+    public init(totals: MetricTotals) {
+        self.init(totals: totals, auc: totals.scores?.auc, aucErrorBound: totals.scores?.aucErrorBound)
+    }
+
+    private init(totals: MetricTotals, auc: Double?, aucErrorBound: Double?) {
         let confusion = totals.confusion
         let rows = confusion.total
         let classes = confusion.classCount
@@ -79,6 +107,7 @@ public struct ClassificationMetrics: Sendable, Codable, Hashable {
             f1 = (0..<classes).reduce(0) { $0 + confusion.f1(of: $1) } / Double(classes)
         }
         self.auc = auc
+        self.aucErrorBound = auc == nil ? nil : aucErrorBound
         let divisor = rows > 0 ? Double(rows) : 1
         brierLoss = totals.brierSum / divisor
         logLoss = totals.logLossSum / divisor
@@ -88,43 +117,74 @@ public struct ClassificationMetrics: Sendable, Codable, Hashable {
     }
 
     /// Metrics of probabilities (rows × classCount, row-major) against labels. The
-    /// validation loss is `lossSum`/rows when given, else the unclipped −log p(label).
-    public init(probabilities: [Float], labels: [Int32], classCount: Int, lossSum: Double? = nil) {
+    /// validation loss is `lossSum`/rows when given, else the unclipped −log p(label). AUC
+    /// is computed by `auc` (exact ranks unless told otherwise); the totals always carry
+    /// the score histograms, for pooling.
+    public init(probabilities: [Float], labels: [Int32], classCount: Int, lossSum: Double? = nil, auc method: AUCMethod = .ranks) {
         var totals = MetricTotals(classCount: classCount)
         var crossEntropy = 0.0
-        for (row, label) in labels.enumerated() {
-            let start = row * classCount
-            var predicted = 0
-            for k in 1..<classCount where probabilities[start + k] > probabilities[start + predicted] { predicted = k }
-            totals.confusion.record(actual: Int(label), predicted: predicted)
-            let truth = Double(probabilities[start + Int(label)])
-            if classCount == 2 {
-                let difference = Double(probabilities[start + 1]) - (label == 1 ? 1 : 0)
-                totals.brierSum += difference * difference
-            } else {
-                for k in 0..<classCount {
-                    let difference = Double(probabilities[start + k]) - (k == Int(label) ? 1 : 0)
-                    totals.brierSum += difference * difference
+        var predictions = [Int](repeating: 0, count: classCount * classCount)
+        var brierSum = 0.0
+        var logLossSum = 0.0
+        probabilities.withUnsafeBufferPointer { probabilities in
+            labels.withUnsafeBufferPointer { labels in
+                for row in 0..<labels.count {
+                    let start = row &* classCount
+                    let label = Int(labels[row])
+                    var predicted = 0
+                    for k in 1..<classCount where probabilities[start + k] > probabilities[start + predicted] { predicted = k }
+                    predictions[label &* classCount &+ predicted] &+= 1
+                    let truth = Double(probabilities[start + label])
+                    if classCount == 2 {
+                        let difference = Double(probabilities[start + 1]) - (label == 1 ? 1 : 0)
+                        brierSum += difference * difference
+                    } else {
+                        for k in 0..<classCount {
+                            let difference = Double(probabilities[start + k]) - (k == label ? 1 : 0)
+                            brierSum += difference * difference
+                        }
+                    }
+                    logLossSum -= log(min(max(truth, 1e-15), 1 - 1e-15))
+                    if lossSum == nil { crossEntropy -= log(max(truth, Double.leastNormalMagnitude)) }
                 }
+                totals.scores?.record(probabilities: probabilities, labels: labels, classCount: classCount)
             }
-            totals.logLossSum -= log(min(max(truth, 1e-15), 1 - 1e-15))
-            crossEntropy -= log(max(truth, Double.leastNormalMagnitude))
         }
+        totals.confusion = ConfusionCounts(classCount: classCount, counts: predictions)
+        totals.brierSum = brierSum
+        totals.logLossSum = logLossSum
         totals.lossSum = lossSum ?? crossEntropy
-        var auc: Double?
-        if classCount == 2 {
-            auc = ClassificationMetrics.auc(scores: (0..<labels.count).map { Double(probabilities[$0 * 2 + 1]) }, positives: labels.map { $0 == 1 })
-        } else {
-            var areas: [Double] = []
-            for k in 0..<classCount {
-                let scores = (0..<labels.count).map { Double(probabilities[$0 * classCount + k]) }
-                if let area = ClassificationMetrics.auc(scores: scores, positives: labels.map { Int($0) == k }) {
-                    areas.append(area)
-                }
-            }
-            auc = areas.count == classCount ? areas.reduce(0, +) / Double(classCount) : nil
+        switch method {
+        case .bins:
+            self.init(totals: totals)
+        case .ranks:
+            self.init(totals: totals, auc: Self.rankAUC(probabilities: probabilities, labels: labels, classCount: classCount),
+                      aucErrorBound: 0)
         }
-        self.init(totals: totals, auc: auc)
+    }
+
+    /// The exact AUC of class 1's score, or the one-vs-rest macro average of every class's.
+    private static func rankAUC(probabilities: [Float], labels: [Int32], classCount: Int) -> Double? {
+        if classCount == 2 {
+            return auc(scores: (0..<labels.count).map { Double(probabilities[$0 * 2 + 1]) }, positives: labels.map { $0 == 1 })
+        }
+        var areas: [Double] = []
+        for k in 0..<classCount {
+            let scores = (0..<labels.count).map { Double(probabilities[$0 * classCount + k]) }
+            if let area = auc(scores: scores, positives: labels.map { Int($0) == k }) {
+                areas.append(area)
+            }
+        }
+        return areas.count == classCount ? areas.reduce(0, +) / Double(classCount) : nil
+    }
+
+    /// These metrics without the score histograms, which only pooling needs: what a record
+    /// of many rounds keeps (the histograms take tens of kilobytes a pod). `auc` stays;
+    /// pooled metrics that include these have no AUC.
+    public func droppingScoreHistograms() -> ClassificationMetrics {
+        var copy = self
+        copy.totals.scores = nil
+        return copy
     }
 
     /// The area under the ROC curve by ranks (Mann–Whitney): tied scores share the average

@@ -13,6 +13,13 @@ public struct ConfusionCounts: Sendable, Codable, Hashable {
         counts = [Int](repeating: 0, count: classCount * classCount)
     }
 
+    /// A matrix of given counts, counts[actual·classCount + predicted].
+    init(classCount: Int, counts: [Int]) {
+        precondition(counts.count == classCount * classCount, "a confusion matrix holds classCount² counts")
+        self.classCount = classCount
+        self.counts = counts
+    }
+
     /// The number of rows of class `actual` predicted as `predicted`.
     public subscript(actual actual: Int, predicted predicted: Int) -> Int {
         counts[actual * classCount + predicted]

@@ -153,6 +153,30 @@ public final class TabularClassifier {
         }
     }
 
+    /// Copies the consecutive rows `rows` of `data` (validated against this layout) into the
+    /// workspace's input buffers: one block copy per buffer, as evaluation reads rows in order.
+    func loadBatch(_ data: TabularDataset, rows: Range<Int>, into workspace: ClassifierWorkspace) {
+        let categoricalCount = layout.categoricalCount
+        let continuousCount = layout.continuousCount
+        data.categorical.withUnsafeBufferPointer { codes in
+            if categoricalCount > 0, let start = codes.baseAddress {
+                workspace.codes.base.update(from: start + rows.lowerBound * categoricalCount, count: rows.count * categoricalCount)
+            }
+        }
+        data.continuous.withUnsafeBufferPointer { values in
+            if continuousCount > 0, let start = values.baseAddress {
+                workspace.continuous.base.update(from: start + rows.lowerBound * continuousCount, count: rows.count * continuousCount)
+            }
+        }
+        data.labels.withUnsafeBufferPointer { labels in
+            if let start = labels.baseAddress {
+                workspace.labels.base.update(from: start + rows.lowerBound, count: rows.count)
+            } else {
+                workspace.labels.base.update(repeating: 0, count: rows.count)
+            }
+        }
+    }
+
     /// The training forward pass over the first `rows` rows of the workspace: fills the
     /// probabilities and returns the mean cross-entropy.
     func forwardTraining(rows: Int, workspace: ClassifierWorkspace, generator: inout SeededGenerator) -> Double {
@@ -274,8 +298,8 @@ public final class TabularClassifier {
     }
 
     /// Metrics of the classifier on labelled `data` in evaluation mode, including the mean
-    /// cross-entropy as the validation loss.
-    public func evaluate(_ data: TabularDataset, batchSize: Int = 1024) throws(LearningError) -> ClassificationMetrics {
+    /// cross-entropy as the validation loss; AUC by `auc` (exact ranks by default).
+    public func evaluate(_ data: TabularDataset, batchSize: Int = 1024, auc: AUCMethod = .ranks) throws(LearningError) -> ClassificationMetrics {
         guard data.isLabelled else { throw .unlabelledDataset }
         try checkLayout(of: data)
         guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
@@ -288,7 +312,8 @@ public final class TabularClassifier {
             }
             lossSum += loss * Double(rows)
         }
-        return ClassificationMetrics(probabilities: probabilities, labels: data.labels, classCount: layout.classCount, lossSum: lossSum)
+        return ClassificationMetrics(probabilities: probabilities, labels: data.labels, classCount: layout.classCount,
+                                     lossSum: lossSum, auc: auc)
     }
 
     /// Runs the evaluation forward pass over `data` in consecutive batches, handing each
@@ -303,7 +328,7 @@ public final class TabularClassifier {
         var start = 0
         while start < data.rowCount {
             let rows = min(batchSize, data.rowCount - start)
-            loadBatch(data, indices: start..<(start + rows), into: workspace)
+            loadBatch(data, rows: start..<(start + rows), into: workspace)
             let loss = forwardEvaluation(rows: rows, workspace: workspace)
             body(start, rows, workspace, loss)
             start += rows
