@@ -66,19 +66,32 @@ enum CallMetadata {
                                       bodyDigest: digest, signature: signature))
     }
 
-    private static func hex(_ data: Data) -> String {
-        data.map { String(format: "%02x", $0) }.joined()
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ data: Data) -> String {
+        var characters = [UInt8]()
+        characters.reserveCapacity(data.count * 2)
+        for byte in data {
+            characters.append(digits[Int(byte >> 4)])
+            characters.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
-    private static func bytes(hex text: String) -> Data? {
-        guard text.count % 2 == 0 else { return nil }
-        var data = Data(capacity: text.count / 2)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            data.append(byte)
-            index = next
+    static func bytes(hex text: String) -> Data? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        func value(_ character: UInt8) -> UInt8? {
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+        }
+        var data = Data(capacity: characters.count / 2)
+        for index in stride(from: 0, to: characters.count, by: 2) {
+            guard let high = value(characters[index]), let low = value(characters[index + 1]) else { return nil }
+            data.append(high << 4 | low)
         }
         return data
     }

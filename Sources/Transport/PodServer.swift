@@ -48,14 +48,25 @@ public struct PodServer: Sendable {
             address: address, transportSecurity: try TransportSecurity.server(options.tls),
             config: .defaults { $0.rpc.maxRequestPayloadSize = limits.maximumMessageBytes })
         let server = GRPCServer(transport: transport, services: [PodService(pod: pod, hub: hub, limits: limits, log: log)])
-        try await withTaskCancellationHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await server.serve() }
-                let bound = try await transport.listeningAddress
-                if let port = bound.ipv4?.port ?? bound.ipv6?.port { ready(port) }
+        var listening = false
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await server.serve() }
+                    // When the socket cannot be bound, serve() fails with the reason.
+                    guard let bound = try? await transport.listeningAddress,
+                          let port = bound.ipv4?.port ?? bound.ipv6?.port else { return }
+                    listening = true
+                    ready(port)
+                }
+            } onCancel: {
+                server.beginGracefulShutdown()
             }
-        } onCancel: {
-            server.beginGracefulShutdown()
+        } catch where !listening {
+            throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "\(error)")
+        }
+        if !listening, !Task.isCancelled {
+            throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "the server stopped before it listened")
         }
     }
 }

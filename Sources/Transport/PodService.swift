@@ -16,6 +16,7 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
     private let log: @Sendable (String) -> Void
     private let ledger = NonceLedger()
     private let limiter: CallRateLimiter
+    private let knownKeys = Mutex<[String: Data]>([:])
     /// Who opened each task this server has seen accepted; only they may use it.
     private let taskOwners = Mutex<[UUID: String]>([:])
 
@@ -194,7 +195,7 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
             refusal = unsigned
         case let .success(signature):
             caller = signature.user
-            let key = try hub.publicKey(of: signature.user)
+            let key = try publicKey(of: signature.user)
             guard let problem = CallRefusal.check(signature, method: method, pod: pod.identifier, bodyDigest: digest,
                                                   publicKey: key, ledger: ledger) else {
                 guard limiter.admit(signature.user) else {
@@ -209,6 +210,15 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         log(Self.line(caller, method, "refused: \(refusal)", .now))
         try? hub.recordRefusedCall(pod: pod.identifier, caller: caller, kind: kind, reason: "\(method): \(refusal)")
         throw RPCError(code: .permissionDenied, message: refusal.description)
+    }
+
+    /// The key the pod's hub holds for `user`. Found keys are kept: a user's key never
+    /// changes in a hub (registering another key for a name is refused).
+    private func publicKey(of user: String) throws -> Data? {
+        if let known = knownKeys.withLock({ $0[user] }) { return known }
+        guard let key = try hub.publicKey(of: user) else { return nil }
+        knownKeys.withLock { $0[user] = key }
+        return key
     }
 
     /// `request`, when its signed modeller is the caller.
@@ -241,9 +251,8 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
 
     private static func line(_ user: String, _ method: String, _ outcome: String, _ started: ContinuousClock.Instant) -> String {
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let time = ISO8601DateFormatter().string(from: Date())
-        return "\(time) \(user) \(method) \(outcome) (\(String(format: "%.1f", milliseconds)) ms)"
+        let tenths = elapsed.components.seconds * 10_000 + elapsed.components.attoseconds / 100_000_000_000_000
+        return "\(Date.now.formatted(.iso8601)) \(user) \(method) \(outcome) (\(tenths / 10).\(tenths % 10) ms)"
     }
 }
 

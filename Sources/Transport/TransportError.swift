@@ -18,6 +18,8 @@ public enum TransportError: PodScopedError, Equatable {
     case malformedAnswer(pod: String, reason: String)
     /// A TLS file cannot be used.
     case tlsFile(path: String, reason: String)
+    /// A server cannot listen where it was told to.
+    case cannotListen(address: String, reason: String)
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -39,6 +41,9 @@ public enum TransportError: PodScopedError, Equatable {
                                          help: "run the same bf version on both sides")]
         case let .tlsFile(path, reason):
             return [FederationDiagnostic("cannot use TLS file '\(path)': \(reason)", help: "check the path and that it is PEM")]
+        case let .cannotListen(address, reason):
+            return [FederationDiagnostic("cannot listen on \(address): \(reason)",
+                                         help: "choose a free port (or 0 for any), and an address of this machine")]
         }
     }
 
@@ -52,6 +57,7 @@ public enum TransportError: PodScopedError, Equatable {
         case let .podError(_, reason): return reason
         case let .malformedAnswer(_, reason): return "sent an answer bf cannot read: \(reason)"
         case let .tlsFile(path, reason): return "cannot use TLS file '\(path)': \(reason)"
+        case let .cannotListen(address, reason): return "cannot listen on \(address): \(reason)"
         }
     }
 

@@ -99,7 +99,7 @@ final class ServedFederation {
     /// Starts `bf pod serve POD` and returns its address once it listens.
     private func serve(_ pod: String, bf: String) throws -> String {
         let log = ownerHome.appendingPathComponent("serve-\(pod).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bf)
         process.arguments = ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0", "--max-calls-per-second", "100000"]
@@ -120,46 +120,73 @@ final class ServedFederation {
 }
 
 /// Rounds/s of the tiny model, networked and embedded, plain and secure.
-func overhead(_ options: Options) async throws {
-    let federation = try ServedFederation(bf: options.bf)
-    let hyperparameters = TrainingHyperparameters(steps: options.rounds, batchSize: 8,
-                                                  optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
-    let sides = [("networked", Modeller(hub: federation.modellerHub, identity: federation.modeller)),
-                 ("embedded", Modeller(hub: federation.ownerHub, identity: federation.owner))]
-    let schema = try await sides[0].1.combineSchemas(ServedFederation.pods, dataStructure: try DataStructure(target: "TARGET"))
-    let specification = try ModelSpecification(schema: schema, architecture: TabularArchitecture(hiddenLayers: [4], hiddenDropouts: [0]),
-                                               hyperparameters: hyperparameters)
+func overhead(_ options: Options, _ federation: ServedFederation) async throws {
+    let networked = Modeller(hub: federation.modellerHub, identity: federation.modeller)
+    let embedded = Modeller(hub: federation.ownerHub, identity: federation.owner)
+    let specification = try await tinySpecification(networked, steps: options.rounds)
     for secure in [false, true] {
         let trainingOptions = FederatedAveragingOptions(stepsBetweenParameterUpdates: 1, secureAggregation: secure, autoEval: false)
-        for (_, modeller) in sides {
-            // A first run loads and encodes the pods' rows at the servers.
-            _ = try await modeller.training(on: ServedFederation.pods, specification: specification, options: trainingOptions).run { _ in }
-        }
+        // A first run of each side loads and encodes the pods' rows.
+        _ = try await timedRounds(networked, specification, trainingOptions)
+        _ = try await timedRounds(embedded, specification, trainingOptions)
         for repetition in 1...options.repetitions {
-            for (side, modeller) in sides {
-                let training = try await modeller.training(on: ServedFederation.pods, specification: specification, options: trainingOptions)
-                let clock = ContinuousClock()
-                var first: ContinuousClock.Instant?
-                var last = clock.now
-                let results = try await training.run { event in
-                    switch event {
-                    case .roundStarted: if first == nil { first = clock.now }
-                    case .roundFinished: last = clock.now
-                    default: break
-                    }
-                }
-                let elapsed = seconds(last - (first ?? last))
-                print(try json(["command": "overhead", "side": side, "secure": secure, "repetition": repetition,
-                                "rounds": results.rounds.count, "round_seconds": elapsed,
-                                "rounds_per_second": Double(results.rounds.count) / elapsed]))
-            }
+            let overNetwork = try await timedRounds(networked, specification, trainingOptions)
+            try report("networked", secure, repetition, overNetwork)
+            let inProcess = try await timedRounds(embedded, specification, trainingOptions)
+            try report("embedded", secure, repetition, inProcess)
         }
     }
 }
 
+/// The tiny model (hidden [4], batch 8, one step per round) of the two pods' combined schema.
+func tinySpecification(_ modeller: Modeller, steps: Int) async throws -> ModelSpecification {
+    let structure = try DataStructure(target: "TARGET")
+    let schema = try await modeller.combineSchemas(ServedFederation.pods, dataStructure: structure)
+    let hyperparameters = TrainingHyperparameters(steps: steps, batchSize: 8,
+                                                  optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
+    return try ModelSpecification(schema: schema, architecture: TabularArchitecture(hiddenLayers: [4], hiddenDropouts: [0]),
+                                  hyperparameters: hyperparameters)
+}
+
+func report(_ side: String, _ secure: Bool, _ repetition: Int, _ timed: (rounds: Int, seconds: Double)) throws {
+    print(try json(["command": "overhead", "side": side, "secure": secure, "repetition": repetition,
+                    "rounds": timed.rounds, "round_seconds": timed.seconds,
+                    "rounds_per_second": Double(timed.rounds) / timed.seconds]))
+}
+
+/// When a training's first round started and its last round ended.
+final class RoundClock {
+    private let clock = ContinuousClock()
+    private var first: ContinuousClock.Instant?
+    private var last: ContinuousClock.Instant?
+
+    func record(_ event: TrainingEvent) {
+        switch event {
+        case .roundStarted: if first == nil { first = clock.now }
+        case .roundFinished: last = clock.now
+        default: break
+        }
+    }
+
+    var seconds: Double {
+        guard let first, let last else { return 0 }
+        return Double((last - first).components.seconds) + Double((last - first).components.attoseconds) / 1e18
+    }
+}
+
+/// Runs one training of `specification` on the two pods and times its rounds (named
+/// functions throughout: the Swift 6.3 optimiser crashed splitting the coroutine when this
+/// was written inline).
+func timedRounds(_ modeller: Modeller, _ specification: ModelSpecification,
+                 _ options: FederatedAveragingOptions) async throws -> (rounds: Int, seconds: Double) {
+    let training = try await modeller.training(on: ServedFederation.pods, specification: specification, options: options)
+    let clock = RoundClock()
+    let results = try await training.run { clock.record($0) }
+    return (results.rounds.count, clock.seconds)
+}
+
 /// Tutorial 5 end to end with `bf run`, embedded and networked, alternating.
-func tutorial(_ options: Options) throws {
-    let federation = try ServedFederation(bf: options.bf)
+func tutorial(_ options: Options, _ federation: ServedFederation) throws {
     let script = try String(contentsOfFile: options.script, encoding: .utf8)
     let sides = [("embedded", federation.owner.name, federation.ownerHome), ("networked", federation.modeller.name, federation.modellerHome)]
     for repetition in 0...options.repetitions {
@@ -190,8 +217,12 @@ func tutorial(_ options: Options) throws {
 }
 
 let options = try Options(Array(CommandLine.arguments.dropFirst()))
-switch options.command {
-case "overhead": try await overhead(options)
-case "tutorial": try tutorial(options)
-default: throw BenchError("unknown command \(options.command); use overhead or tutorial")
+guard ["overhead", "tutorial"].contains(options.command) else {
+    throw BenchError("unknown command \(options.command); use overhead or tutorial")
+}
+let federation = try ServedFederation(bf: options.bf)
+if options.command == "overhead" {
+    try await overhead(options, federation)
+} else {
+    try tutorial(options, federation)
 }

@@ -95,6 +95,12 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(access.standardOutput.contains("refused: this pod has not approved 'carol/census-income-unapproved'"), access.standardOutput)
         XCTAssertTrue(access.standardOutput.contains("refused: 'dana' has no permissions on this pod"), access.standardOutput)
 
+        // A second server cannot take the port, and says so.
+        let clash = try network.bf.run(["--user", PodNetwork.custodian, "pod", "serve", "census-income-demo", "--listen",
+                                        "127.0.0.1:\(server.port)"], environment: ["BF_HOME": network.custodianHome.path], timeout: 60)
+        XCTAssertEqual(clash.status, 74, clash.standardError)
+        XCTAssertTrue(clash.standardError.contains("error: cannot listen on 127.0.0.1:\(server.port)"), clash.standardError)
+
         // Still serving.
         let schema = try network.runScript("print(len(get_pod_schema(\"census-income-demo\").columns) > 5)")
         XCTAssertEqual(schema.status, 0, schema.standardError)
