@@ -62,8 +62,13 @@ public struct PodServer: Sendable {
             } onCancel: {
                 server.beginGracefulShutdown()
             }
-        } catch where !listening {
-            throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "\(error)")
+        } catch {
+            guard listening else {
+                throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "\(error)")
+            }
+            // Stopped on request: the cancelled transport reports the cancellation as an error.
+            if Task.isCancelled { return }
+            throw error
         }
         if !listening, !Task.isCancelled {
             throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "the server stopped before it listened")

@@ -105,6 +105,11 @@ final class PodServerTests: XCTestCase {
         let schema = try network.runScript("print(len(get_pod_schema(\"census-income-demo\").columns) > 5)")
         XCTAssertEqual(schema.status, 0, schema.standardError)
         XCTAssertTrue(server.process.isRunning)
+
+        // SIGTERM stops it cleanly.
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(seconds: 20), 0, server.log)
+        XCTAssertTrue(server.log.contains("stopped serving carol/census-income-demo"), server.log)
     }
 
     /// The tutorial's two pods served, and a long plain task past its first round; the
