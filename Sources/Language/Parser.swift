@@ -23,22 +23,22 @@ public struct ParseResult: Sendable {
 public struct Parser {
     public static let maximumNesting = 100
 
-    private let source: SourceFile
-    private let verbs: Set<String>
-    private var lexer: Lexer
-    private var current: Token
-    private var lookahead: Token?
-    private var nesting = 0
+    let source: SourceFile
+    let verbs: Set<String>
+    var lexer: Lexer
+    var current: Token
+    var lookahead: Token?
+    var nesting = 0
     /// The brackets open at the current token, innermost last: an error at the end of the
     /// input is then explained by the bracket that was never closed.
-    private var openers: [Token] = []
+    var openers: [Token] = []
 
     public static func parse(_ source: SourceFile, verbs: Set<String> = []) -> ParseResult {
         var parser = Parser(source: source, verbs: verbs)
         return parser.parseProgram()
     }
 
-    private init(source: SourceFile, verbs: Set<String>) {
+    init(source: SourceFile, verbs: Set<String>) {
         self.source = source
         self.verbs = verbs
         self.lexer = Lexer(source)
@@ -47,7 +47,7 @@ public struct Parser {
     }
 
     /// A syntax error and the token it was found at, thrown up to the statement loop.
-    private struct Failure: Error {
+    struct Failure: Error {
         let error: SyntaxError
         let span: Span
         let token: Token
@@ -57,7 +57,7 @@ public struct Parser {
     }
 
     // program -> { statement ( NEWLINE | ';' ) } EOF
-    private mutating func parseProgram() -> ParseResult {
+    mutating func parseProgram() -> ParseResult {
         var statements: [Statement] = []
         // Scripts average a statement per few dozen bytes; growing a huge array by doubling
         // would copy it again and again.
@@ -94,7 +94,7 @@ public struct Parser {
                            namesOfFailedAssignments: namesOfFailedAssignments)
     }
 
-    private func unclosedAtEnd(_ opener: Token) -> Failure {
+    func unclosedAtEnd(_ opener: Token) -> Failure {
         let closer: String
         switch opener.kind {
         case .leftBracket: closer = "]"
@@ -106,13 +106,13 @@ public struct Parser {
         return Failure(error: error, span: opener.span, token: Token(.endOfInput, Span(source.bytes.count, source.bytes.count)), help: nil)
     }
 
-    private func isUnterminatedAtEnd(_ token: Token) -> Bool {
+    func isUnterminatedAtEnd(_ token: Token) -> Bool {
         if case .invalid(let problem) = token.kind, lexer.problem(problem) == .unterminatedTripleString { return token.span.end == source.bytes.count }
         return false
     }
 
     // statement -> import_line | from_line | verb_call | assignment | expression
-    private mutating func parseStatement() throws -> Statement {
+    mutating func parseStatement() throws -> Statement {
         switch current.kind {
         case .keyword(.import):
             return try parseImport()
@@ -140,7 +140,7 @@ public struct Parser {
     }
 
     // import_line -> 'import' dotted_name [ 'as' NAME ] { ',' dotted_name [ 'as' NAME ] }
-    private mutating func parseImport() throws -> Statement {
+    mutating func parseImport() throws -> Statement {
         let start = current.span
         advance()
         var modules: [String] = []
@@ -157,7 +157,7 @@ public struct Parser {
 
     // from_line -> 'from' { '.' } dotted_name 'import' ( '*' | import_names | '(' import_names [ ',' ] ')' )
     // import_names -> NAME [ 'as' NAME ] { ',' NAME [ 'as' NAME ] }
-    private mutating func parseFromImport() throws -> Statement {
+    mutating func parseFromImport() throws -> Statement {
         let start = current.span
         advance()
         var relative = ""
@@ -186,7 +186,7 @@ public struct Parser {
     }
 
     // dotted_name -> NAME { '.' NAME }
-    private mutating func parseDottedName() throws -> String {
+    mutating func parseDottedName() throws -> String {
         var name = try expectIdentifier()
         while current.kind == .dot {
             advance()
@@ -196,7 +196,7 @@ public struct Parser {
     }
 
     // verb_call -> VERB [ argument { ',' argument } [ ',' ] ]      (VERB not followed by '(')
-    private mutating func parseVerbCallIfPresent() throws -> Expression? {
+    mutating func parseVerbCallIfPresent() throws -> Expression? {
         guard current.kind == .identifier else { return nil }
         let name = source.text(of: current.span)
         guard verbs.contains(name), startsVerbArguments(peekNext().kind) else { return nil }
@@ -212,7 +212,7 @@ public struct Parser {
         return .call(callee: .statementWord(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
     }
 
-    private func startsVerbArguments(_ kind: TokenKind) -> Bool {
+    func startsVerbArguments(_ kind: TokenKind) -> Bool {
         switch kind {
         case .identifier, .integer, .float, .string, .leftBracket, .leftBrace, .minus, .plus,
              .newline, .semicolon, .endOfInput, .invalid:
@@ -224,7 +224,7 @@ public struct Parser {
         }
     }
 
-    private func assignmentTarget(_ expression: Expression) throws -> AssignmentTarget {
+    func assignmentTarget(_ expression: Expression) throws -> AssignmentTarget {
         switch expression {
         case .name(let name, let span):
             return .name(name, span: span)
@@ -240,254 +240,21 @@ public struct Parser {
         }
     }
 
-    // expression -> sum [ ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) sum ]
-    private mutating func parseExpression() throws -> Expression {
-        nesting += 1
-        defer { nesting -= 1 }
-        if nesting > Parser.maximumNesting {
-            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
-        }
-        let left = try parseSum()
-        let comparison: BinaryOperator?
-        switch current.kind {
-        case .equalEqual: comparison = .equal
-        case .bangEqual: comparison = .notEqual
-        case .less: comparison = .less
-        case .lessEqual: comparison = .lessEqual
-        case .greater: comparison = .greater
-        case .greaterEqual: comparison = .greaterEqual
-        default: comparison = nil
-        }
-        guard let comparison else { return left }
-        advance()
-        let right = try parseSum()
-        return .binary(comparison, left, right, span: left.span.to(right.span))
-    }
-
-    // sum -> product { ( '+' | '-' ) product }
-    private mutating func parseSum() throws -> Expression {
-        var left = try parseProduct()
-        while current.kind == .plus || current.kind == .minus {
-            let op: BinaryOperator = current.kind == .plus ? .add : .subtract
-            advance()
-            let right = try parseProduct()
-            left = .binary(op, left, right, span: left.span.to(right.span))
-        }
-        return left
-    }
-
-    // product -> unary { ( '*' | '/' ) unary }
-    private mutating func parseProduct() throws -> Expression {
-        var left = try parseUnary()
-        while current.kind == .star || current.kind == .slash {
-            let op: BinaryOperator = current.kind == .star ? .multiply : .divide
-            advance()
-            let right = try parseUnary()
-            left = .binary(op, left, right, span: left.span.to(right.span))
-        }
-        return left
-    }
-
-    // unary -> ( '-' | '+' ) unary | postfix
-    private mutating func parseUnary() throws -> Expression {
-        guard current.kind == .minus || current.kind == .plus else { return try parsePostfix() }
-        let start = current.span
-        let op: UnaryOperator = current.kind == .minus ? .negate : .plus
-        advance()
-        nesting += 1
-        defer { nesting -= 1 }
-        if nesting > Parser.maximumNesting {
-            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
-        }
-        let operand = try parseUnary()
-        return .unary(op, operand, span: start.to(operand.span))
-    }
-
-    // postfix -> primary { '(' [ arguments ] ')' | '.' NAME | '[' expression ']' }
-    private mutating func parsePostfix() throws -> Expression {
-        var expression = try parsePrimary()
-        while true {
-            switch current.kind {
-            case .leftParen:
-                let opener = open()
-                let arguments = try parseArguments(closer: .rightParen, opener: opener)
-                expression = .call(callee: expression, arguments: arguments, span: expression.span.to(previousSpan))
-            case .dot:
-                advance()
-                let nameSpan = current.span
-                let name = try expectIdentifier()
-                expression = .attribute(object: expression, name: name, nameSpan: nameSpan, span: expression.span.to(nameSpan))
-            case .leftBracket:
-                let opener = open()
-                let index = try parseExpression()
-                try expectCloser(.rightBracket, opener: opener, separator: nil)
-                expression = .index(object: expression, index: index, span: expression.span.to(previousSpan))
-            default:
-                return expression
-            }
-        }
-    }
-
-    // arguments -> argument { ',' argument } [ ',' ]
-    private mutating func parseArguments(closer: TokenKind, opener: Token) throws -> [ArgumentSyntax] {
-        var arguments: [ArgumentSyntax] = []
-        while current.kind != closer {
-            arguments.append(try parseArgument(after: arguments))
-            guard current.kind == .comma else { break }
-            advance()
-        }
-        try expectCloser(closer, opener: opener, separator: "','")
-        return arguments
-    }
-
-    // argument -> NAME '=' expression | expression
-    private mutating func parseArgument(after previous: [ArgumentSyntax]) throws -> ArgumentSyntax {
-        if current.kind == .identifier, peekNext().kind == .equal {
-            let labelSpan = current.span
-            let label = source.text(of: labelSpan)
-            guard !previous.contains(where: { $0.label == label }) else {
-                throw Failure(error: .duplicateKeyword(label), span: labelSpan, token: current, help: nil)
-            }
-            advance()
-            advance()
-            return ArgumentSyntax(label: label, labelSpan: labelSpan, value: try parseExpression())
-        }
-        let value = try parseExpression()
-        if previous.last?.label != nil {
-            throw Failure(error: .positionalAfterKeyword, span: value.span, token: current, help: nil)
-        }
-        return ArgumentSyntax(label: nil, labelSpan: nil, value: value)
-    }
-
-    // primary -> NAME | NUMBER | STRING { STRING } | 'True' | 'False' | 'None' | 'true' | 'false'
-    //          | list | dictionary | '(' expression ')'
-    private mutating func parsePrimary() throws -> Expression {
-        let token = current
-        switch token.kind {
-        case .identifier:
-            advance()
-            return .name(source.text(of: token.span), span: token.span)
-        case .integer:
-            advance()
-            guard let value = integerValue(token.span) else {
-                throw Failure(error: .numberTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
-            }
-            return .integer(value, span: token.span)
-        case .float:
-            advance()
-            let text = String(source.text(of: token.span).filter { $0 != "_" })
-            guard let value = Double(text), value.isFinite else {
-                throw Failure(error: .floatTooLarge(source.text(of: token.span)), span: token.span, token: token, help: nil)
-            }
-            return .float(value, span: token.span)
-        case .string:
-            var value = StringLiteral.decode(source.bytes, token.span)
-            var span = token.span
-            advance()
-            while current.kind == .string {
-                value += StringLiteral.decode(source.bytes, current.span)
-                span = span.to(current.span)
-                advance()
-            }
-            return .string(value, span: span)
-        case .keyword(.true), .keyword(.lowerTrue):
-            advance()
-            return .boolean(true, span: token.span)
-        case .keyword(.false), .keyword(.lowerFalse):
-            advance()
-            return .boolean(false, span: token.span)
-        case .keyword(.none):
-            advance()
-            return .none(span: token.span)
-        case .keyword(let keyword) where keyword.isUnsupportedPython:
-            throw Failure(error: .unsupportedPython(keyword.rawValue), span: token.span, token: token, help: nil)
-        case .leftBracket:
-            return try parseList()
-        case .leftBrace:
-            return try parseDictionary()
-        case .leftParen:
-            return try parseParenthesized()
-        default:
-            throw failure(expecting: "an expression")
-        }
-    }
-
-    /// The value of an integer token, read from its bytes; nil if it does not fit 64 bits.
-    private func integerValue(_ span: Span) -> Int? {
-        var value = 0
-        for byte in source.bytes[span.start..<span.end] where byte != UInt8(ascii: "_") {
-            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
-            if overflow1 || overflow2 { return nil }
-            value = sum
-        }
-        return value
-    }
-
-    // list -> '[' [ expression { ',' expression } [ ',' ] ] ']'
-    private mutating func parseList() throws -> Expression {
-        let opener = open()
-        var elements: [Expression] = []
-        while current.kind != .rightBracket {
-            elements.append(try parseExpression())
-            guard current.kind == .comma else { break }
-            advance()
-        }
-        try expectCloser(.rightBracket, opener: opener, separator: "','")
-        return .list(elements, span: opener.span.to(previousSpan))
-    }
-
-    // dictionary -> '{' [ STRING ':' expression { ',' STRING ':' expression } [ ',' ] ] '}'
-    private mutating func parseDictionary() throws -> Expression {
-        let opener = open()
-        var entries: [DictionaryEntry] = []
-        var keys: Set<String> = []
-        while current.kind != .rightBrace {
-            let key = try parseExpression()
-            guard case .string(let text, let keySpan) = key else {
-                throw Failure(error: .nonStringDictKey, span: key.span, token: current, help: nil)
-            }
-            guard keys.insert(text).inserted else {
-                throw Failure(error: .duplicateDictKey(text), span: keySpan, token: current, help: nil)
-            }
-            try expect(.colon, "':' after the dictionary key")
-            entries.append(DictionaryEntry(key: text, keySpan: keySpan, value: try parseExpression()))
-            guard current.kind == .comma else { break }
-            advance()
-        }
-        try expectCloser(.rightBrace, opener: opener, separator: "','")
-        return .dictionary(entries, span: opener.span.to(previousSpan))
-    }
-
-    // parenthesized -> '(' expression ')'
-    private mutating func parseParenthesized() throws -> Expression {
-        let opener = open()
-        if current.kind == .rightParen {
-            throw Failure(error: .tupleNotSupported, span: opener.span.to(current.span), token: current, help: nil)
-        }
-        let inner = try parseExpression()
-        if current.kind == .comma {
-            throw Failure(error: .tupleNotSupported, span: opener.span.to(current.span), token: current, help: nil)
-        }
-        try expectCloser(.rightParen, opener: opener, separator: nil)
-        return inner
-    }
-
     // MARK: - Tokens
 
-    private var previousSpan = Span(0, 0)
+    var previousSpan = Span(0, 0)
     /// The name the statement being parsed assigns to, once its '=' is seen.
-    private var assigning: String?
-    private var previousEnd: Span { Span(previousSpan.end, previousSpan.end) }
+    var assigning: String?
+    var previousEnd: Span { Span(previousSpan.end, previousSpan.end) }
 
-    private var isAtStatementEnd: Bool {
+    var isAtStatementEnd: Bool {
         switch current.kind {
         case .newline, .semicolon, .endOfInput: return true
         default: return false
         }
     }
 
-    private mutating func advance() {
+    mutating func advance() {
         previousSpan = current.span
         if let next = lookahead {
             current = next
@@ -497,7 +264,7 @@ public struct Parser {
         }
     }
 
-    private mutating func peekNext() -> Token {
+    mutating func peekNext() -> Token {
         if let lookahead { return lookahead }
         let next = lexer.next()
         lookahead = next
@@ -505,19 +272,19 @@ public struct Parser {
     }
 
     /// Consumes an opening bracket and remembers it until `expectCloser` closes it.
-    private mutating func open() -> Token {
+    mutating func open() -> Token {
         let opener = current
         openers.append(opener)
         advance()
         return opener
     }
 
-    private mutating func expect(_ kind: TokenKind, _ description: String) throws {
+    mutating func expect(_ kind: TokenKind, _ description: String) throws {
         guard current.kind == kind else { throw failure(expecting: description) }
         advance()
     }
 
-    private mutating func expectIdentifier() throws -> String {
+    mutating func expectIdentifier() throws -> String {
         guard current.kind == .identifier else { throw failure(expecting: "a name") }
         let name = source.text(of: current.span)
         advance()
@@ -526,7 +293,7 @@ public struct Parser {
 
     /// Consumes `closer`, or explains why it is missing: an invalid token, the wrong closer, a
     /// missing separator on the same line, or (at the end or on a later line) an unclosed opener.
-    private mutating func expectCloser(_ closer: TokenKind, opener: Token, separator: String?) throws {
+    mutating func expectCloser(_ closer: TokenKind, opener: Token, separator: String?) throws {
         if current.kind == closer {
             openers.removeLast()
             advance()
@@ -557,7 +324,7 @@ public struct Parser {
 
     /// A failure at the current token: its own error if the lexer marked it invalid, else
     /// "expected …, found …".
-    private func failure(expecting what: String, help: String? = nil) -> Failure {
+    func failure(expecting what: String, help: String? = nil) -> Failure {
         if case .invalid(let problem) = current.kind {
             return Failure(error: lexer.problem(problem), span: lexer.problemSpan(problem) ?? current.span, token: current, help: nil)
         }
@@ -570,7 +337,7 @@ public struct Parser {
         return Failure(error: .expected(what, found: current.kind.displayName), span: span, token: current, help: help)
     }
 
-    private func closerText(_ kind: TokenKind) -> String? {
+    func closerText(_ kind: TokenKind) -> String? {
         switch kind {
         case .rightParen: return ")"
         case .rightBracket: return "]"
@@ -580,7 +347,7 @@ public struct Parser {
     }
 
     /// Why a statement did not end where it should have, in the most useful words.
-    private func statementEndFailure(after statement: Statement) -> Failure {
+    func statementEndFailure(after statement: Statement) -> Failure {
         switch current.kind {
         case .comma:
             return Failure(error: .unpackingNotSupported, span: current.span, token: current, help: nil)
@@ -601,7 +368,7 @@ public struct Parser {
     /// Skips to the start of the next statement. Normally that is the next line break outside
     /// brackets; but when a bracket was left open, the rest of the input would be one bracket,
     /// so parsing resumes on the line where the statement visibly went wrong.
-    private mutating func recover(from failure: Failure) {
+    mutating func recover(from failure: Failure) {
         lookahead = nil
         openers = []
         if let resumeAt = failure.resumeAt {
