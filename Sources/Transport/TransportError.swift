@@ -25,7 +25,7 @@ public enum TransportError: PodScopedError, Equatable {
         switch self {
         case let .unreachable(pod, reason):
             return [FederationDiagnostic("cannot reach pod \(pod): \(reason)",
-                                         help: "check that 'bf pod serve' runs there and the address in federation.yaml")]
+                                         help: "check that 'bf pod serve' runs there and the address; with TLS, that each side's CA signed the other's certificate")]
         case let .deadlineExceeded(pod, call, seconds):
             return [FederationDiagnostic("pod \(pod) did not answer \(call) within \(seconds) s",
                                          help: "the pod may be overloaded or stopped; raise deadline_seconds in federation.yaml if it is only slow")]

@@ -46,16 +46,28 @@ enum Wire {
 
     // MARK: Numbers as little-endian bytes
 
-    /// `values` as little-endian bytes, in chunks of at most `chunkLimit` bytes.
-    static func chunks<T: FixedWidthInteger>(_ values: [T]) -> [Data] {
-        let perChunk = chunkLimit / MemoryLayout<T>.size
-        return stride(from: 0, to: values.count, by: perChunk).map { start in
-            values[start..<min(start + perChunk, values.count)].map(\.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) }
-        }
+    /// `bytes` in chunks of at most `chunkLimit` bytes.
+    static func chunks(_ bytes: Data) -> [Data] {
+        stride(from: 0, to: bytes.count, by: chunkLimit).map { bytes.subdata(in: $0..<min($0 + chunkLimit, bytes.count)) }
     }
 
+    /// Float32 values as little-endian bytes, in chunks of at most `chunkLimit` bytes.
     static func chunks(_ values: [Float]) -> [Data] {
-        chunks(values.map(\.bitPattern))
+        chunks(values.map(\.bitPattern.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) })
+    }
+
+    /// A stream's header (its first message) and the bytes of the chunks after it.
+    static func headerAndBytes<Part, Header>(_ parts: [Part], header: (Part) -> Header?, chunk: (Part) -> Data?,
+                                             stream: String) throws(WireError) -> (Header, Data) {
+        guard let first = parts.first, let found = header(first) else {
+            throw .malformed(field: "header", reason: "the \(stream) does not start with its header")
+        }
+        var bytes = Data()
+        for part in parts.dropFirst() {
+            guard let data = chunk(part) else { throw .malformed(field: "parameter_chunk", reason: "a second header in the \(stream)") }
+            bytes.append(data)
+        }
+        return (found, bytes)
     }
 
     /// Float32 values from concatenated little-endian bytes.
@@ -260,12 +272,11 @@ enum Wire {
 
     /// The header and parameters of a model request's parts.
     static func modelRequest(_ parts: [Bf_Pod_V1_ModelRequestPart]) throws(WireError) -> (task: UUID, part: DataPart, parameters: ParameterSet) {
-        guard case let .header(header)? = parts.first?.part else { throw .malformed(field: "header", reason: "the request does not start with its header") }
-        var bytes = Data()
-        for message in parts.dropFirst() {
-            guard case let .parameterChunk(chunk)? = message.part else { throw .malformed(field: "parameter_chunk", reason: "a second header") }
-            bytes.append(chunk)
-        }
+        let (header, bytes) = try headerAndBytes(parts, header: { part -> Bf_Pod_V1_ModelRequestHeader? in
+            if case let .header(header)? = part.part { return header } else { return nil }
+        }, chunk: { part -> Data? in
+            if case let .parameterChunk(chunk)? = part.part { return chunk } else { return nil }
+        }, stream: "request")
         return (try uuid(header.task, field: "task"), try part(header.part), try parameters(header.parameters, bytes: bytes))
     }
 
@@ -291,12 +302,11 @@ enum Wire {
 
     /// The round request a round's parts carry.
     static func round(_ parts: [Bf_Pod_V1_RoundRequestPart]) throws(WireError) -> RoundRequest {
-        guard case let .header(header)? = parts.first?.part else { throw .malformed(field: "header", reason: "the round does not start with its header") }
-        var bytes = Data()
-        for message in parts.dropFirst() {
-            guard case let .parameterChunk(chunk)? = message.part else { throw .malformed(field: "parameter_chunk", reason: "a second header") }
-            bytes.append(chunk)
-        }
+        let (header, bytes) = try headerAndBytes(parts, header: { part -> Bf_Pod_V1_RoundHeader? in
+            if case let .header(header)? = part.part { return header } else { return nil }
+        }, chunk: { part -> Data? in
+            if case let .parameterChunk(chunk)? = part.part { return chunk } else { return nil }
+        }, stream: "round")
         var aggregation = RoundAggregation.plain
         if header.hasSecure {
             var shares: [SignedKeyShare] = []
@@ -341,7 +351,7 @@ enum Wire {
                     $0.contextDigest = digest
                     $0.elementCount = Int64(masked.elementCount)
                 }
-                chunks = stride(from: 0, to: bytes.count, by: chunkLimit).map { bytes.subdata(in: $0..<min($0 + chunkLimit, bytes.count)) }
+                chunks = Self.chunks(bytes)
             }
             return [.with { $0.update = header }] + chunks.map { chunk in .with { $0.updateChunk = chunk } }
         }
