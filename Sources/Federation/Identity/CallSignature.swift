@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Synchronization
 
 /// A modeller's signature on one call to a pod served over the network: who calls, which
 /// pod and method the call is for, when, a fresh nonce, and the SHA-256 of the request's
@@ -36,10 +35,8 @@ public struct CallSignature: Sendable, Equatable {
     /// Signs a call to `method` of `pod` whose request digests to `bodyDigest`.
     public static func sign(method: String, pod: String, bodyDigest: Data, by identity: LocalIdentity,
                             at date: Date = Date()) throws(IdentityError) -> CallSignature {
-        var generator = SystemRandomNumberGenerator()
-        let nonce = Data((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let unsigned = CallSignature(user: identity.name, pod: pod, method: method,
-                                     timestamp: Int64((date.timeIntervalSince1970 * 1000).rounded()),
+        let nonce = NonceLedger.freshNonce()
+        let unsigned = CallSignature(user: identity.name, pod: pod, method: method, timestamp: date.millisecondsSince1970,
                                      nonce: nonce, bodyDigest: bodyDigest, signature: Data())
         return CallSignature(user: unsigned.user, pod: pod, method: method, timestamp: unsigned.timestamp, nonce: nonce,
                              bodyDigest: bodyDigest, signature: try identity.sign(Data(unsigned.signedBytes)))
@@ -97,28 +94,11 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
               LocalIdentity.isValidSignature(signature.signature, of: Data(signature.signedBytes), publicKey: publicKey) else {
             return .badSignature(signature.user)
         }
-        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let nowMilliseconds = now.millisecondsSince1970
         guard abs(nowMilliseconds - signature.timestamp) <= Pod.allowedClockSkew else { return .stale(signature.user) }
         guard ledger.admit(signature.nonce, timestamp: signature.timestamp, now: nowMilliseconds) else {
             return .replayed(signature.user)
         }
         return nil
-    }
-}
-
-/// The nonces of the calls a server accepted within the allowed clock skew: a nonce is
-/// admitted once; older ones are forgotten, since their timestamps are refused anyway.
-public final class NonceLedger: Sendable {
-    private let seen = Mutex<[Data: Int64]>([:])
-
-    /// An empty ledger.
-    public init() {}
-
-    /// Whether `nonce` is new (and now recorded).
-    func admit(_ nonce: Data, timestamp: Int64, now: Int64) -> Bool {
-        seen.withLock { seen in
-            if seen.count > 4096 { seen = seen.filter { abs(now - $0.value) <= Pod.allowedClockSkew } }
-            return seen.updateValue(timestamp, forKey: nonce) == nil
-        }
     }
 }

@@ -20,7 +20,7 @@ actor Pod {
 
     nonisolated let identifier: PodIdentifier
     let store: HubStore
-    private var seenNonces: [Data: Int64] = [:]
+    private let nonces = NonceLedger()
     private var cachedDataset: Dataset?
     /// The model tasks this pod has accepted and not yet closed, by task identifier.
     var tasks: [UUID: PodTask] = [:]
@@ -84,12 +84,11 @@ actor Pod {
         guard LocalIdentity.isValidSignature(request.signature, of: request.signedBytes, publicKey: publicKey) else {
             return .identityNotVerified(.badSignature)
         }
-        let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let nowMilliseconds = now.millisecondsSince1970
         guard abs(nowMilliseconds - request.timestamp) <= Self.allowedClockSkew else {
             return .identityNotVerified(.stale)
         }
-        seenNonces = seenNonces.filter { abs(nowMilliseconds - $0.value) <= Self.allowedClockSkew }
-        guard seenNonces.updateValue(request.timestamp, forKey: request.nonce) == nil else {
+        guard nonces.admit(request.nonce, timestamp: request.timestamp, now: nowMilliseconds) else {
             return .identityNotVerified(.replayed)
         }
         guard request.pods.contains(identifier) else { return .notInTask }

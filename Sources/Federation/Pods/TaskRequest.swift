@@ -43,12 +43,9 @@ public struct TaskRequest: Sendable, Codable, Equatable {
     /// A new request signed by `identity` at `date`.
     public static func signed(kind: TaskKind, pods: [PodIdentifier], secureAggregation: Bool = false, detail: String = "",
                               by identity: LocalIdentity, at date: Date = Date()) throws(IdentityError) -> TaskRequest {
-        var generator = SystemRandomNumberGenerator()
-        let nonce = Data((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let unsigned = TaskRequest(id: UUID(), modeller: identity.name, kind: kind, pods: pods,
                                    secureAggregation: secureAggregation, detail: detail,
-                                   timestamp: Int64((date.timeIntervalSince1970 * 1000).rounded()),
-                                   nonce: nonce, signature: Data())
+                                   timestamp: date.millisecondsSince1970, nonce: NonceLedger.freshNonce(), signature: Data())
         return unsigned.replacingSignature(try identity.sign(unsigned.signedBytes))
     }
 
