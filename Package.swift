@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "Federation", dependencies: [
             "DidYouMean", "Learning",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, for the query authorizer and progress handler GRDB does not expose.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),

@@ -43,6 +43,8 @@ struct Transcript: Equatable {
     var evaluation: EvaluationReport
     var prediction: PredictionSummary
     var query: QueryResponse
+    /// The CRLF comment attack of issue 18: refused over every transport.
+    var hiddenColumns: QueryResponse
 
     static func record(_ connection: any PodConnection, federation: TestFederation) async throws -> Transcript {
         let modeller = federation.modeller
@@ -76,9 +78,13 @@ struct Transcript: Equatable {
         let query = try await connection.query(QueryRequest(
             request: try TaskRequest.signed(kind: .sql, pods: [pod], detail: "SELECT workclass, COUNT(*) FROM df GROUP BY workclass", by: modeller),
             sql: "SELECT workclass, COUNT(*) FROM df GROUP BY workclass"))
+        let attack = "SELECT MAX(\"capital-gain\") --\r\n, age, occupation FROM df WHERE age > 80"
+        let hiddenColumns = try await connection.query(QueryRequest(
+            request: try TaskRequest.signed(kind: .sql, pods: [pod], detail: attack, by: modeller), sql: attack))
         return Transcript(description: description, roles: roles, accepted: accepted.outcome, schema: schema,
                           refusedSecure: refused.outcome, opened: opened.outcome, progress: progress, update: update,
-                          evaluation: evaluation, prediction: prediction, query: query)
+                          evaluation: evaluation, prediction: prediction, query: query,
+                          hiddenColumns: hiddenColumns)
     }
 
     func assertEqual(to expected: Transcript, label: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -96,6 +102,7 @@ struct Transcript: Equatable {
         XCTAssertEqual(evaluation, expected.evaluation, label, file: file, line: line)
         XCTAssertEqual(prediction, expected.prediction, label, file: file, line: line)
         XCTAssertEqual(query, expected.query, label, file: file, line: line)
+        XCTAssertEqual(hiddenColumns, .refused(.notAggregated(column: "age")), label, file: file, line: line)
         if case .rejected = refusedSecure {} else { XCTFail("the secure request with an unapproved pod was not refused", file: file, line: line) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The pod's side of SQL queries (tutorial 3): it judges the signed request like any other
 /// task, runs the query on its own rows in SQLite, and answers only with aggregates over
 /// groups of at least its minimum group size. The acceptance or refusal of the task and then
-/// the query's outcome go to the audit log.
+/// the query's outcome, with the query's text, go to the audit log (the custodian's own).
 extension Pod {
     /// Judges `message` (its signed detail must be its query), runs the query when the task is
     /// accepted, and answers with the result, the task's rejection or the query's refusal.
@@ -16,10 +16,16 @@ extension Pod {
             let rows = try dataset()
             let pod = identifier
             let sql = message.sql
-            outcome = try await DedicatedThread.run(name: "bf pod \(pod.name) query") {
-                Result { () throws(QueryRefusal) -> QueryResult in
-                    try QueryEngine.run(sql, on: rows, pod: pod, minimumGroupSize: minimum)
+            let budget = QueryBudget(seconds: QueryEngine.defaultTimeLimit)
+            // A modeller who has gone (cancelled, or past its deadline) stops the query at once.
+            outcome = try await withTaskCancellationHandler {
+                try await DedicatedThread.run(name: "bf pod \(pod.name) query") {
+                    Result { () throws(QueryRefusal) -> QueryResult in
+                        try QueryEngine.run(sql, on: rows, pod: pod, minimumGroupSize: minimum, budget: budget)
+                    }
                 }
+            } onCancel: {
+                budget.cancel()
             }
         } catch {
             outcome = .failure(.dataUnavailable(reason: "\(error)"))
@@ -28,10 +34,10 @@ extension Pod {
         case let .success(result):
             try appendQueryAudit(message.request, accepted: true,
                                  note: "answered the query with \(result.rows.count) aggregate row\(result.rows.count == 1 ? "" : "s"), "
-                                     + "smallest group \(result.smallestGroup) rows")
+                                     + "smallest group \(result.smallestGroup) rows; query: \(message.sql)")
             return .result(result)
         case let .failure(refusal):
-            try appendQueryAudit(message.request, accepted: false, note: "refused the query: \(refusal.reason)")
+            try appendQueryAudit(message.request, accepted: false, note: "refused the query: \(refusal.reason); query: \(message.sql)")
             return .refused(refusal)
         }
     }

@@ -8,7 +8,9 @@ import Foundation
 /// GROUP BY must aggregate. Then each result row stands for one group, and
 /// `groupSizeQuery` (the same FROM, WHERE, GROUP BY and HAVING, adding `COUNT(*)`)
 /// gives the size of every group, which the pod compares with its minimum group size.
-/// Window functions, `FILTER`, `*`, compound SELECTs and a second statement are refused.
+/// The SELECT reads the one table `df`: no join, no subquery and no `WITH`, so every group
+/// is counted on the pod's own rows. Window functions, `FILTER`, `*`, compound SELECTs and
+/// a second statement are refused.
 ///
 /// This limits what one query shows; like every query-set-size restriction it does not stop
 /// a modeller who combines several queries (or conditions inside an aggregate) to isolate a
@@ -16,6 +18,8 @@ import Foundation
 struct AggregateQuery {
     /// The statement counting the rows of each group; its last column is the count.
     let groupSizeQuery: String
+    /// The table columns the text names anywhere, lower-cased: SQLite must read no other.
+    let columnsNamed: Set<String>
 
     /// The functions that aggregate rows without listing them.
     static let aggregateFunctions: Set<String> = ["count", "sum", "avg", "total", "min", "max"]
@@ -36,10 +40,13 @@ struct AggregateQuery {
     init(_ sql: String, columns: [String]) throws(QueryRefusal) {
         let tokens = try Self.singleStatement(sql)
         guard let first = tokens.first, first.isWord("SELECT") else {
+            if tokens.first?.isWord("WITH") == true { throw .subquery }
             throw .notASelect(found: tokens.first?.text ?? "")
         }
         var byName: [String: String] = [:]
         for column in columns { byName[column.lowercased()] = column }
+
+        columnsNamed = Set(tokens.compactMap { $0.identifier.flatMap { byName[$0.lowercased()]?.lowercased() } })
 
         var clauses: [String: Int] = [:]
         var depth = 0
@@ -57,7 +64,10 @@ struct AggregateQuery {
             default: break
             }
         }
+        if tokens.dropFirst().contains(where: { $0.isWord("SELECT") }) { throw .subquery }
         guard let from = clauses["FROM"] else { throw .noTable }
+        let tableEnd = ["WHERE", "GROUP", "HAVING", "ORDER", "LIMIT"].compactMap { clauses[$0] }.filter { $0 > from }.min() ?? tokens.count
+        try Self.checkOneTable(Array(tokens[(from + 1)..<tableEnd]))
 
         var selectList = Array(tokens[1..<from])
         if let leading = selectList.first, leading.isWord("DISTINCT") || leading.isWord("ALL") { selectList.removeFirst() }
@@ -88,8 +98,20 @@ struct AggregateQuery {
         let listStart = selectList.first?.range.lowerBound ?? fromStart
         let end = [clauses["ORDER"], clauses["LIMIT"]].compactMap { $0 }.min().map { tokens[$0].range.lowerBound }
             ?? tokens[tokens.count - 1].range.upperBound
-        groupSizeQuery = "SELECT " + sql[listStart..<fromStart].trimmingCharacters(in: .whitespacesAndNewlines) + ", COUNT(*) "
-            + sql[fromStart..<end]
+        // A comment could end the select list and swallow the count, so the list ends on a line.
+        groupSizeQuery = "SELECT " + SQLTokenizer.text(sql, listStart..<fromStart) + "\n, COUNT(*) "
+            + SQLTokenizer.text(sql, fromStart..<end)
+    }
+
+    /// Refuses a FROM clause other than the table `df`, with or without an alias.
+    private static func checkOneTable(_ tokens: [SQLToken]) throws(QueryRefusal) {
+        let isTable = tokens.first.map { $0.identifier?.lowercased() == "df" } ?? false
+        let aliasOnly = tokens.count == 1
+            || (tokens.count == 2 && tokens[1].identifier != nil)
+            || (tokens.count == 3 && tokens[1].isWord("AS") && tokens[2].identifier != nil)
+        guard isTable, aliasOnly, !tokens.contains(where: { $0.isWord("JOIN") || $0.isSymbol(",") }) else {
+            throw .notOneTable
+        }
     }
 
     /// The tokens of `sql` without trailing semicolons; refuses text holding more than one

@@ -1,36 +1,54 @@
 import DidYouMean
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Runs one query on a pod's rows, inside the pod: a new in-memory SQLite database per
 /// query, holding the table `df` with the dataset's columns (INTEGER, REAL or TEXT by data
 /// type, booleans as 0 and 1, NULL for a missing value).
 ///
-/// The query is compiled and checked against the empty table first, so a refused query
-/// never reads a row; then the rows are loaded, the connection is made read-only
-/// (`PRAGMA query_only`), the groups are counted and the query runs. It must be one SELECT
-/// returning aggregates only (`AggregateQuery`), and every group behind its result must
-/// hold at least `minimumGroupSize` rows.
+/// The query is checked before any row is loaded, so a refused query never reads a row: by
+/// the pod's reading of its text (`AggregateQuery`: one SELECT of `df` returning aggregates
+/// only) and by SQLite's own compiler under an authorizer (`QueryAuthorizer`: reads of `df`
+/// once, allowed functions only). Then the rows are loaded, the connection is made read-only
+/// (`PRAGMA query_only`), the groups are counted and the query runs, under a time budget
+/// (SQLite's progress handler) that its caller can also cancel. Every group behind the
+/// result must hold at least `minimumGroupSize` rows.
 enum QueryEngine {
-    /// The result of `sql` on `dataset`, or why the pod refuses it.
-    static func run(_ sql: String, on dataset: Dataset, pod: PodIdentifier, minimumGroupSize: Int) throws(QueryRefusal) -> QueryResult {
+    /// How long a query may run at a pod, unless the pod's caller says less: under the
+    /// modeller's call deadline (30 s by default), so the pod stops first and says why.
+    static let defaultTimeLimit: Double = 20
+
+    /// The result of `sql` on `dataset`, or why the pod refuses it; stopped with `.timeLimit`
+    /// or `.cancelled` when `budget` runs out or is cancelled.
+    static func run(_ sql: String, on dataset: Dataset, pod: PodIdentifier, minimumGroupSize: Int,
+                    budget: QueryBudget = QueryBudget(seconds: defaultTimeLimit)) throws(QueryRefusal) -> QueryResult {
         _ = try AggregateQuery.singleStatement(sql)
         let columns = dataset.columns.map(\.name)
+        let table = dataset.columns.map { (name: $0.name, type: sqlType($0.dataType)) }
+        let check = try self.check(sql, table: table)
         let outcome: Result<QueryResult, QueryRefusal>
         do {
             let database = try DatabaseQueue()
             outcome = try database.inDatabase { db in
-                let definitions = dataset.columns.map { column in identifier(column.name) + " " + sqlType(column.dataType) }
+                let definitions = table.map { identifier($0.name) + " " + $0.type }
                 try db.execute(sql: "CREATE TABLE df (" + definitions.joined(separator: ", ") + ")")
                 let statement: Statement
-                let check: AggregateQuery
-                switch compile(sql, in: db, columns: columns) {
-                case let .success(compiled): (statement, check) = compiled
-                case let .failure(refusal): return .failure(refusal)
+                do {
+                    statement = try db.makeStatement(sql: sql)
+                } catch {
+                    return .failure(invalid(error, columns: columns))
                 }
                 try fill(db, with: dataset)
                 try db.execute(sql: "PRAGMA query_only = 1")
-                return answer(statement, check, in: db, columns: columns, pod: pod, minimumGroupSize: minimumGroupSize)
+                guard let connection = db.sqliteConnection else { return .failure(.dataUnavailable(reason: "the database is closed")) }
+                sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, maximumValueLength)
+                sqlite3_progress_handler(connection, 1000, { context in
+                    guard let context else { return 1 }
+                    return Unmanaged<QueryBudget>.fromOpaque(context).takeUnretainedValue().shouldStop ? 1 : 0
+                }, Unmanaged.passUnretained(budget).toOpaque())
+                defer { sqlite3_progress_handler(connection, 0, nil, nil) }
+                return answer(statement, check, in: db, columns: columns, pod: pod, minimumGroupSize: minimumGroupSize, budget: budget)
             }
         } catch {
             throw .dataUnavailable(reason: "\(error)")
@@ -38,35 +56,47 @@ enum QueryEngine {
         return try outcome.get()
     }
 
-    /// `sql` compiled in `db` and checked to return aggregates only.
-    private static func compile(_ sql: String, in db: Database, columns: [String]) -> Result<(Statement, AggregateQuery), QueryRefusal> {
-        let statement: Statement
+    /// The longest text or blob a query may make, in bytes: an expression that grows a value
+    /// (nested `replace`) stops here instead of taking the pod's memory.
+    static let maximumValueLength: Int32 = 10_000_000
+
+    /// `sql` checked by the pod's reading of its text (`AggregateQuery`) and by SQLite's
+    /// compiler (`QueryAuthorizer`), which must agree on the columns read; the group-counting
+    /// query it derives is checked by SQLite too.
+    static func check(_ sql: String, table: [(name: String, type: String)]) throws(QueryRefusal) -> AggregateQuery {
+        let columns = table.map(\.name)
+        let compiled: QueryAuthorizer
         do {
-            statement = try db.makeStatement(sql: sql)
-        } catch {
-            return .failure(invalid(error, columns: columns))
+            compiled = try QueryAuthorizer(sql, columns: table)
+        } catch let .invalidSQL(message, _) {
+            throw invalid(message: message, columns: columns)
         }
-        do throws(QueryRefusal) {
-            let check = try AggregateQuery(sql, columns: columns)
-            guard statement.isReadonly else { throw .notASelect(found: "SELECT") }
-            return .success((statement, check))
-        } catch {
-            return .failure(error)
+        let check = try AggregateQuery(sql, columns: columns)
+        if compiled.tableOpenings > 1 { throw .readsTableTwice }
+        let counting = try QueryAuthorizer(check.groupSizeQuery, columns: table)
+        if counting.tableOpenings > 1 { throw .readsTableTwice }
+        for read in [compiled.columnsRead, counting.columnsRead] {
+            if let unseen = read.subtracting(check.columnsNamed).sorted().first {
+                throw .unchecked(column: columns.first { $0.lowercased() == unseen } ?? unseen)
+            }
         }
+        return check
     }
 
     /// Counts the rows of each group and, when every group is large enough, runs the query.
     private static func answer(_ statement: Statement, _ check: AggregateQuery, in db: Database, columns: [String],
-                               pod: PodIdentifier, minimumGroupSize: Int) -> Result<QueryResult, QueryRefusal> {
+                               pod: PodIdentifier, minimumGroupSize: Int, budget: QueryBudget) -> Result<QueryResult, QueryRefusal> {
         do {
             let groups = try Row.fetchAll(db, sql: check.groupSizeQuery).map { row -> Int in row[row.count - 1] }
             if let smallest = groups.min(), smallest < minimumGroupSize {
-                return .failure(.groupTooSmall(smallest: smallest, minimum: minimumGroupSize))
+                return .failure(.groupTooSmall(minimum: minimumGroupSize))
             }
             let rows = try Row.fetchAll(statement)
             if rows.count > groups.count { return .failure(.moreRowsThanGroups(rows: rows.count, groups: groups.count)) }
             let cells = rows.map { row in (0..<row.count).map { cell(row[$0] as DatabaseValue) } }
             return .success(QueryResult(pod: pod, columns: statement.columnNames, rows: cells, smallestGroup: groups.min() ?? 0))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            return .failure(budget.isCancelled ? .cancelled : .timeLimit(seconds: budget.seconds))
         } catch {
             return .failure(invalid(error, columns: columns))
         }
@@ -134,7 +164,11 @@ enum QueryEngine {
     /// An SQLite error as a refusal, suggesting a column when SQLite names an unknown one.
     private static func invalid(_ error: any Error, columns: [String]) -> QueryRefusal {
         guard let error = error as? DatabaseError else { return .invalidSQL(message: "\(error)", suggestion: nil) }
-        let message = error.message ?? error.description
+        return invalid(message: error.message ?? error.description, columns: columns)
+    }
+
+    /// SQLite's message as a refusal, suggesting a column when it names an unknown one.
+    private static func invalid(message: String, columns: [String]) -> QueryRefusal {
         var suggestion: String?
         let prefix = "no such column: "
         if message.hasPrefix(prefix) {
@@ -146,7 +180,7 @@ enum QueryEngine {
     }
 
     /// A column name quoted for SQL.
-    private static func identifier(_ name: String) -> String {
+    static func identifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
