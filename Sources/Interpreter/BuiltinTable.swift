@@ -37,4 +37,5 @@ public struct BuiltinTable: Sendable {
 
     /// The built-ins every session has.
     public static let standard = CoreBuiltins.table.adding(FederationBuiltins.table).adding(ModelBuiltins.table).adding(QueryBuiltins.table)
+        .adding(NotebookStandIns.table)
 }

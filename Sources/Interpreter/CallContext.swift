@@ -5,6 +5,8 @@ public protocol CallContext: AnyObject {
     func write(_ text: String)
     /// Writes a quiet note to the error stream (`import` lines are ignored, …).
     func notice(_ text: String)
+    /// Writes a note the first time `key` is noted in the session, and never again.
+    func noteOnce(_ key: String, _ text: String)
     /// Redraws a line of progress on a terminal; does nothing when output is piped, and is
     /// never kept in the notebook. `nil` clears the line.
     func progress(_ line: String?)

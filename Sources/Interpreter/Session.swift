@@ -18,7 +18,8 @@ public final class Session: CallContext {
     public private(set) var acceptedCells: [String] = []
     /// Every cell with what it printed, for `:report`.
     public private(set) var notebook = NotebookLog()
-    private var importNoticeShown = false
+    /// The notes already shown once (`noteOnce`).
+    private var notesShown: Set<String> = []
     /// While a script runs: names it assigns later, by line, to explain a use that comes first.
     var assignedLater: [String: Int] = [:]
     private let parserWords: Set<String>
@@ -106,12 +107,18 @@ public final class Session: CallContext {
         self.output = output
         self.options = options
         self.parserWords = builtins.statementWords
+        self.variables = NotebookStandIns.variables
     }
 
     // MARK: - CallContext
 
     public func write(_ text: String) { emit(text, to: .standardOutput) }
     public func notice(_ text: String) { emit(text + "\n", to: .standardError) }
+
+    public func noteOnce(_ key: String, _ text: String) {
+        guard notesShown.insert(key).inserted else { return }
+        notice(paint(text, "2"))
+    }
 
     public func progress(_ line: String?) {
         guard options.showsProgress else { return }
@@ -224,7 +231,7 @@ public final class Session: CallContext {
 
     /// Forgets every variable and cell; cell numbers go on, as in IPython.
     public func reset() {
-        variables = [:]
+        variables = NotebookStandIns.variables
         acceptedCells = []
         notebook.removeAll()
     }
@@ -255,9 +262,7 @@ public final class Session: CallContext {
     }
 
     func noteIgnoredImport(_ modules: [String]) {
-        guard !importNoticeShown else { return }
-        importNoticeShown = true
-        notice(paint("note: import lines are accepted and ignored; bf's built-ins are always available", "2"))
+        noteOnce("import", "note: import lines are accepted and ignored; bf's built-ins are always available")
     }
 
     private func isNone(_ value: Value) -> Bool {
