@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Interpreter", "Language", "Federation", "Transport",
+            "REPL", "Interpreter", "Language", "Federation", "Transport", "DidYouMean",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),

@@ -9,7 +9,13 @@ public enum HelpText {
         let width = min(28, (table.functions.map { label(for: $0).count }.max() ?? 0) + 2)
         for builtin in table.functions.sorted(by: { $0.name.lowercased() < $1.name.lowercased() }) {
             let name = label(for: builtin)
-            lines.append("  " + name.padding(toLength: max(width, name.count + 1)) + builtin.summary)
+            // A name too long for the column gets a line of its own, so the summaries stay aligned.
+            if name.count >= width {
+                lines.append("  " + name)
+                lines.append("  " + "".padding(toLength: width) + builtin.summary)
+            } else {
+                lines.append("  " + name.padding(toLength: width) + builtin.summary)
+            }
         }
         let statements = table.functions.compactMap(\.statementName).sorted()
         if !statements.isEmpty {
@@ -26,7 +32,14 @@ public enum HelpText {
             lines.append("  also called: " + builtin.aliases.joined(separator: ", "))
         }
         if let statement = builtin.statementName {
-            lines.append("  statement form: \(statement) " + builtin.parameters.prefix(2).map { $0.kind == .keyword ? "\($0.name)=…" : $0.name }.joined(separator: ", "))
+            let arguments = builtin.parameters.prefix(2).map { parameter in
+                switch parameter.kind {
+                case .keyword: return "\(parameter.name)=…"
+                case .positional: return "<\(parameter.name)>"
+                case .variadic: return "<\(parameter.name)> …"
+                }
+            }
+            lines.append("  statement form: \(statement) " + arguments.joined(separator: ", "))
         }
         if !builtin.parameters.isEmpty {
             lines.append("")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Interpreter
 import Language
 import REPL
@@ -24,6 +25,24 @@ struct BF: AsyncParsableCommand {
         version: version,
         subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self]
     )
+
+    /// Parses the command line and runs the command, after catching a misspelt command word.
+    static func main() async {
+        if let misspelt = MisspeltCommand.find(in: Array(CommandLine.arguments.dropFirst()), root: BF.self) {
+            FileHandle.standardError.write(Data(misspelt.message.utf8))
+            Self.exit(withError: ExitCode.validationFailure)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))
     var statements: String?

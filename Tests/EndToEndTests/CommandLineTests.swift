@@ -25,6 +25,23 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(missing.status, 64)
     }
 
+    func testAMisspeltCommandGetsTheCommandMeant() throws {
+        let tutorial = try bf(["tutorail", "5"])
+        XCTAssertEqual(tutorial.status, 64)
+        XCTAssertEqual(tutorial.standardError, """
+            error: unknown command 'bf tutorail'
+            help: did you mean 'bf tutorial'? the commands here are 'run', 'check', 'tutorial', 'pod', 'user', 'demo'
+
+            """)
+        let nested = try bf(["--user", "alice", "pod", "lst"])
+        XCTAssertEqual(nested.status, 64)
+        XCTAssertTrue(nested.standardError.hasPrefix("error: unknown command 'bf pod lst'\nhelp: did you mean 'bf pod list'?"),
+                      nested.standardError)
+        // A word near no command, and a script named like a command, are left to the parser.
+        XCTAssertEqual(try bf(["frobnicate"]).status, 64)
+        XCTAssertEqual(try bf(["-c", "print('pod')"]).standardOutput, "pod\n")
+    }
+
     func testStatementsFromArgumentAndFromStandardInput() throws {
         let inline = try bf(["-c", "x = 2; print(x * 21)"])
         XCTAssertEqual(inline.standardOutput, "42\n")

@@ -60,6 +60,19 @@ final class QueryBuiltinsTests: XCTestCase {
         """)
         XCTAssertEqual(outcome, .success, output.standardError)
         XCTAssertTrue(output.standardOutput.hasSuffix("2 Female\n"), output.standardOutput)
+
+        // Shown, the results are one table per pod, not a list.
+        let (shown, shownOutput) = await run("""
+        pods "census-income-demo", "census-income-yaml-demo"
+        results = SqlQuery("SELECT gender, COUNT(*) AS n FROM df GROUP BY gender").execute()
+        results
+        print(results["census-income-yaml-demo"].rows[1]["gender"], results.pods)
+        """)
+        XCTAssertEqual(shown, .success, shownOutput.standardError)
+        let text = shownOutput.standardOutput
+        XCTAssertTrue(text.contains("\nquery result at owner/census-income-demo, smallest group "), "no Python-style list:\n\(text)")
+        XCTAssertTrue(text.contains("\n\nquery result at owner/census-income-yaml-demo, smallest group "), text)
+        XCTAssertTrue(text.hasSuffix("Male ['owner/census-income-demo', 'owner/census-income-yaml-demo']\n"), text)
     }
 
     func testSmallGroupsAndNonSelectsAreRefusedWithTheQuery() async {

@@ -4,7 +4,7 @@ import Federation
 /// query runs inside each pod on SQLite, over the pod's rows as the table `df`; the pod
 /// answers with aggregates only, over groups of at least its minimum group size.
 enum QueryBuiltins {
-    static let table = BuiltinTable(functions: [sqlQuery], types: [QueryObject.type])
+    static let table = BuiltinTable(functions: [sqlQuery], types: [QueryObject.type, QueryResultsObject.type])
 
     static let sqlQuery = Builtin(
         "SqlQuery",
@@ -24,16 +24,16 @@ enum QueryBuiltins {
     static let executeMethod = Builtin(
         "execute",
         parameters: [Parameter("pod_identifiers", .optional(.list(.string)), default: Value.none, "the pods; by default the chosen pods")],
-        summary: "run the query at the pods: a table of results per pod (one table when one pod is asked)"
+        summary: "run the query at the pods: a table of results per pod, shown one after another (results[0], results[\"pod\"])"
     ) { arguments in
         guard let query = arguments.receiver as? QueryObject else { return .none }
         let federation = try arguments.context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "query")
         let results = try await federation.modeller.query(query.sql, on: pods)
         let tables = results.map { result in
-            Value.object(TableObject(title: "query result at \(result.pod), smallest group \(result.smallestGroup) rows:",
-                                     table: result.table))
+            (pod: result.pod.description,
+             table: TableObject(title: "query result at \(result.pod), smallest group \(result.smallestGroup) rows:", table: result.table))
         }
-        return tables.count == 1 ? tables[0] : .list(tables)
+        return tables.count == 1 ? .object(tables[0].table) : .object(QueryResultsObject(tables))
     }
 }

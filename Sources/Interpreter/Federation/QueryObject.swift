@@ -18,3 +18,43 @@ final class QueryObject: RuntimeObject {
         "SqlQuery(\(Value.quote(sql)))"
     }
 }
+
+/// The results of one query at several pods: one table per pod, shown one after another;
+/// `results[0]` is the first pod's table and `len(results)` the number of pods.
+final class QueryResultsObject: RuntimeObject {
+    static let type = ObjectType(name: "QueryResults", summary: "a query's result at each pod, one table per pod",
+                                 attributes: ["pods"])
+
+    let tables: [(pod: String, table: TableObject)]
+    var objectType: ObjectType { QueryResultsObject.type }
+
+    init(_ tables: [(pod: String, table: TableObject)]) { self.tables = tables }
+
+    func attribute(_ name: String) -> Value? {
+        name == "pods" ? .list(tables.map { .string($0.pod) }) : nil
+    }
+
+    func element(at index: Value) throws -> Value {
+        switch index {
+        case .int(let position):
+            let resolved = position < 0 ? tables.count + position : position
+            guard tables.indices.contains(resolved) else {
+                throw RuntimeError("result \(position) is out of range for \(tables.count) pod\(tables.count == 1 ? "" : "s")")
+            }
+            return .object(tables[resolved].table)
+        case .string(let pod):
+            guard let match = tables.first(where: { $0.pod == pod || $0.pod.hasSuffix("/" + pod) }) else {
+                throw RuntimeError("no result from pod '\(pod)'; the results are from \(tables.map { "'\($0.pod)'" }.joined(separator: ", "))")
+            }
+            return .object(match.table)
+        default:
+            throw RuntimeError("query results are numbered or named by pod, not \(index.typeName)")
+        }
+    }
+
+    var length: Int? { tables.count }
+
+    func display(in context: DisplayContext) -> String {
+        tables.map { $0.table.display(in: context) }.joined(separator: "\n\n")
+    }
+}
