@@ -84,7 +84,7 @@ final class FileSafetyTests: XCTestCase {
         let key = folder.appendingPathComponent("me.key").path
         let good = try bf(["user", "export", "--out", key])
         XCTAssertEqual(good.status, 0, good.standardError)
-        XCTAssertTrue(try String(contentsOfFile: key, encoding: .utf8).contains("public_key"))
+        XCTAssertTrue(try String(contentsOfFile: key, encoding: .utf8).contains("ed25519: "))
     }
 
     func testTheREPLSaysWhenASaveOrReportFailsAndWhyWithoutInternals() throws {
