@@ -33,12 +33,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "DidYouMean"),
+        // Reading and writing users' files: atomic writes, regular files only, clear reasons.
+        .target(name: "Files"),
         .target(name: "Language"),
         .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
-        .target(name: "Learning", dependencies: ["COpenBLAS"]),
+        .target(name: "Learning", dependencies: ["COpenBLAS", "Files"]),
         .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [
-            "DidYouMean", "Learning",
+            "DidYouMean", "Learning", "Files",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API, for the query authorizer and progress handler GRDB does not expose.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -57,14 +59,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Protos"]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean", "Federation", "Learning", "Transport",
+            "Language", "DidYouMean", "Federation", "Learning", "Transport", "Files",
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
-        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean"], swiftSettings: callerIsolated),
+        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Interpreter", "Language", "Federation", "Transport", "DidYouMean",
+            "REPL", "Interpreter", "Language", "Federation", "Transport", "DidYouMean", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
@@ -75,11 +77,12 @@ let package = Package(
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
 
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language", "Federation"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "Federation", "Learning",
+            "Federation", "Learning", "Files",
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -41,9 +41,13 @@ public struct FederationDiagnostic: Sendable, Codable, Equatable, CustomStringCo
 public protocol FederationError: Error, Sendable, CustomStringConvertible {
     /// The problems, in the order they should be shown; never empty.
     var diagnostics: [FederationDiagnostic] { get }
+    /// Whether a file or the store could not be read or written (the command line's exit
+    /// status 74), rather than the request being wrong.
+    var isInputOutput: Bool { get }
 }
 
 extension FederationError {
+    public var isInputOutput: Bool { false }
     /// The first diagnostic's message.
     public var message: String { diagnostics.first?.message ?? "" }
     /// The first diagnostic's hint, if any.

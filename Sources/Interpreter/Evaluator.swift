@@ -107,7 +107,9 @@ extension Session {
             if error.span == nil { error.span = span }
             throw error
         } catch let error as UserFacingError {
-            throw RuntimeError(error.message, span: span, notes: error.notes, help: error.help)
+            var failure = RuntimeError(error.message, span: span, notes: error.notes, help: error.help)
+            failure.isInputOutput = error.isInputOutput
+            throw failure
         } catch let error as FederationError {
             throw RuntimeError(error, span: span)
         } catch let error as Interrupted {

@@ -11,6 +11,9 @@ public struct RuntimeError: Error, Sendable {
     /// Further problems found by the same call (pods disagreeing on several columns), each
     /// shown as its own diagnostic at the same place.
     public var more: [RuntimeError]
+    /// Whether a file or the store could not be read or written (a script ends with exit
+    /// status 74 rather than 70).
+    public var isInputOutput = false
 
     public init(_ message: String, span: Span? = nil, notes: [String] = [], help: String? = nil, more: [RuntimeError] = []) {
         self.message = message
@@ -37,11 +40,14 @@ public protocol UserFacingError: Error {
     var message: String { get }
     var help: String? { get }
     var notes: [String] { get }
+    /// Whether a file could not be read or written.
+    var isInputOutput: Bool { get }
 }
 
 extension UserFacingError {
     public var help: String? { nil }
     public var notes: [String] { [] }
+    public var isInputOutput: Bool { false }
 }
 
 /// Thrown when the user pressed Ctrl-C and long work stopped at a safe point.

@@ -99,6 +99,8 @@ public final class Session: CallContext {
         case success
         case syntaxError
         case runtimeError
+        /// A runtime error because a file or the store could not be read or written.
+        case inputOutputError
         case interrupted
     }
 
@@ -255,6 +257,7 @@ public final class Session: CallContext {
             return .interrupted
         case let error as RuntimeError:
             report(error.diagnostics, in: source)
+            if error.isInputOutput { return .inputOutputError }
         default:
             report([Diagnostic(.error, "\(error)", span: nil)], in: source)
         }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// The notebook-style read-eval-print loop of bf.
@@ -157,7 +158,8 @@ public final class REPL {
                 try engine.report(to: expanded(path))
                 output.write("wrote the report to '\(path)'\n")
             } catch {
-                showError("\(error)", help: nil)
+                let failure = error as? FileError ?? FileError(.write, path: path, underlying: error)
+                showError(failure.description, help: "choose a path in a folder you can write to")
             }
         case let .history(count):
             showHistory(last: count ?? MetaCommand.defaultHistoryCount)

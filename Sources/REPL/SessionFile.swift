@@ -1,19 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Files
 import Foundation
 
 /// Reading the scripts `:load` runs and writing the ones `:save` produces.
 enum SessionFile {
     /// The UTF-8 text of the file at `path`.
+    /// Only a regular file is opened, so a named pipe never blocks the REPL.
     static func read(_ path: String) throws(SessionFileError) -> String {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do throws(FileError) {
+            data = try RegularFile.read(path)
         } catch {
-            throw .unreadable(path: path, reason: reason(of: error))
+            throw .unreadable(path: path, reason: error.reason)
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .notText(path: path)
@@ -21,13 +18,13 @@ enum SessionFile {
         return text
     }
 
-    /// Replaces the file at `path` by `text` in one step (a temporary file renamed over it), so
-    /// a failure never leaves half a script.
+    /// Replaces the file at `path` by `text` in one step (`AtomicFile`), so a failure never
+    /// leaves half a script and is always reported.
     static func write(_ text: String, to path: String) throws(SessionFileError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        do throws(FileError) {
+            try AtomicFile.write(text, to: path)
         } catch {
-            throw .unwritable(path: path, reason: reason(of: error))
+            throw .unwritable(path: path, reason: error.reason)
         }
     }
 
@@ -41,24 +38,6 @@ enum SessionFile {
             return (homeDirectory as NSString).appendingPathComponent(String(path.dropFirst(2)))
         }
         return path
-    }
-
-    // Foundation wraps the system's errno in its own error; the errno's text says it plainly.
-    private static func reason(of error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let posix = underlying, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code))).lowercased()
-        }
-        if let cocoa = error as? CocoaError {
-            switch cocoa.code {
-            case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file or directory"
-            case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
-            case .fileWriteOutOfSpace: return "no space left on device"
-            case .fileWriteVolumeReadOnly: return "read-only file system"
-            default: break
-            }
-        }
-        return error.localizedDescription.lowercased()
     }
 }
 
@@ -82,7 +61,7 @@ enum SessionFileError: Error, Equatable {
         switch self {
         case .unreadable: "check the path; a relative path starts at '\(FileManager.default.currentDirectoryPath)'"
         case .notText: "load a .bf script saved as UTF-8"
-        case .unwritable: "choose a path in a directory you can write to"
+        case .unwritable: "choose a path in a folder you can write to"
         }
     }
 }

@@ -37,13 +37,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as FederationError {
         Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
-        var unreadable = false
-        switch error as? HubError {
-        case .corruptPodRecord?, .storage?, .cannotCreateHome?, .cannotWrite?: unreadable = true
-        default: break
-        }
-        if case .cannotRead? = error as? PodConfigError { unreadable = true }
-        throw ExitCode(unreadable ? ScriptRunner.Status.io : ScriptRunner.Status.syntax)
+        throw ExitCode(error.isInputOutput ? ScriptRunner.Status.io : ScriptRunner.Status.syntax)
     }
 }
 
@@ -77,7 +71,9 @@ extension BF {
             func run() async throws {
                 let (hub, identity) = try hubOptions.open()
                 let pod = try reportingFailures {
-                    try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace)
+                    try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace) { note in
+                        Console.error("note: \(note.message)\nhelp: \(note.help)\n")
+                    }
                 }
                 print("pod '\(pod.identifier)' is ready: \(pod.rowCount) rows")
             }

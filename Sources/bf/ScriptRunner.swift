@@ -1,4 +1,5 @@
 import ArgumentParser
+import Files
 import Foundation
 import Interpreter
 import Language
@@ -47,10 +48,10 @@ struct ScriptRunner {
             let title = source.name.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bf script"
             let page = NotebookReport.page(for: report, session.notebook, title: title, version: BF.version,
                                            facts: session.reportFacts)
-            do {
-                try page.write(toFile: report, atomically: true, encoding: .utf8)
+            do throws(FileError) {
+                try AtomicFile.write(page, to: report)
             } catch {
-                Console.error("bf: cannot write the report '\(report)': \(error.localizedDescription)\n")
+                Console.error("bf: cannot write the report '\(report)': \(error.reason)\n")
                 return Status.io
             }
         }
@@ -58,6 +59,7 @@ struct ScriptRunner {
         case .success: return Status.ok
         case .syntaxError: return Status.syntax
         case .runtimeError: return Status.runtime
+        case .inputOutputError: return Status.io
         case .interrupted: return Status.interrupted
         }
     }
@@ -111,18 +113,19 @@ struct ScriptRunner {
         }
     }
 
-    /// Reads a script file, or standard input for "-"; an unreadable file is exit 74.
+    /// Reads a script file, or standard input for "-"; an unreadable file, a folder or a named
+    /// pipe (which would block until something writes to it) is exit 74.
     static func load(_ path: String) throws -> SourceFile {
         if path == "-" { return SourceFile(name: "<stdin>", text: try readStandardInput()) }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0, let text = Console.readAll(from: descriptor) else {
-            let reason = String(cString: strerror(errno))
-            if descriptor >= 0 { close(descriptor) }
-            Console.error("bf: cannot read '\(path)': \(reason)\n")
+        do throws(FileError) {
+            return SourceFile(name: path, text: String(decoding: try RegularFile.read(path), as: UTF8.self))
+        } catch {
+            Console.error("bf: \(error.description)\n")
+            if FileKind(path: path) == .namedPipe {
+                Console.error("help: to run a script from a pipe, give it on standard input: bf run - < \(path)\n")
+            }
             throw ExitCode(Status.io)
         }
-        close(descriptor)
-        return SourceFile(name: path, text: text)
     }
 
     static func readStandardInput() throws -> String {

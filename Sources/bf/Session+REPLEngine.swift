@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Interpreter
 import REPL
@@ -12,7 +13,7 @@ extension Session: REPLEngine {
         options.isInterrupted = { interrupt.isRaised }
         switch await runCell(cell, number: number) {
         case .success: return .accepted
-        case .syntaxError, .runtimeError: return .rejected
+        case .syntaxError, .runtimeError, .inputOutputError: return .rejected
         case .interrupted: return .interrupted
         }
     }
@@ -35,6 +36,6 @@ extension Session: REPLEngine {
 
     public func report(to path: String) throws {
         let page = NotebookReport.page(for: path, notebook, title: "bf session", version: BF.version, facts: reportFacts)
-        try page.write(toFile: path, atomically: true, encoding: .utf8)
+        try AtomicFile.write(page, to: path)
     }
 }

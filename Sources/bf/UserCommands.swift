@@ -1,5 +1,6 @@
 import ArgumentParser
 import Federation
+import Files
 import Foundation
 
 extension BF {
@@ -19,10 +20,10 @@ extension BF {
                 let (_, identity) = try hubOptions.open()
                 let text = UserKeyFile(identity).text
                 guard let out else { return print(text, terminator: "") }
-                do {
-                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                do throws(FileError) {
+                    try AtomicFile.write(text, to: out)
                 } catch {
-                    Console.error("error: cannot write \(out): \(error.localizedDescription)\n")
+                    Console.error("error: \(error.description)\n")
                     throw ExitCode(ScriptRunner.Status.io)
                 }
                 print("wrote the key of '\(identity.name)' (\(identity.fingerprint)) to \(out)")

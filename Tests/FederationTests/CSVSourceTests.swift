@@ -144,7 +144,7 @@ final class CSVSourceTests: FederationTestCase {
     func testMissingFile() throws {
         let url = try temporaryDirectory().appendingPathComponent("absent.csv")
         XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: DataConfig()) } as? DataSourceError,
-                       .cannotOpen(path: url.path, reason: "no such file or directory"))
+                       .cannotOpen(path: url.path, reason: "no such file"))
     }
 
     func testForcedCategoricalWithHundredThousandValuesIsRefused() throws {
@@ -164,5 +164,59 @@ final class CSVSourceTests: FederationTestCase {
         let config = DataConfig(forceStypes: ["t": ForcedTypes(continuous: ["a"])])
         XCTAssertEqual(error { try CSVSource.load(url, table: "t", config: config) } as? DataConfigError,
                        .notNumeric(path: url.path, column: "a", value: "three", line: 4))
+    }
+
+    func testNonFiniteNumbersAreMissingValuesAndReported() throws {
+        var text = "age,gain,label\n"
+        let ages = ["39", "NaN", "50", "inf", "-Infinity", "nan", "+INF", "28", "NaN"]
+        for (index, age) in ages.enumerated() { text += "\(age),\(index).5,\(index % 2 == 0 ? "a" : "b")\n" }
+        let url = try file(text)
+        let dataset = try CSVSource.load(url, table: "t", config: DataConfig())
+        let age = try XCTUnwrap(dataset.column(named: "age"))
+        XCTAssertEqual(age.semanticType, .continuous, "one NaN must not turn the column into text")
+        XCTAssertEqual(age.dataType, .integer)
+        XCTAssertEqual(age.nullCount, 6)
+        XCTAssertEqual(texts(dataset, "age"), ["39.0", nil, "50.0", nil, nil, nil, nil, "28.0", nil])
+        XCTAssertEqual(dataset.schema.columns.first { $0.name == "age" }?.nullCount, 6)
+        XCTAssertEqual(dataset.notes, [ColumnNote(path: url.path, column: "age",
+                                                  kind: .nonFiniteNumbers(spellings: ["NaN", "inf", "-Infinity", "nan", "+INF"]),
+                                                  count: 6, lines: [3, 5, 6, 7, 8])])
+        XCTAssertEqual(dataset.notes.first?.message,
+                       "\(url.path): column 'age': 6 values are not finite numbers ('NaN', 'inf', '-Infinity', …); "
+                           + "read as missing values (lines 3, 5, 6, 7, 8, …)")
+        XCTAssertEqual(dataset.notes.first?.help, "leave such cells empty to mark them missing, or replace them with numbers")
+
+        let one = try load("x,y\n1.5,a\nNaN,b\n2,c\n")
+        XCTAssertEqual(one.column(named: "x")?.dataType, .float)
+        XCTAssertEqual(one.notes.map(\.message), ["\(one.notes.first?.path ?? ""): column 'x': 1 value is not a finite number ('NaN'); read as a missing value (line 3)"])
+        // A forced continuous column reads them the same way; text stays text, and a
+        // column with nothing but such values is not a numeric column.
+        let forced = try load("x\n1\ninf\n", config: DataConfig(forceStypes: ["t": ForcedTypes(continuous: ["x"])]))
+        XCTAssertEqual(forced.column(named: "x")?.nullCount, 1)
+        let words = try load("w\nnan\nbread\n")
+        XCTAssertEqual(words.column(named: "w")?.semanticType, .text)
+        XCTAssertEqual(texts(words, "w"), ["nan", "bread"])
+        XCTAssertEqual(words.notes, [])
+        XCTAssertEqual(try load("n\nNaN\ninf\n").column(named: "n")?.semanticType, .text)
+    }
+
+    func testAPodKeepsAtMostTwoThousandColumnsAndSQLiteTakesThatMany() throws {
+        func wide(_ count: Int) -> String {
+            (0..<count).map { "c\($0)" }.joined(separator: ",") + "\n"
+                + (0..<6).map { row in (0..<count).map { String(($0 + row) % 7) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        }
+        let tooWide = try file(wide(5_000))
+        let failure = error { try CSVSource.load(tooWide, table: "t", config: DataConfig()) } as? DataConfigError
+        XCTAssertEqual(failure, .tooManyColumns(path: tooWide.path, count: 5_000, limit: 2_000))
+        XCTAssertEqual(failure?.message, "'\(tooWide.path)' has 5000 columns to keep; a pod holds at most 2000")
+        XCTAssertEqual(failure?.help, "list the columns the pod does not need in data_config's ignore_cols")
+        let ignored = DataConfig(ignoreColumns: (2_000..<5_000).map { "c\($0)" })
+        XCTAssertEqual(try CSVSource.load(tooWide, table: "t", config: ignored).columns.count, 2_000)
+
+        // The limit is SQLite's: a pod at the limit answers SQL.
+        let widest = try CSVSource.load(try file(wide(2_000)), table: "t", config: DataConfig())
+        let result = try QueryEngine.run("SELECT COUNT(*), AVG(c1999) FROM df", on: widest,
+                                         pod: try PodIdentifier(parsing: "olivia/t"), minimumGroupSize: 1)
+        XCTAssertEqual(result.rows.first?.first?.number, 6)
     }
 }

@@ -48,7 +48,7 @@ final class DemoFederationTests: FederationTestCase {
         let again = try DemoFederation.create(hub: fixture.hub, owner: fixture.owner)
         XCTAssertEqual(again.pods, fixture.demo.pods)
         XCTAssertEqual(try files(in: again.directory), filesBefore)
-        XCTAssertEqual(filesBefore.keys.sorted(), ["census-income-demo.csv", "census-income-other.csv",
+        XCTAssertEqual(filesBefore.keys.sorted(), [".complete", "census-income-demo.csv", "census-income-other.csv",
                                                    "census-income-unapproved.csv", "census-income-yaml-demo.csv",
                                                    "census-income-yaml-demo.yaml"])
         let schemasAfter = try await modeller.schemas(of: DemoFederation.podNames)
@@ -205,5 +205,43 @@ final class DemoFederationTests: FederationTestCase {
         XCTAssertGreaterThan(accuracy, 0.80)
         XCTAssertLessThan(accuracy, 0.87)
         XCTAssertGreaterThan(accuracy, max(positive, 1 - positive) + 0.04)
+    }
+
+    func testADemoThatAKilledSessionLeftHalfBuiltIsBuiltAgain() async throws {
+        let home = try temporaryDirectory().appendingPathComponent("home")
+        let hub = try Hub(home: home)
+        let owner = try hub.identity(named: "olivia")
+        XCTAssertEqual(try DemoFederation.state(of: hub), .absent)
+        let demo = try DemoFederation.create(hub: hub, owner: owner)
+        XCTAssertEqual(try DemoFederation.state(of: hub), .complete)
+
+        // What a kill after the first two pods leaves: no marker, two pods missing, no alice.
+        try FileManager.default.removeItem(at: DemoFederation.markerFile(in: home))
+        try hub.removePod(demo.pods[2].identifier, by: owner)
+        try hub.removePod(demo.pods[3].identifier, by: owner)
+        try hub.revoke(.generalModeller, from: DemoFederation.secondUser, on: demo.pods[0].identifier, by: owner)
+        XCTAssertEqual(try DemoFederation.state(of: hub), .incomplete)
+
+        // Another user's session finds it: the demo is rebuilt for its owner.
+        var notices: [String] = []
+        let someoneElse = try hub.identity(named: "bob")
+        XCTAssertTrue(try DemoFederation.completeIfNeeded(hub: hub, identity: someoneElse) { notices.append($0) })
+        XCTAssertEqual(notices, ["note: the demo federation in \(home.path) is incomplete (a session stopped while creating it); creating it again"])
+        XCTAssertEqual(try DemoFederation.state(of: hub), .complete)
+        XCTAssertEqual(try hub.podDescriptions().map(\.identifier.description).sorted(),
+                       DemoFederation.podNames.map { "olivia/\($0)" }.sorted())
+        XCTAssertEqual(try hub.roles(of: DemoFederation.secondUser, on: demo.pods[0].identifier), [.generalModeller])
+        let report = try await Modeller(hub: hub, identity: owner)
+            .checkAccess(["census-income-demo", "census-income-yaml-demo"], task: .train, secureAggregation: true)
+        XCTAssertTrue(report.allAccepted)
+        XCTAssertFalse(try DemoFederation.completeIfNeeded(hub: hub, identity: owner) { notices.append($0) })
+        XCTAssertEqual(notices.count, 1, "a complete demo is left alone")
+
+        // A demo made before the marker existed is whole when its last step is there.
+        try FileManager.default.removeItem(at: DemoFederation.markerFile(in: home))
+        XCTAssertEqual(try DemoFederation.state(of: hub), .complete)
+        // A home with its own pods and no demo folder is not a demo.
+        try FileManager.default.removeItem(at: DemoFederation.directory(in: home))
+        XCTAssertEqual(try DemoFederation.state(of: hub), .complete)
     }
 }

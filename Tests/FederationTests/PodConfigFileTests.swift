@@ -98,6 +98,6 @@ final class PodConfigFileTests: FederationTestCase {
         let missingData = try write(yaml.replacingOccurrences(of: "data/census.csv", with: "data/absent.csv"))
         XCTAssertEqual(error { try hub.createPod(fromYAML: missingData, owner: owner) } as? DataSourceError,
                        .cannotOpen(path: missingData.deletingLastPathComponent().appendingPathComponent("data/absent.csv").path,
-                                   reason: "no such file or directory"))
+                                   reason: "no such file"))
     }
 }

@@ -23,6 +23,15 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(try refusal(.init(epochs: 1, batchSize: 0)), "hyperparameter 'batchSize' is 0: it must be at least 1")
     }
 
+    func testAbsurdlyLongTrainingsAreRefusedWithTheLimit() throws {
+        XCTAssertEqual(try refusal(.init(epochs: 1_000_000_000_000)),
+                       "hyperparameter 'epochs' is 1000000000000: bf allows at most 100,000 epochs in one training")
+        XCTAssertEqual(try refusal(.init(steps: 10_000_001)),
+                       "hyperparameter 'steps' is 10000001: bf allows at most 10,000,000 steps in one training")
+        XCTAssertNoThrow(try TrainingHyperparameters(epochs: TrainingHyperparameters.maximumEpochs).validate())
+        XCTAssertNoThrow(try TrainingHyperparameters(steps: TrainingHyperparameters.maximumSteps).validate())
+    }
+
     func testLearningRate() throws {
         XCTAssertEqual(try refusal(.init(epochs: 1, optimizer: .init(name: "SGD", params: ["lr": 0]))),
                        "optimizer 'SGD' parameter 'lr' is 0.0: it must be above 0")

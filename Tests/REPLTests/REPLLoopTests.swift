@@ -102,7 +102,7 @@ final class REPLLoopTests: XCTestCase {
         let input = ScriptedInput(lines(":lo \(script.path)", ":load missing.bf"))
         _ = await makeREPL(input).run()
         XCTAssertEqual(engine.ran.map(\.cell), ["x = 1\ny = f(x)\n"])
-        XCTAssertTrue(output.text.contains("error: cannot read 'missing.bf': no such file or directory\nhelp: check the path"),
+        XCTAssertTrue(output.text.contains("error: cannot read 'missing.bf': no such file\nhelp: check the path"),
                       output.text)
     }
 

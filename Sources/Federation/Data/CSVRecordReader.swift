@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 #if canImport(Glibc)
@@ -52,18 +53,23 @@ final class CSVRecordReader {
     /// The line (from 1) where the current record starts.
     private(set) var line = 0
 
-    /// Opens `path` for reading.
+    /// Opens `path` for reading; only a regular file is opened, so a named pipe never blocks.
     init(path: String, delimiter: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20) throws(DataSourceError) {
         self.path = path
         self.delimiter = delimiter
+        do throws(FileError) {
+            try RegularFile.check(path)
+        } catch {
+            throw .cannotOpen(path: path, reason: error.reason)
+        }
         descriptor = open(path, O_RDONLY)
         if descriptor < 0 {
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)).lowercased())
+            throw .cannotOpen(path: path, reason: FileError.reason(errno: errno, action: .read))
         }
         var status = stat()
-        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
             close(descriptor)
-            throw .cannotOpen(path: path, reason: "it is a directory")
+            throw .cannotOpen(path: path, reason: FileKind.special.reason)
         }
         capacity = max(chunkSize, 16)
         buffer = .allocate(capacity: capacity)
@@ -241,7 +247,7 @@ final class CSVRecordReader {
             let count = read(descriptor, buffer + end, capacity - end)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .readFailed(path: path, reason: String(cString: strerror(errno)).lowercased())
+                throw .readFailed(path: path, reason: FileError.reason(errno: errno, action: .read))
             }
             if count == 0 {
                 atEndOfFile = true

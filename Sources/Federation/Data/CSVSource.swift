@@ -15,6 +15,12 @@ public enum CSVSource {
     /// value set would reveal nearly every row.
     public static let maximumCategories = 10_000
 
+    /// The most columns a pod keeps (after `ignore_cols`). A pod answers SQL from an SQLite
+    /// table of its columns, and SQLite's tables hold at most 2,000 (its default
+    /// `SQLITE_MAX_COLUMN`); refusing a wider file when the pod is created says so once,
+    /// instead of every query failing later.
+    public static let maximumColumns = 2_000
+
     /// Reads `url` as the table `table`, applying `config`.
     ///
     /// Throws `DataSourceError` for a file that is not a well-formed CSV table

@@ -39,5 +39,8 @@ struct ColumnPlan {
         ignored = header.filter { ignoredSet.contains($0) }
         self.forced = forced
         if kept.isEmpty { throw .noColumnsLeft(path: path) }
+        if kept.count > CSVSource.maximumColumns {
+            throw .tooManyColumns(path: path, count: kept.count, limit: CSVSource.maximumColumns)
+        }
     }
 }

@@ -1,4 +1,9 @@
 /// Decides one raw column's data and semantic types and builds its storage.
+///
+/// A value spelled as a non-finite number (`NaN`, `inf`, `-Infinity`, any letter case) in a
+/// column whose other values are numbers is read as a missing value, as an empty cell is, and
+/// reported in `notes`: one such value must neither turn the column into text (which would
+/// drop it from the model) nor pass unnoticed.
 struct ColumnTyping {
     let name: String
     let raw: RawTable.RawColumn
@@ -7,19 +12,34 @@ struct ColumnTyping {
     let texts: [String]
     /// Whether each distinct value means "missing", by raw code.
     let isMissing: [Bool]
+    /// The narrowest data type of the values that are not missing.
+    let dataType: DataType
+    /// What the owner should be told about the column.
+    let notes: [ColumnNote]
 
     init(name: String, raw: RawTable.RawColumn, table: RawTable) {
         self.name = name
         self.raw = raw
         self.table = table
-        texts = (0..<raw.values.count).map(raw.values.string)
-        isMissing = texts.map(table.missingValues.contains)
+        let texts = (0..<raw.values.count).map(raw.values.string)
+        self.texts = texts
+        var isMissing = texts.map(table.missingValues.contains)
+        let nonFinite = texts.indices.filter { !isMissing[$0] && Self.isNonFiniteNumber(texts[$0]) }
+        let finite = texts.indices.filter { !isMissing[$0] && !Self.isNonFiniteNumber(texts[$0]) }
+        let numeric = Self.dataType(of: finite.map { texts[$0] })
+        if !nonFinite.isEmpty, !finite.isEmpty, numeric == .integer || numeric == .float {
+            for code in nonFinite { isMissing[code] = true }
+            notes = [Self.nonFiniteNote(codes: Set(nonFinite.map(Int32.init)), texts: texts, name: name, raw: raw, table: table)]
+        } else {
+            notes = []
+        }
+        self.isMissing = isMissing
+        dataType = Self.dataType(of: texts.indices.filter { !isMissing[$0] }.map { texts[$0] })
     }
 
     /// The typed column; `forced` overrides the inferred semantic type.
     func column(forced: SemanticType?) throws(DataConfigError) -> Column {
         let present = texts.indices.filter { !isMissing[$0] }
-        let dataType = Self.dataType(of: present.map { texts[$0] })
         let semanticType = forced ?? Self.inferredSemanticType(for: dataType)
         let nullCount = isMissing.contains(true) ? raw.codes.reduce(0) { $0 + (isMissing[Int($1)] ? 1 : 0) } : 0
         // Booleans are spelled `True`/`False` whatever the file's letter case, as pandas reads them.
@@ -77,6 +97,29 @@ struct ColumnTyping {
         if values.allSatisfy({ number($0) != nil }) { return .float }
         if values.allSatisfy({ ["true", "false"].contains($0.lowercased()) }) { return .boolean }
         return .string
+    }
+
+    /// Whether `text` spells a number that is not finite: `nan`, `inf` or `infinity` in any
+    /// letter case, with an optional sign.
+    static func isNonFiniteNumber(_ text: String) -> Bool {
+        var word = Substring(text.lowercased())
+        if word.first == "-" || word.first == "+" { word = word.dropFirst() }
+        return word == "nan" || word == "inf" || word == "infinity"
+    }
+
+    /// The note for the rows whose value is one of `codes`.
+    private static func nonFiniteNote(codes: Set<Int32>, texts: [String], name: String, raw: RawTable.RawColumn,
+                                      table: RawTable) -> ColumnNote {
+        var count = 0
+        var lines: [Int] = []
+        var spellings: [String] = []
+        for (row, code) in raw.codes.enumerated() where codes.contains(code) {
+            count += 1
+            if lines.count < ColumnNote.listedLines { lines.append(Int(table.rowLines[row])) }
+            if !spellings.contains(texts[Int(code)]) { spellings.append(texts[Int(code)]) }
+        }
+        return ColumnNote(path: table.path, column: name, kind: .nonFiniteNumbers(spellings: spellings),
+                          count: count, lines: lines)
     }
 
     /// The semantic type bf infers for a data type.

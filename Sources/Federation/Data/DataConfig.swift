@@ -85,6 +85,8 @@ public enum DataConfigError: FederationError, Equatable {
     case unsupportedType(column: String, type: SemanticType)
     /// Every column is ignored.
     case noColumnsLeft(path: String)
+    /// More columns are kept than a pod can hold.
+    case tooManyColumns(path: String, count: Int, limit: Int)
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -111,6 +113,10 @@ public enum DataConfigError: FederationError, Equatable {
                                          help: "force it categorical, continuous or text")]
         case let .noColumnsLeft(path):
             return [FederationDiagnostic("ignore_cols leaves no column of \(quoted(path))", help: "keep at least one column")]
+        case let .tooManyColumns(path, count, limit):
+            return [FederationDiagnostic("\(quoted(path)) has \(count) columns to keep; a pod holds at most \(limit)",
+                                         details: ["the pod answers SQL from an SQLite table, and SQLite's tables hold at most \(limit) columns"],
+                                         help: "list the columns the pod does not need in data_config's ignore_cols")]
         }
     }
 }

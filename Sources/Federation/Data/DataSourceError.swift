@@ -22,6 +22,13 @@ public enum DataSourceError: FederationError, Equatable {
     /// Something other than a delimiter or line break follows a closing quote.
     case textAfterClosingQuote(path: String, line: Int, column: Int)
 
+    public var isInputOutput: Bool {
+        switch self {
+        case .cannotOpen, .readFailed: return true
+        default: return false
+        }
+    }
+
     public var diagnostics: [FederationDiagnostic] {
         switch self {
         case let .cannotOpen(path, reason):

@@ -11,6 +11,8 @@ public struct Dataset: Sendable {
     public let split: DataSplit
     /// What may be shown outside the pod.
     public let schema: TableSchema
+    /// What the pod's owner should be told about the data (values read as missing, …).
+    public var notes: [ColumnNote] = []
 
     /// The column named `name`, if any.
     public func column(named name: String) -> Column? {

@@ -56,12 +56,14 @@ struct RawTable {
     /// The typed dataset, consuming the raw codes column by column.
     mutating func dataset(named name: String, plan: ColumnPlan, seed: UInt64) throws(DataConfigError) -> Dataset {
         var typed: [Column] = []
+        var notes: [ColumnNote] = []
         typed.reserveCapacity(plan.kept.count)
         for index in plan.kept {
             var raw = RawColumn()
             swap(&raw, &columns[index])
-            typed.append(try ColumnTyping(name: header[index], raw: raw, table: self)
-                .column(forced: plan.forced[header[index]]))
+            let typing = ColumnTyping(name: header[index], raw: raw, table: self)
+            typed.append(try typing.column(forced: plan.forced[header[index]]))
+            notes += typing.notes
         }
         let split = DataSplit(rowCount: rowCount, seed: seed)
         let schema = TableSchema(
@@ -71,7 +73,7 @@ struct RawTable {
                              nullCount: column.nullCount, categories: column.categoryCounts)
             },
             ignoredColumns: plan.ignored, rowCount: rowCount, splits: split.counts)
-        return Dataset(name: name, columns: typed, rowCount: rowCount, split: split, schema: schema)
+        return Dataset(name: name, columns: typed, rowCount: rowCount, split: split, schema: schema, notes: notes)
     }
 }
 

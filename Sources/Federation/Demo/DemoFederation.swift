@@ -1,3 +1,4 @@
+import Files
 import Learning
 import Foundation
 
@@ -19,6 +20,11 @@ import Foundation
 ///
 /// Creating it again rewrites the same files and replaces the pods, so the
 /// result is the same every time.
+///
+/// Creation takes several store transactions, so it writes a marker file,
+/// `<home>/demo/.complete`, after the last of them (and removes it first). A home
+/// whose demo folder exists without the marker holds a demo that a killed process
+/// left half-built; `completeIfNeeded` builds it again.
 public struct DemoFederation: Sendable {
     /// Rows of the two main pods together.
     public static let rowCount = 45_222
@@ -37,13 +43,70 @@ public struct DemoFederation: Sendable {
     /// The pods created, in `podNames` order.
     public let pods: [PodDescription]
 
+    /// What a home holds of the demo federation.
+    public enum State: Sendable, Equatable {
+        /// The home has no pods and no remote pods: a first session creates the demo.
+        case absent
+        /// A creation began and did not finish (its marker is missing).
+        case incomplete
+        /// The demo is complete, or the home is someone's own federation without it.
+        case complete
+    }
+
+    /// The demo's folder in `home`.
+    public static func directory(in home: URL) -> URL { home.appendingPathComponent("demo") }
+
+    /// The file written after the demo's last step.
+    public static func markerFile(in home: URL) -> URL { directory(in: home).appendingPathComponent(".complete") }
+
+    /// What `hub`'s home holds of the demo. A demo made before the marker existed counts as
+    /// complete when its last step (alice's role) is there.
+    public static func state(of hub: Hub) throws -> State {
+        if FileKind(path: markerFile(in: hub.home).path) == .regular { return .complete }
+        let pods = try hub.podDescriptions()
+        guard FileKind(path: directory(in: hub.home).path) == .folder else {
+            let remote = try hub.federationFile().pods
+            return pods.isEmpty && remote.isEmpty ? .absent : .complete
+        }
+        let names = Set(pods.map(\.identifier.name))
+        guard podNames.allSatisfy(names.contains),
+              let main = pods.first(where: { $0.identifier.name == podNames[0] }) else { return .incomplete }
+        if main.owner != secondUser, !(try hub.roles(of: secondUser, on: main.identifier)).contains(.generalModeller) {
+            return .incomplete
+        }
+        return .complete
+    }
+
+    /// Creates the demo in an empty home, or builds again one that a killed process left
+    /// half-built (owned by the owner of its pods, else by `identity`); says which through
+    /// `notice`. Returns whether it did anything.
+    @discardableResult
+    public static func completeIfNeeded(hub: Hub, identity: LocalIdentity, notice: (String) -> Void) throws -> Bool {
+        switch try state(of: hub) {
+        case .complete:
+            return false
+        case .absent:
+            notice("note: \(hub.home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
+            _ = try create(hub: hub, owner: identity)
+        case .incomplete:
+            notice("note: the demo federation in \(hub.home.path) is incomplete (a session stopped while creating it); creating it again")
+            let owner = try hub.podDescriptions().first { podNames.contains($0.identifier.name) }?.owner
+            _ = try create(hub: hub, owner: try owner.map { try hub.identity(named: $0) } ?? identity)
+        }
+        return true
+    }
+
     /// Creates (or re-creates) the demo federation in `hub`, owned by `owner`.
     public static func create(hub: Hub, owner: LocalIdentity) throws -> DemoFederation {
-        let directory = hub.home.appendingPathComponent("demo")
+        let directory = directory(in: hub.home)
+        let marker = markerFile(in: hub.home)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw HubError.cannotWrite(path: directory.path, reason: error.localizedDescription)
+            throw HubError.cannotWrite(path: directory.path, reason: FileError.reason(of: error, path: directory.path, action: .write))
+        }
+        if unlink(marker.path) != 0 && errno != ENOENT {
+            throw HubError.cannotWrite(path: marker.path, reason: FileError.reason(errno: errno, action: .write))
         }
         var generator = CensusGenerator(seed: seed)
         let rows = generator.rows(rowCount)
@@ -84,6 +147,7 @@ public struct DemoFederation: Sendable {
         if alice.name != owner.name {
             try hub.grant(.generalModeller, to: alice.name, on: pods[0].identifier, by: owner)
         }
+        try write(Data("the demo federation is complete\n".utf8), to: marker)
         return DemoFederation(directory: directory, pods: pods)
     }
 
@@ -140,10 +204,10 @@ public struct DemoFederation: Sendable {
     }
 
     private static func write(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
+        do throws(FileError) {
+            try AtomicFile.write(data, to: url.path, permissions: 0o600)
         } catch {
-            throw HubError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            throw HubError.cannotWrite(path: url.path, reason: error.reason)
         }
     }
 }

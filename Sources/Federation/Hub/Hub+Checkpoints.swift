@@ -1,4 +1,5 @@
 import Crypto
+import Files
 import Foundation
 import Learning
 
@@ -46,23 +47,16 @@ extension Hub {
         let bytes = Data(Safetensors.encode(state.parameters, metadata: metadata))
         let relative = "checkpoints/\(Self.checkpointStem(key))-round-\(state.completedRounds).checkpoint"
         let file = home.appendingPathComponent(relative)
-        let temporary = file.appendingPathExtension("writing")
         do {
             try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw HubError.cannotWrite(path: temporary.path, reason: "the file cannot be created")
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: bytes)
-            try handle.synchronize()
-        } catch let error as HubError {
-            throw error
         } catch {
-            throw HubError.cannotWrite(path: temporary.path, reason: error.localizedDescription)
+            throw HubError.cannotWrite(path: checkpointDirectory.path,
+                                       reason: FileError.reason(of: error, path: checkpointDirectory.path, action: .write))
         }
-        guard rename(temporary.path, file.path) == 0 else {
-            throw HubError.cannotWrite(path: file.path, reason: String(cString: strerror(errno)))
+        do throws(FileError) {
+            try AtomicFile.write(bytes, to: file.path, permissions: 0o600)
+        } catch {
+            throw HubError.cannotWrite(path: file.path, reason: error.reason)
         }
         let row = CheckpointRow(key: key, round: state.completedRounds, path: relative,
                                 digest: Self.hex(SHA256.hash(data: bytes)), savedAt: Date())
@@ -121,7 +115,8 @@ extension Hub {
         _ = try store.deleteCheckpoint(key)
         let stem = Self.checkpointStem(key) + "-round-"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointDirectory.path)) ?? []
-        for name in names where name.hasPrefix(stem) {
+        // `AtomicFile`'s temporary files are the target's name after a dot.
+        for name in names where name.hasPrefix(stem) || name.hasPrefix("." + stem) {
             try? FileManager.default.removeItem(at: checkpointDirectory.appendingPathComponent(name))
         }
     }

@@ -1,4 +1,5 @@
 import DidYouMean
+import Files
 import Foundation
 import GRDB
 import Synchronization
@@ -41,7 +42,7 @@ public final class Hub: Sendable {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw HubError.cannotCreateHome(path: home.path, reason: error.localizedDescription)
+            throw HubError.cannotCreateHome(path: home.path, reason: FileError.reason(of: error, path: home.path, action: .write))
         }
         self.home = home
         self.dialer = dialer

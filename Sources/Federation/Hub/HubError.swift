@@ -29,6 +29,13 @@ public enum HubError: FederationError, Equatable {
     /// A checkpoint file differs from what the store recorded, or cannot be decoded.
     case checkpointCorrupt(key: String, path: String, reason: String)
 
+    public var isInputOutput: Bool {
+        switch self {
+        case .corruptPodRecord, .storage, .cannotCreateHome, .cannotWrite, .checkpointMissing: return true
+        default: return false
+        }
+    }
+
     public var diagnostics: [FederationDiagnostic] {
         switch self {
         case let .noSuchPod(text, suggestion):

@@ -8,9 +8,11 @@ extension Hub {
     /// the owner's `super_modeller` role. With `replacing`, an existing pod
     /// of the same identifier (and its grants and approvals) is replaced.
     ///
-    /// Nothing is written unless everything succeeds.
+    /// Nothing is written unless everything succeeds. What the owner should be told about the
+    /// data (`ColumnNote`s: values read as missing, …) goes to `notes`.
     @discardableResult
-    public func createPod(_ spec: PodSpec, replacing: Bool = false) throws -> PodDescription {
+    public func createPod(_ spec: PodSpec, replacing: Bool = false,
+                          notes: (ColumnNote) -> Void = { _ in }) throws -> PodDescription {
         let identifier = try spec.identifier()
         let approved = try spec.approvedIdentifiers().filter { $0 != identifier }
         guard try store.publicKey(of: spec.owner) != nil else {
@@ -38,13 +40,15 @@ extension Hub {
                              grantedBy: spec.owner, grantedAt: now).insert(db)
         }
         dropActor(for: identifier)
+        dataset.notes.forEach(notes)
         return try describe(identifier)
     }
 
     /// Creates a pod from a YAML configuration file owned by `owner`.
     @discardableResult
-    public func createPod(fromYAML url: URL, owner: LocalIdentity, replacing: Bool = false) throws -> PodDescription {
-        try createPod(try PodConfigFile.read(url, owner: owner.name), replacing: replacing)
+    public func createPod(fromYAML url: URL, owner: LocalIdentity, replacing: Bool = false,
+                          notes: (ColumnNote) -> Void = { _ in }) throws -> PodDescription {
+        try createPod(try PodConfigFile.read(url, owner: owner.name), replacing: replacing, notes: notes)
     }
 
     /// Removes `pod`, its grants and approvals; only its owner may. The

@@ -1,4 +1,5 @@
 import Crypto
+import Files
 import Foundation
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ public struct LocalIdentity: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw .cannotWrite(path: directory.path, reason: error.localizedDescription)
+            throw .cannotWrite(path: directory.path, reason: FileError.reason(of: error, path: directory.path, action: .write))
         }
         let key = Curve25519.Signing.PrivateKey()
         try writeExclusively(key.rawRepresentation, to: file)
@@ -101,16 +102,16 @@ public struct LocalIdentity: Sendable {
     private static func writeExclusively(_ bytes: Data, to file: URL) throws(IdentityError) {
         let temporary = file.path + ".\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno)).lowercased()) }
+        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: FileError.reason(errno: errno, action: .write)) }
         defer { unlink(temporary) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
         close(descriptor)
         guard written == bytes.count, synced else {
-            throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno)).lowercased())
+            throw .cannotWrite(path: temporary, reason: FileError.reason(errno: errno, action: .write))
         }
         if link(temporary, file.path) != 0 && errno != EEXIST {
-            throw .cannotWrite(path: file.path, reason: String(cString: strerror(errno)).lowercased())
+            throw .cannotWrite(path: file.path, reason: FileError.reason(errno: errno, action: .write))
         }
     }
 }
@@ -131,6 +132,13 @@ public enum IdentityError: FederationError, Equatable {
     case signingFailed(name: String)
     /// The hub holds a different public key for this user.
     case keyMismatch(name: String, path: String)
+
+    public var isInputOutput: Bool {
+        switch self {
+        case .cannotRead, .cannotWrite: return true
+        default: return false
+        }
+    }
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {

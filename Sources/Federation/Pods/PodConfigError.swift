@@ -14,6 +14,11 @@ public enum PodConfigError: FederationError, Equatable {
     /// The datasource is not one bf reads.
     case unsupportedDatasource(path: String, line: Int, column: Int, name: String)
 
+    public var isInputOutput: Bool {
+        if case .cannotRead = self { return true }
+        return false
+    }
+
     public var diagnostics: [FederationDiagnostic] {
         switch self {
         case let .cannotRead(path, reason):

@@ -1,4 +1,5 @@
 import DidYouMean
+import Files
 import Foundation
 import Yams
 
@@ -28,11 +29,10 @@ public enum PodConfigFile {
     /// Reads the file at `url`; the pod belongs to `owner`.
     public static func read(_ url: URL, owner: String) throws(PodConfigError) -> PodSpec {
         let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
+        do throws(FileError) {
+            text = try RegularFile.readText(url.path)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? "it is not a UTF-8 text file" : "no such file"
-            throw .cannotRead(path: url.path, reason: reason)
+            throw .cannotRead(path: url.path, reason: error.reason)
         }
         return try parse(text, path: url.path, directory: url.deletingLastPathComponent(), owner: owner)
     }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Yams
 
@@ -45,10 +46,10 @@ public struct FederationFile: Sendable, Equatable {
         let url = home.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return FederationFile() }
         let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
+        do throws(FileError) {
+            text = try RegularFile.readText(url.path)
         } catch {
-            throw .cannotRead(path: url.path, reason: "it is not a UTF-8 text file")
+            throw .cannotRead(path: url.path, reason: error.reason)
         }
         return try parse(text, path: url.path, directory: url.deletingLastPathComponent())
     }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A user's public key as `bf user export` writes it and `bf user import` / `bf pod grant
@@ -62,8 +63,11 @@ public struct UserKeyFile: Sendable, Equatable {
 
     /// Reads the key file at `url`.
     public static func read(_ url: URL) throws(PodConfigError) -> UserKeyFile {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw .cannotRead(path: url.path, reason: FileManager.default.fileExists(atPath: url.path) ? "it is not a UTF-8 text file" : "no such file")
+        let text: String
+        do throws(FileError) {
+            text = try RegularFile.readText(url.path)
+        } catch {
+            throw .cannotRead(path: url.path, reason: error.reason)
         }
         return try UserKeyFile(parsing: text, path: url.path)
     }

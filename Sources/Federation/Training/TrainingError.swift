@@ -81,6 +81,11 @@ public enum TrainingError: FederationError, Equatable {
     /// A state to resume from does not fit this training.
     case stateDoesNotFit(String)
 
+    public var isInputOutput: Bool {
+        if case .invalidModel(.fileAccess) = self { return true }
+        return false
+    }
+
     public var diagnostics: [FederationDiagnostic] {
         switch self {
         case .noTarget:

@@ -42,8 +42,8 @@ enum ModelBuiltins {
         parameters: [
             Parameter("datastructure", .object("DataStructure"), kind: .keyword, "the target and columns"),
             Parameter("schema", .object("Schema"), kind: .keyword, "the pod's or the combined schema"),
-            Parameter("epochs", .optional(.int), kind: .keyword, default: Value.none, "epochs of training (or steps)"),
-            Parameter("steps", .optional(.int), kind: .keyword, default: Value.none, "batches of training (or epochs)"),
+            Parameter("epochs", .optional(.int), kind: .keyword, default: Value.none, "epochs of training, at most \(TrainingHyperparameters.maximumEpochs) (or steps)"),
+            Parameter("steps", .optional(.int), kind: .keyword, default: Value.none, "batches of training, at most \(TrainingHyperparameters.maximumSteps) (or epochs)"),
             Parameter("batch_size", .int, kind: .keyword, default: .int(512), "rows per batch"),
             Parameter("optimizer", .optional(.object("Optimizer")), kind: .keyword, default: Value.none,
                       "default Optimizer(name=\"AdamW\", params={\"lr\": 0.01})"),
@@ -257,4 +257,8 @@ enum ModelBuiltins {
 
 extension LearningError: UserFacingError {
     public var message: String { description }
+    public var isInputOutput: Bool {
+        if case .fileAccess = self { return true }
+        return false
+    }
 }

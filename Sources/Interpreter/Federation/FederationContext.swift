@@ -19,15 +19,13 @@ public final class FederationContext {
     var currentDataStructure: DataStructureObject?
 
     /// Opens the hub in `home` as `userName` (nil: the login name). When the home has no pods
-    /// yet, creates the demo federation, owned by this user, and says so through `notice`.
+    /// yet, creates the demo federation, owned by this user, and says so through `notice`; a
+    /// demo that a killed session left half-built is built again.
     public init(home: URL, userName: String?, notice: (String) -> Void) throws {
         hub = try Hub(home: home, dialer: GRPCPodDialer())
         identity = try hub.identity(named: userName)
         // The demo belongs to whoever opens the empty home first, so its pods are theirs.
-        if try hub.podDescriptions().isEmpty, try hub.federationFile().pods.isEmpty {
-            notice("note: \(home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
-            _ = try DemoFederation.create(hub: hub, owner: identity)
-        }
+        try DemoFederation.completeIfNeeded(hub: hub, identity: identity, notice: notice)
     }
 
     /// The pods a call names, else the chosen pods, else an error saying how to choose.
@@ -55,5 +53,6 @@ extension RuntimeError {
         }
         self = all.first ?? RuntimeError(error.description, span: span)
         self.more = Array(all.dropFirst())
+        self.isInputOutput = error.isInputOutput
     }
 }

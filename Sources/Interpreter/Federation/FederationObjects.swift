@@ -184,7 +184,9 @@ final class PodObject: RuntimeObject {
         let federation = try arguments.context.federation()
         var spec = pod.spec
         spec.owner = federation.identity.name
-        let description = try federation.hub.createPod(spec, replacing: true)
+        let description = try federation.hub.createPod(spec, replacing: true) { note in
+            arguments.context.notice("note: \(note.message)\nhelp: \(note.help)")
+        }
         arguments.context.write("pod '\(description.identifier)' is ready: \(description.rowCount) rows\n")
         return .none
     }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Language
 
@@ -122,11 +123,10 @@ public struct TaskFile: Sendable, Equatable {
     /// Reads and checks the task file at `path`.
     public static func read(path: String) throws(TaskFileError) -> TaskFile {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(FileError) {
+            text = try RegularFile.readText(path)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it is not a UTF-8 text file" : "no such file"
-            throw .cannotRead(path: path, reason: reason)
+            throw .cannotRead(path: path, reason: error.reason)
         }
         return try parse(SourceFile(name: path, text: text))
     }

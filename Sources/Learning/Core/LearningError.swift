@@ -10,6 +10,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     case epochsOrStepsMissing
     /// An integer hyperparameter that must be at least 1 was not.
     case hyperparameterNotPositive(name: String, value: Int)
+    /// An integer hyperparameter is above bf's limit for it.
+    case hyperparameterTooLarge(name: String, value: Int, limit: Int)
     /// The optimizer name is not one bf knows.
     case unknownOptimizer(name: String, suggestion: String?)
     /// The optimizer was given a parameter it does not take.
@@ -96,6 +98,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "hyperparameters give neither 'epochs' nor 'steps': give exactly one of them"
         case let .hyperparameterNotPositive(name, value):
             return "hyperparameter '\(name)' is \(value): it must be at least 1"
+        case let .hyperparameterTooLarge(name, value, limit):
+            return "hyperparameter '\(name)' is \(value): bf allows at most \(Self.grouped(limit)) \(name) in one training"
         case let .unknownOptimizer(name, suggestion):
             let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
             return "unknown optimizer '\(name)': \(hint)known optimizers are \(OptimizerConfig.knownNames.map { "'\($0)'" }.joined(separator: ", "))"
@@ -168,5 +172,16 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidMetadata(key, reason):
             return "checkpoint metadata '\(key)' cannot be read: \(reason)"
         }
+    }
+
+    /// `count` with commas between thousands: 100,000.
+    private static func grouped(_ count: Int) -> String {
+        let digits = Array(String(count))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return text
     }
 }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// The contents of a safetensors file: tensors and string metadata.
@@ -146,20 +147,20 @@ public enum Safetensors {
 
     /// Writes `parameters` and `metadata` to `path`, replacing any file atomically.
     public static func write(_ parameters: ParameterSet, metadata: [String: String] = [:], to path: String) throws(LearningError) {
-        do {
-            try Data(encode(parameters, metadata: metadata)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        do throws(FileError) {
+            try AtomicFile.write(Data(encode(parameters, metadata: metadata)), to: path)
         } catch {
-            throw .fileAccess(path: path, reason: describe(error))
+            throw .fileAccess(path: path, reason: error.reason)
         }
     }
 
     /// Reads and parses the file at `path`.
     public static func read(from path: String) throws(LearningError) -> SafetensorsFile {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do throws(FileError) {
+            data = try RegularFile.read(path)
         } catch {
-            throw .fileAccess(path: path, reason: describe(error))
+            throw .fileAccess(path: path, reason: error.reason)
         }
         return try decode([UInt8](data))
     }

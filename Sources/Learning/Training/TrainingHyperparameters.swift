@@ -13,6 +13,12 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
     /// The seed of the shuffling and dropout streams.
     public var seed: UInt64
 
+    /// The most epochs one training may ask for. More is a typo or a runaway value (10**12
+    /// epochs would run for longer than anyone waits), refused before any work starts.
+    public static let maximumEpochs = 100_000
+    /// The most steps one training may ask for (about 100,000 epochs of the demo's data).
+    public static let maximumSteps = 10_000_000
+
     /// Hyperparameters; check them with `validate()` (the trainer does).
     public init(
         epochs: Int? = nil, steps: Int? = nil, batchSize: Int = 512,
@@ -27,7 +33,8 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
     }
 
     /// Throws the first problem: both or neither of epochs and steps, a count or batch size
-    /// below 1, or an invalid optimizer.
+    /// below 1, more than `maximumEpochs` epochs or `maximumSteps` steps, or an invalid
+    /// optimizer. This is the one place training options are checked.
     public func validate() throws(LearningError) {
         _ = try resolvedOptimizer()
     }
@@ -39,6 +46,10 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
         case (nil, nil): throw .epochsOrStepsMissing
         case let (.some(epochs), nil) where epochs < 1: throw .hyperparameterNotPositive(name: "epochs", value: epochs)
         case let (nil, .some(steps)) where steps < 1: throw .hyperparameterNotPositive(name: "steps", value: steps)
+        case let (.some(epochs), nil) where epochs > Self.maximumEpochs:
+            throw .hyperparameterTooLarge(name: "epochs", value: epochs, limit: Self.maximumEpochs)
+        case let (nil, .some(steps)) where steps > Self.maximumSteps:
+            throw .hyperparameterTooLarge(name: "steps", value: steps, limit: Self.maximumSteps)
         default: break
         }
         guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
