@@ -41,7 +41,7 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
         case let (nil, .some(steps)) where steps < 1: throw .hyperparameterNotPositive(name: "steps", value: steps)
         default: break
         }
-        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
+        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batch_size", value: batchSize) }
         return try optimizer.resolve()
     }
 }
