@@ -51,22 +51,39 @@ final class LiteralArgumentCheckTests: XCTestCase {
             ("o = Optimizer(name=\"SGD\", params={\"lr\": 'fast'})", "params={\"lr\": 'fast'}",
              "optimizer parameter 'lr' must be a number, not str"),
         ]
+        await assertCheckAndRunReject(cases, after: prelude)
+    }
+
+    func testCheckRejectsTheTrainingOptionsARunRejects() async {
+        await assertCheckAndRunReject([
+            ("model.fit(weighting=\"bogus\")", "weighting=\"bogus\"", "unknown weighting 'bogus'"),
+            ("train model, server_optimizer=\"fedsgd\"", "server_optimizer=\"fedsgd\"", "unknown server optimizer 'fedsgd'"),
+            ("model.fit(mu=-0.5)", "mu=-0.5", "mu must be a finite number ≥ 0, not -0.5"),
+        ], after: prelude + "model = PyTorchTabularClassifier(datastructure=ds, schema=schema, steps=1)\n")
+    }
+
+    /// Each call, written after `prelude`, is refused by `bf check` and by the run with the
+    /// same message, underlining the whole argument and only it.
+    private func assertCheckAndRunReject(_ cases: [(call: String, argument: String, message: String)], after prelude: String,
+                                         line: UInt = #line) async {
+        let number = prelude.split(separator: "\n", omittingEmptySubsequences: false).count
         for (call, argument, message) in cases {
-            // The whole argument is underlined, and only it.
-            guard let range = call.range(of: argument) else { return XCTFail(call) }
+            guard let range = call.range(of: argument) else { return XCTFail(call, line: line) }
             let column = call.distance(from: call.startIndex, to: range.lowerBound)
             let expected = """
-                t.bf:3:\(column + 1): error: \(message)
-                 3 | \(call)
+                t.bf:\(number):\(column + 1): error: \(message)
+                 \(number) | \(call)
                    | \(String(repeating: " ", count: column))^\(String(repeating: "~", count: argument.count - 1))
 
                 """
             let result = await checkAndRun(prelude + call)
-            XCTAssertEqual(result.checked, expected, call)
+            func lines(_ text: String, without prefix: String) -> String {
+                text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(prefix) }.joined(separator: "\n")
+            }
+            XCTAssertEqual(lines(result.checked, without: "help: "), expected, call, line: line)
             // The first run in the scratch home notes that it creates the demo federation.
-            XCTAssertEqual(result.ran.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("note: ") }
-                .joined(separator: "\n"), expected, call)
-            XCTAssertEqual(result.outcome, .runtimeError, call)
+            XCTAssertEqual(lines(result.ran, without: "note: "), result.checked, call, line: line)
+            XCTAssertEqual(result.outcome, .runtimeError, call, line: line)
         }
     }
 

@@ -125,14 +125,14 @@ enum ModelBuiltins {
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
 
     static let fitMethod = Builtin("fit", parameters: fitParameters, summary: "train the model at the pods by federated averaging",
-                                   details: fitDetails, returns: "Results") { arguments in
+                                   details: fitDetails, returns: "Results", validation: validateFit) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         return try await fit(model, arguments)
     }
 
     static let train = Builtin("train", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + fitParameters,
                                summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")",
-                               details: fitDetails, statementName: "train", returns: "Results") { arguments in
+                               details: fitDetails, statementName: "train", returns: "Results", validation: validateFit) { arguments in
         guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
         return try await fit(model, arguments)
     }
@@ -206,26 +206,41 @@ enum ModelBuiltins {
         }
     }
 
+    private static func weighting(named name: String?) -> AggregationWeighting? {
+        switch name {
+        case "equal": return .equal
+        case "sample_count": return .sampleCount
+        default: return nil
+        }
+    }
+
+    private static func serverOptimizer(named name: String?) -> ServerOptimizer? {
+        switch name {
+        case "fedavg": return .plain
+        case "fedadam": return .fedAdam(FedAdam())
+        default: return nil
+        }
+    }
+
+    /// The options of `fit` and `train` that can be judged before the run.
+    private static func validateFit(_ arguments: KnownArguments) throws {
+        if let name = arguments.string("weighting"), weighting(named: name) == nil {
+            throw arguments.error("unknown weighting '\(name)'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
+        }
+        if let name = arguments.string("server_optimizer"), serverOptimizer(named: name) == nil {
+            throw arguments.error("unknown server optimizer '\(name)'", at: "server_optimizer", help: "use \"fedavg\" or \"fedadam\"")
+        }
+        if let mu = arguments.value("mu")?.number, mu < 0 || !mu.isFinite {
+            throw arguments.error("mu must be a finite number ≥ 0, not \(Value.format(mu))", at: "mu")
+        }
+    }
+
     private static func fit(_ model: ModelObject, _ arguments: CallArguments) async throws -> Value {
         let context = arguments.context
         let federation = try context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "train on")
-        let weighting: AggregationWeighting
-        switch arguments.string("weighting") {
-        case "equal": weighting = .equal
-        case "sample_count": weighting = .sampleCount
-        case let other: throw arguments.error("unknown weighting '\(other ?? "")'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
-        }
-        let serverOptimizer: ServerOptimizer
-        switch arguments.string("server_optimizer") {
-        case "fedavg": serverOptimizer = .plain
-        case "fedadam": serverOptimizer = .fedAdam(FedAdam())
-        case let other: throw arguments.error("unknown server optimizer '\(other ?? "")'", at: "server_optimizer",
-                                              help: "use \"fedavg\" or \"fedadam\"")
-        }
-        if let mu = arguments.double("mu"), mu < 0 || !mu.isFinite {
-            throw arguments.error("mu must be a finite number ≥ 0, not \(Value.format(mu))", at: "mu")
-        }
+        guard let weighting = weighting(named: arguments.string("weighting")),
+              let serverOptimizer = serverOptimizer(named: arguments.string("server_optimizer")) else { return .none }
         let options = FederatedAveragingOptions(
             epochsBetweenParameterUpdates: arguments.int("epochs_between_parameter_updates"),
             stepsBetweenParameterUpdates: arguments.int("steps_between_parameter_updates"),
