@@ -64,7 +64,7 @@ enum ModelBuiltins {
         let countsKnown = arguments.isKnown("epochs") && arguments.isKnown("steps")
         try validate(TrainingHyperparameters(
             epochs: countsKnown ? arguments.int("epochs") : 1, steps: countsKnown ? arguments.int("steps") : nil,
-            batchSize: arguments.isKnown("batch_size") ? arguments.int("batch_size") ?? 512 : 512), arguments)
+            batchSize: arguments.int("batch_size") ?? 512), arguments)
     }
 
     static let secureAggregator = Builtin(
