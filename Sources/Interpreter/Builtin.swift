@@ -4,6 +4,10 @@
 /// every name lookup hands one out.
 public final class Builtin: Sendable {
     public typealias Implementation = @Sendable (CallArguments) async throws -> Value
+    /// Checks of argument values that need nothing run: a count below 1, an unknown optimizer
+    /// name. It runs when arguments are bound, so a call at run time and `bf check` (on the
+    /// values written as literals) report the same problem at the same argument.
+    public typealias Validation = @Sendable (KnownArguments) throws -> Void
 
     public let name: String
     /// Other names for the same built-in (`DataStructure` for `datastructure`).
@@ -19,13 +23,14 @@ public final class Builtin: Sendable {
     /// The object type the call returns, when it always returns one (for completion and checks).
     public let returns: String?
     public let implementation: Implementation
+    public let validation: Validation?
     /// The parameters that take positional arguments, in order, and the variadic one.
     let positionalParameters: [Parameter]
     let variadicParameter: Parameter?
 
     public init(_ name: String, aliases: [String] = [], parameters: [Parameter] = [], summary: String,
                 details: String = "", statementName: String? = nil, returns: String? = nil,
-                implementation: @escaping Implementation) {
+                validation: Validation? = nil, implementation: @escaping Implementation) {
         self.name = name
         self.aliases = aliases
         self.parameters = parameters
@@ -34,6 +39,7 @@ public final class Builtin: Sendable {
         self.statementName = statementName
         self.returns = returns
         self.implementation = implementation
+        self.validation = validation
         self.positionalParameters = parameters.filter { $0.kind == .positional }
         self.variadicParameter = parameters.first { $0.kind == .variadic }
     }

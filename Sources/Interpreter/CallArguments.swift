@@ -67,6 +67,49 @@ public struct CallArguments {
     }
 }
 
+/// The arguments of a call as far as they are known before it runs, for a built-in's
+/// `validation`: at run time every value is known; in `bf check` only literals are.
+public struct KnownArguments {
+    public let builtin: Builtin
+    public let callSpan: Span
+    private let bound: BoundArguments<Value?>
+
+    init(builtin: Builtin, bound: BoundArguments<Value?>, callSpan: Span) {
+        self.builtin = builtin
+        self.bound = bound
+        self.callSpan = callSpan
+    }
+
+    /// Whether the caller wrote this argument (rather than taking its default).
+    public func isGiven(_ name: String) -> Bool { bound.spans[name] != nil }
+
+    /// The argument's value, its default when not given; nil when written but not known yet.
+    public func value(_ name: String) -> Value? {
+        guard isGiven(name) else { return builtin.parameters.first { $0.name == name }?.defaultValue }
+        return bound.values[name] ?? nil
+    }
+
+    /// Whether the argument's value is known (given as a literal, or left at its default).
+    public func isKnown(_ name: String) -> Bool { value(name) != nil }
+
+    /// The argument's value when it is a known integer.
+    public func int(_ name: String) -> Int? {
+        if case .int(let value) = value(name) { return value }
+        return nil
+    }
+
+    /// The argument's value when it is a known string.
+    public func string(_ name: String) -> String? {
+        if case .string(let value) = value(name) { return value }
+        return nil
+    }
+
+    /// An error about one argument, pointing at it (at the call when it was not written).
+    public func error(_ message: String, at name: String, help: String? = nil) -> RuntimeError {
+        RuntimeError(message, span: bound.spans[name] ?? callSpan, help: help)
+    }
+}
+
 /// One argument as written at a call site; `value` is nil when it is not known (as in
 /// `bf check`, which binds without running).
 struct ArgumentShape<V> {
@@ -84,8 +127,9 @@ struct BoundArguments<V> {
     var variadicSpans: [Span] = []
 }
 
-/// Matches arguments to parameters with Python's rules and checks their types. The same
-/// code serves calls at run time and `bf check`, so both say the same thing.
+/// Matches arguments to parameters with Python's rules, checks their types and runs the
+/// built-in's validation. The same code serves calls at run time and `bf check`, so both say
+/// the same thing.
 enum ArgumentBinder {
     static func bind(_ builtin: Builtin, _ arguments: [ArgumentShape<Value>], callSpan: Span) throws -> BoundArguments<Value> {
         let partial = try bindShapes(builtin, arguments, callSpan: callSpan)
@@ -144,6 +188,7 @@ enum ArgumentBinder {
             throw RuntimeError("'\(builtin.name)' is missing its required argument '\(parameter.name)'", span: callSpan,
                                help: "signature: \(builtin.signature)")
         }
+        try builtin.validation?(KnownArguments(builtin: builtin, bound: bound, callSpan: callSpan))
         return bound
     }
 

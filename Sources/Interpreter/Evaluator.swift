@@ -37,21 +37,24 @@ extension Session {
             return .bool(value)
         case .none:
             return .none
-        case .list(let elements, _):
+        case .list(let elements, let span):
             var values: [Value] = []
             values.reserveCapacity(elements.count)
             for element in elements { values.append(try await evaluate(element)) }
-            return .list(values)
-        case .dictionary(let entries, _):
+            return try Value.checkedNesting(.list(values), span: span)
+        case .dictionary(let entries, let span):
             var values = OrderedDictionary<String, Value>()
             for entry in entries { values[entry.key] = try await evaluate(entry.value) }
-            return .dict(values)
+            return try Value.checkedNesting(.dict(values), span: span)
         case .unary(let op, let operandExpression, let span):
             return try Operators.apply(op, try await evaluate(operandExpression), span: span)
-        case .binary(let op, let leftExpression, let rightExpression, let span):
-            let left = try await evaluate(leftExpression)
-            let right = try await evaluate(rightExpression)
-            return try Operators.apply(op, left, right, span: span)
+        case .binary(let first, let operations, _):
+            var value = try await evaluate(first)
+            for operation in operations {
+                let operand = try await evaluate(operation.operand)
+                try Operators.accumulate(operation.op, &value, operand, span: operation.span)
+            }
+            return value
         case .call(let calleeExpression, let arguments, let span):
             let callee = try await evaluate(calleeExpression)
             var shapes: [ArgumentShape<Value>] = []
@@ -179,7 +182,7 @@ extension Session {
         case .attribute(_, let name, let span):
             throw RuntimeError("attributes cannot be assigned; '\(name)' is read-only", span: span,
                                help: "build a new object with the values you want instead")
-        case .index(let objectExpression, let indexExpression, _):
+        case .index(let objectExpression, let indexExpression, let targetSpan):
             // `d["k"][0] = v`: walk down to the variable, then rebuild the path with the new value.
             var path: [(index: Value, span: Span)] = [(try await evaluate(indexExpression), indexExpression.span)]
             var root = objectExpression
@@ -191,7 +194,8 @@ extension Session {
                 throw RuntimeError("only a variable's list or dictionary can be assigned into", span: root.span,
                                    help: "assign the container to a name first")
             }
-            variables[name] = try replacing(in: try lookUp(name, span: nameSpan), path: path[...], with: value)
+            let replaced = try replacing(in: try lookUp(name, span: nameSpan), path: path[...], with: value)
+            variables[name] = try Value.checkedNesting(replaced, span: targetSpan)
         }
     }
 

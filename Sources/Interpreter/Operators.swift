@@ -24,6 +24,34 @@ enum Operators {
         }
     }
 
+    /// `accumulator op right`, stored back into `accumulator`: the step of a binary chain.
+    /// String and list `+` append in place, so a long chain of them takes time linear in
+    /// its length rather than copying the growing result at every step.
+    static func accumulate(_ op: BinaryOperator, _ accumulator: inout Value, _ right: Value, span: Span) throws {
+        if op == .add {
+            switch right {
+            case .string(let more):
+                if case .string(var text) = accumulator {
+                    // Dropping the accumulator's reference leaves `text` the sole owner of its storage.
+                    accumulator = .none
+                    text += more
+                    accumulator = .string(text)
+                    return
+                }
+            case .list(let more):
+                if case .list(var values) = accumulator {
+                    accumulator = .none
+                    values += more
+                    accumulator = .list(values)
+                    return
+                }
+            default:
+                break
+            }
+        }
+        accumulator = try apply(op, accumulator, right, span: span)
+    }
+
     /// Booleans take part in arithmetic as the integers 0 and 1, as in Python.
     private static func integerIfBool(_ value: Value) -> Value {
         if case .bool(let flag) = value { return .int(flag ? 1 : 0) }

@@ -1,4 +1,5 @@
 import OrderedCollections
+import Language
 
 /// A bf value: Python's literals, lists and string-keyed dictionaries, callables, and the
 /// runtime objects of the workflow (schemas, data structures, models, results …).
@@ -186,5 +187,29 @@ extension Value: Equatable {
         case .int, .float, .bool: return true
         default: return false
         }
+    }
+}
+
+extension Value {
+    /// How many levels of lists and dictionaries one value may hold inside one another, as
+    /// many as the parser lets a literal nest. Printing, comparing and freeing a value walk it
+    /// recursively; the bound keeps those walks within a small thread's stack.
+    static let maximumNesting = 100
+
+    /// Whether lists and dictionaries nest more than `levels` deep in the value; looks no
+    /// deeper than that.
+    func nestsDeeper(than levels: Int) -> Bool {
+        switch self {
+        case .list(let values): return levels <= 0 || values.contains { $0.nestsDeeper(than: levels - 1) }
+        case .dict(let entries): return levels <= 0 || entries.values.contains { $0.nestsDeeper(than: levels - 1) }
+        default: return false
+        }
+    }
+
+    /// The value, or an error at `span` when it nests lists and dictionaries too deeply.
+    static func checkedNesting(_ value: Value, span: Span) throws -> Value {
+        guard value.nestsDeeper(than: maximumNesting) else { return value }
+        throw RuntimeError("lists and dictionaries nested more than \(maximumNesting) levels deep", span: span,
+                           help: "keep the data flatter; a value that holds itself grows one level at every step")
     }
 }

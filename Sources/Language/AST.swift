@@ -37,7 +37,11 @@ public enum Expression: Sendable, Hashable {
     case list([Expression], span: Span)
     case dictionary([DictionaryEntry], span: Span)
     indirect case unary(UnaryOperator, Expression, span: Span)
-    indirect case binary(BinaryOperator, Expression, Expression, span: Span)
+    /// Binary operators of one precedence level applied left to right: `a - b + c` is `a`
+    /// followed by the operations `- b` and `+ c`. The chain is kept flat rather than nested,
+    /// so that a sum of a million terms is one node: walking or freeing a million nested nodes
+    /// would overflow the stack. A comparison is a chain of one operation.
+    indirect case binary(first: Expression, operations: [BinaryOperation], span: Span)
     indirect case call(callee: Expression, arguments: [ArgumentSyntax], span: Span)
     indirect case attribute(object: Expression, name: String, nameSpan: Span, span: Span)
     indirect case index(object: Expression, index: Expression, span: Span)
@@ -46,7 +50,7 @@ public enum Expression: Sendable, Hashable {
         switch self {
         case .name(_, let span), .statementWord(_, let span), .integer(_, let span), .float(_, let span), .string(_, let span),
              .boolean(_, let span), .none(let span), .list(_, let span), .dictionary(_, let span),
-             .unary(_, _, let span), .binary(_, _, _, let span), .call(_, _, let span),
+             .unary(_, _, let span), .binary(_, _, let span), .call(_, _, let span),
              .attribute(_, _, _, let span), .index(_, _, let span):
             return span
         }
@@ -58,6 +62,14 @@ public struct DictionaryEntry: Sendable, Hashable {
     public let key: String
     public let keySpan: Span
     public let value: Expression
+}
+
+/// One step of a binary chain: the operator, its right operand, and the span of the chain
+/// from its first operand to this one, where an error of this step points.
+public struct BinaryOperation: Sendable, Hashable {
+    public let op: BinaryOperator
+    public let operand: Expression
+    public let span: Span
 }
 
 /// One argument of a call: positional, or `name=value`.

@@ -9,6 +9,8 @@
 /// when the caller asks for it; the renderer never decides by itself.
 public struct DiagnosticRenderer: Sendable {
     public var useColor: Bool
+    /// Lines longer than this many characters are shown as an excerpt around the diagnostic.
+    static let longestLineShown = 200
 
     public init(useColor: Bool = false) {
         self.useColor = useColor
@@ -23,15 +25,21 @@ public struct DiagnosticRenderer: Sendable {
             header = source.name.map { "\($0):\(location):" } ?? ""
             header += header.isEmpty ? "" : " "
             lines.append(header + severity + " " + paint(diagnostic.message, "1"))
-            let lineText = source.line(location.line)
+            let lineCharacters = Array(source.line(location.line))
             let gutter = String(repeating: " ", count: String(location.line).count)
-            lines.append(paint(" \(location.line) | ", "34") + lineText)
-            let lineCharacters = Array(lineText)
             let startColumn = min(location.column - 1, lineCharacters.count)
             let end = source.location(of: span.end)
             let endColumn = end.line == location.line ? end.column - 1 : lineCharacters.count
-            let width = max(1, endColumn - startColumn)
-            let padding = String(lineCharacters[..<startColumn].map { $0 == "\t" ? "\t" : " " })
+            // A very long line (a generated script) is shown as an excerpt around the place.
+            var shown = 0..<lineCharacters.count
+            if lineCharacters.count > DiagnosticRenderer.longestLineShown {
+                shown = max(0, startColumn - 60)..<min(lineCharacters.count, max(startColumn, min(endColumn, startColumn + 100)) + 40)
+            }
+            let before = shown.lowerBound > 0 ? "…" : ""
+            let after = shown.upperBound < lineCharacters.count ? "…" : ""
+            lines.append(paint(" \(location.line) | ", "34") + before + String(lineCharacters[shown]) + after)
+            let width = max(1, min(endColumn, shown.upperBound) - startColumn)
+            let padding = (before.isEmpty ? "" : " ") + String(lineCharacters[shown.lowerBound..<startColumn].map { $0 == "\t" ? "\t" : " " })
             let marker = "^" + String(repeating: "~", count: width - 1)
             lines.append(paint(" \(gutter) | ", "34") + padding + paint(marker, "1;31"))
         } else {

@@ -3,11 +3,8 @@
 extension Parser {
     // expression -> sum [ ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) sum ]
     mutating func parseExpression() throws -> Expression {
-        nesting += 1
+        try deepen()
         defer { nesting -= 1 }
-        if nesting > Parser.maximumNesting {
-            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
-        }
         let left = try parseSum()
         let comparison: BinaryOperator?
         switch current.kind {
@@ -22,31 +19,54 @@ extension Parser {
         guard let comparison else { return left }
         advance()
         let right = try parseSum()
-        return .binary(comparison, left, right, span: left.span.to(right.span))
+        let span = left.span.to(right.span)
+        return .binary(first: left, operations: [BinaryOperation(op: comparison, operand: right, span: span)], span: span)
     }
 
     // sum -> product { ( '+' | '-' ) product }
     mutating func parseSum() throws -> Expression {
-        var left = try parseProduct()
+        let first = try parseProduct()
+        var operations: [BinaryOperation] = []
         while current.kind == .plus || current.kind == .minus {
             let op: BinaryOperator = current.kind == .plus ? .add : .subtract
             advance()
-            let right = try parseProduct()
-            left = .binary(op, left, right, span: left.span.to(right.span))
+            let operand = try parseProduct()
+            operations.append(BinaryOperation(op: op, operand: operand, span: first.span.to(operand.span)))
         }
-        return left
+        return Parser.chain(first, operations)
     }
 
     // product -> unary { ( '*' | '/' ) unary }
     mutating func parseProduct() throws -> Expression {
-        var left = try parseUnary()
+        let first = try parseUnary()
+        var operations: [BinaryOperation] = []
         while current.kind == .star || current.kind == .slash {
             let op: BinaryOperator = current.kind == .star ? .multiply : .divide
             advance()
-            let right = try parseUnary()
-            left = .binary(op, left, right, span: left.span.to(right.span))
+            let operand = try parseUnary()
+            operations.append(BinaryOperation(op: op, operand: operand, span: first.span.to(operand.span)))
         }
-        return left
+        return Parser.chain(first, operations)
+    }
+
+    /// A left-associative chain read in a loop: one flat `.binary` node however long it is
+    /// (the operand itself when there is no operator). The loops stay in `parseSum` and
+    /// `parseProduct` rather than in a shared helper: every frame between two levels of
+    /// brackets counts against the stack at the deepest nesting allowed.
+    static func chain(_ first: Expression, _ operations: [BinaryOperation]) -> Expression {
+        guard let last = operations.last else { return first }
+        return .binary(first: first, operations: operations, span: last.span)
+    }
+
+    /// Counts one more level of nesting, or fails at the current token past `maximumNesting`.
+    /// Every construct that nests the tree counts (brackets, prefix operators, each postfix
+    /// call, attribute or index), so the depth of every tree walk is bounded; binary chains
+    /// are flat and do not count.
+    mutating func deepen() throws {
+        guard nesting < Parser.maximumNesting else {
+            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
+        }
+        nesting += 1
     }
 
     // unary -> ( '-' | '+' ) unary | postfix
@@ -55,11 +75,8 @@ extension Parser {
         let start = current.span
         let op: UnaryOperator = current.kind == .minus ? .negate : .plus
         advance()
-        nesting += 1
+        try deepen()
         defer { nesting -= 1 }
-        if nesting > Parser.maximumNesting {
-            throw Failure(error: .nestingTooDeep(limit: Parser.maximumNesting), span: current.span, token: current, help: nil)
-        }
         let operand = try parseUnary()
         return .unary(op, operand, span: start.to(operand.span))
     }
@@ -67,18 +84,23 @@ extension Parser {
     // postfix -> primary { '(' [ arguments ] ')' | '.' NAME | '[' expression ']' }
     mutating func parsePostfix() throws -> Expression {
         var expression = try parsePrimary()
+        let outerNesting = nesting
+        defer { nesting = outerNesting }
         while true {
             switch current.kind {
             case .leftParen:
+                try deepen()
                 let opener = open()
                 let arguments = try parseArguments(closer: .rightParen, opener: opener)
                 expression = .call(callee: expression, arguments: arguments, span: expression.span.to(previousSpan))
             case .dot:
+                try deepen()
                 advance()
                 let nameSpan = current.span
                 let name = try expectIdentifier()
                 expression = .attribute(object: expression, name: name, nameSpan: nameSpan, span: expression.span.to(nameSpan))
             case .leftBracket:
+                try deepen()
                 let opener = open()
                 let index = try parseExpression()
                 try expectCloser(.rightBracket, opener: opener, separator: nil)
@@ -123,6 +145,18 @@ extension Parser {
     // primary -> NAME | NUMBER | STRING { STRING } | 'True' | 'False' | 'None' | 'true' | 'false'
     //          | list | dictionary | '(' expression ')'
     mutating func parsePrimary() throws -> Expression {
+        switch current.kind {
+        case .leftBracket: return try parseList()
+        case .leftBrace: return try parseDictionary()
+        case .leftParen: return try parseParenthesized()
+        default: return try parseLeaf()
+        }
+    }
+
+    /// A primary that holds no expression: a name, number, string or literal word. Kept out
+    /// of `parsePrimary`, whose frame is on the stack at every level of brackets, because
+    /// its cases need a large frame.
+    mutating func parseLeaf() throws -> Expression {
         let token = current
         switch token.kind {
         case .identifier:
@@ -162,12 +196,6 @@ extension Parser {
             return .none(span: token.span)
         case .keyword(let keyword) where keyword.isUnsupportedPython:
             throw Failure(error: .unsupportedPython(keyword.rawValue), span: token.span, token: token, help: nil)
-        case .leftBracket:
-            return try parseList()
-        case .leftBrace:
-            return try parseDictionary()
-        case .leftParen:
-            return try parseParenthesized()
         default:
             throw failure(expecting: "an expression")
         }

@@ -180,6 +180,15 @@ final class TaskFileTests: XCTestCase {
         XCTAssertTrue(badOptimizer.contains("task.yaml:24:15: error: task.model.hyperparameters.optimizer: unknown optimizer 'Adamm'"), badOptimizer)
     }
 
+    func testNotANumberAndInfinityAreNamedAsSuch() {
+        for (text, shown) in [(".nan", "NaN (.nan)"), (".inf", "infinity (.inf)"), ("-.Inf", "infinity (-.Inf)")] {
+            let lr = problems(smallTask(pods: ["a"], secure: false).replacingOccurrences(of: "{lr: 0.01}", with: "{lr: \(text)}"))
+            XCTAssertTrue(lr.hasPrefix("task.yaml:25:22: error: 'task.model.hyperparameters.optimizer.params.lr' must be a finite number, not \(shown)\n"), lr)
+            let steps = problems(smallTask(pods: ["a"], secure: false).replacingOccurrences(of: "steps: 6", with: "steps: \(text)"))
+            XCTAssertTrue(steps.contains("'task.model.hyperparameters.steps' must be a whole number, not \(shown)\n"), steps)
+        }
+    }
+
     func testAFileThatDoesNotExistCannotBeRead() {
         XCTAssertThrowsError(try TaskFile.read(path: "/nonexistent/task.yaml")) { error in
             guard case TaskFileError.cannotRead(let path, let reason)? = error as? TaskFileError else {

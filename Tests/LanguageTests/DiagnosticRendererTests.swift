@@ -24,6 +24,18 @@ final class DiagnosticRendererTests: XCTestCase {
         """)
     }
 
+    func testAVeryLongLineIsShownAsAnExcerptAroundThePlace() {
+        let file = SourceFile(name: "g.bf", text: "y = a" + String(repeating: ".b", count: 1000) + "\n")
+        let result = Parser.parse(file)
+        let chain = String(repeating: ".b", count: 100)
+        XCTAssertEqual(DiagnosticRenderer().render(result.diagnostics, in: file), """
+        g.bf:1:204: error: expression nested too deeply (more than 100 levels)
+         1 | …\(chain.suffix(60))\(chain.prefix(41))…
+           |  \(String(repeating: " ", count: 60))^
+        help: split the expression into several assignments
+        """)
+    }
+
     func testREPLInputHasNoFilePartAndNotesAreIndented() {
         let file = SourceFile(name: nil, text: "schema = combine_schemas")
         let diagnostic = Diagnostic(.error, "pods disagree on categorical column 'gender'", span: Span(9, 24),

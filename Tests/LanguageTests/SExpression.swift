@@ -34,7 +34,10 @@ enum SExpression {
         case .dictionary(let entries, _):
             return "{" + entries.map { "\"\($0.key)\": \(render($0.value))" }.joined(separator: " ") + "}"
         case .unary(let op, let operand, _): return "(\(op.rawValue) \(render(operand)))"
-        case .binary(let op, let left, let right, _): return "(\(op.rawValue) \(render(left)) \(render(right)))"
+        case .binary(let first, let operations, _):
+            // Nested left to right, `(+ (+ a b) c)`, built in one pass so long chains stay linear.
+            return operations.reversed().map { "(\($0.op.rawValue) " }.joined() + render(first)
+                + operations.map { " \(render($0.operand)))" }.joined()
         case .call(let callee, let arguments, _):
             let rendered = arguments.map { argument in
                 (argument.label.map { $0 + "=" } ?? "") + render(argument.value)

@@ -20,7 +20,7 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(try refusal(.init()), "hyperparameters give neither 'epochs' nor 'steps': give exactly one of them")
         XCTAssertEqual(try refusal(.init(epochs: 0)), "hyperparameter 'epochs' is 0: it must be at least 1")
         XCTAssertEqual(try refusal(.init(steps: -3)), "hyperparameter 'steps' is -3: it must be at least 1")
-        XCTAssertEqual(try refusal(.init(epochs: 1, batchSize: 0)), "hyperparameter 'batchSize' is 0: it must be at least 1")
+        XCTAssertEqual(try refusal(.init(epochs: 1, batchSize: 0)), "hyperparameter 'batch_size' is 0: it must be at least 1")
     }
 
     func testAbsurdlyLongTrainingsAreRefusedWithTheLimit() throws {

@@ -14,22 +14,57 @@ enum ModelBuiltins {
         "Optimizer",
         parameters: [Parameter("name", .string, "SGD, Adam or AdamW"),
                      Parameter("params", .dict, default: .dict([:]), "e.g. {\"lr\": 0.001, \"momentum\": 0.9}")],
-        summary: "an optimizer for training: Optimizer(name=\"SGD\", params={\"lr\": 0.001})", returns: "Optimizer"
-    ) { arguments in
-        var params: [String: Double] = [:]
-        if case .dict(let entries) = arguments["params"] {
-            for (key, value) in entries {
-                switch value {
-                case .int, .float: params[key] = value.number
-                case .bool(let flag): params[key] = flag ? 1 : 0
-                default: throw arguments.error("optimizer parameter '\(key)' must be a number, not \(value.typeName)", at: "params")
+        summary: "an optimizer for training: Optimizer(name=\"SGD\", params={\"lr\": 0.001})", returns: "Optimizer",
+        validation: { arguments in
+            // Checked when the call is bound, so a bad name or parameter is reported where it is written.
+            guard let name = arguments.string("name") else { return }
+            var numbers: [String: Double] = [:]
+            if let params = arguments.value("params") {
+                for (key, value) in optimizerParameters(params) {
+                    guard let number = value.number else {
+                        throw arguments.error("optimizer parameter '\(key)' must be a number, not \(value.typeName)", at: "params")
+                    }
+                    numbers[key] = number
                 }
             }
+            try validate(TrainingHyperparameters(epochs: 1, optimizer: OptimizerConfig(name: name, params: numbers)), arguments)
         }
-        let config = OptimizerConfig(name: arguments.string("name") ?? "", params: params)
-        // Checked now, so a bad name or parameter is reported where it is written.
-        try TrainingHyperparameters(epochs: 1, optimizer: config).validate()
-        return .object(OptimizerObject(config))
+    ) { arguments in
+        var numbers: [String: Double] = [:]
+        for (key, value) in optimizerParameters(arguments["params"]) { numbers[key] = value.number }
+        return .object(OptimizerObject(OptimizerConfig(name: arguments.string("name") ?? "", params: numbers)))
+    }
+
+    /// The entries of an optimizer's `params` dictionary.
+    private static func optimizerParameters(_ params: Value) -> [(key: String, value: Value)] {
+        guard case .dict(let entries) = params else { return [] }
+        return entries.map { (key: $0.key, value: $0.value) }
+    }
+
+    /// Hyperparameters checked by the Learning layer's own rules, each problem placed at the
+    /// argument that causes it.
+    private static func validate(_ hyperparameters: TrainingHyperparameters, _ arguments: KnownArguments) throws {
+        do {
+            try hyperparameters.validate()
+        } catch {
+            switch error {
+            case .hyperparameterNotPositive(let name, _): throw arguments.error(error.description, at: name)
+            case .epochsAndStepsBothGiven: throw arguments.error(error.description, at: "steps")
+            case .unknownOptimizer: throw arguments.error(error.description, at: "name")
+            case .unknownOptimizerParameter, .invalidOptimizerParameter: throw arguments.error(error.description, at: "params")
+            default: throw RuntimeError(error.description, span: arguments.callSpan)
+            }
+        }
+    }
+
+    /// The classifier's counts and batch size, judged before it is built. A count written as
+    /// a variable is not known before the run (in `bf check`): a valid count then holds its
+    /// place, and whether both epochs and steps are given is left to the run.
+    private static func validateClassifier(_ arguments: KnownArguments) throws {
+        let countsKnown = arguments.isKnown("epochs") && arguments.isKnown("steps")
+        try validate(TrainingHyperparameters(
+            epochs: countsKnown ? arguments.int("epochs") : 1, steps: countsKnown ? arguments.int("steps") : nil,
+            batchSize: arguments.int("batch_size") ?? 512), arguments)
     }
 
     static let secureAggregator = Builtin(
@@ -52,7 +87,7 @@ enum ModelBuiltins {
         ],
         summary: "a tabular classifier: an embedding per categorical input, hidden layers, trained at the pods",
         details: "Defaults as Bitfount's: hidden layers [1000, 500] (Linear → Mish → BatchNorm → Dropout 0.01, 0.1), embedding dropout 0.04, AdamW lr 0.01, batch size 512. Give exactly one of epochs and steps.",
-        returns: "PyTorchTabularClassifier"
+        returns: "PyTorchTabularClassifier", validation: validateClassifier
     ) { arguments in
         guard let structure = arguments.object("datastructure", as: DataStructureObject.self),
               let schemaObject = arguments.object("schema", as: SchemaObject.self) else { return .none }
@@ -90,14 +125,14 @@ enum ModelBuiltins {
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
 
     static let fitMethod = Builtin("fit", parameters: fitParameters, summary: "train the model at the pods by federated averaging",
-                                   details: fitDetails, returns: "Results") { arguments in
+                                   details: fitDetails, returns: "Results", validation: validateFit) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         return try await fit(model, arguments)
     }
 
     static let train = Builtin("train", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + fitParameters,
                                summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")",
-                               details: fitDetails, statementName: "train", returns: "Results") { arguments in
+                               details: fitDetails, statementName: "train", returns: "Results", validation: validateFit) { arguments in
         guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
         return try await fit(model, arguments)
     }
@@ -171,26 +206,41 @@ enum ModelBuiltins {
         }
     }
 
+    private static func weighting(named name: String?) -> AggregationWeighting? {
+        switch name {
+        case "equal": return .equal
+        case "sample_count": return .sampleCount
+        default: return nil
+        }
+    }
+
+    private static func serverOptimizer(named name: String?) -> ServerOptimizer? {
+        switch name {
+        case "fedavg": return .plain
+        case "fedadam": return .fedAdam(FedAdam())
+        default: return nil
+        }
+    }
+
+    /// The options of `fit` and `train` that can be judged before the run.
+    private static func validateFit(_ arguments: KnownArguments) throws {
+        if let name = arguments.string("weighting"), weighting(named: name) == nil {
+            throw arguments.error("unknown weighting '\(name)'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
+        }
+        if let name = arguments.string("server_optimizer"), serverOptimizer(named: name) == nil {
+            throw arguments.error("unknown server optimizer '\(name)'", at: "server_optimizer", help: "use \"fedavg\" or \"fedadam\"")
+        }
+        if let mu = arguments.value("mu")?.number, mu < 0 || !mu.isFinite {
+            throw arguments.error("mu must be a finite number ≥ 0, not \(Value.format(mu))", at: "mu")
+        }
+    }
+
     private static func fit(_ model: ModelObject, _ arguments: CallArguments) async throws -> Value {
         let context = arguments.context
         let federation = try context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "train on")
-        let weighting: AggregationWeighting
-        switch arguments.string("weighting") {
-        case "equal": weighting = .equal
-        case "sample_count": weighting = .sampleCount
-        case let other: throw arguments.error("unknown weighting '\(other ?? "")'", at: "weighting", help: "use \"sample_count\" or \"equal\"")
-        }
-        let serverOptimizer: ServerOptimizer
-        switch arguments.string("server_optimizer") {
-        case "fedavg": serverOptimizer = .plain
-        case "fedadam": serverOptimizer = .fedAdam(FedAdam())
-        case let other: throw arguments.error("unknown server optimizer '\(other ?? "")'", at: "server_optimizer",
-                                              help: "use \"fedavg\" or \"fedadam\"")
-        }
-        if let mu = arguments.double("mu"), mu < 0 || !mu.isFinite {
-            throw arguments.error("mu must be a finite number ≥ 0, not \(Value.format(mu))", at: "mu")
-        }
+        guard let weighting = weighting(named: arguments.string("weighting")),
+              let serverOptimizer = serverOptimizer(named: arguments.string("server_optimizer")) else { return .none }
         let options = FederatedAveragingOptions(
             epochsBetweenParameterUpdates: arguments.int("epochs_between_parameter_updates"),
             stepsBetweenParameterUpdates: arguments.int("steps_between_parameter_updates"),

@@ -363,7 +363,7 @@ struct TaskFileReader {
             if let value = node.int { return .int(value) }
             if let value = node.float, value.isFinite { return .float(value) }
         }
-        wrongType(node, field: field, expected: "a number")
+        wrongType(node, field: field, expected: "a finite number")
         return nil
     }
 
@@ -407,6 +407,9 @@ struct TaskFileReader {
         case .alias: return "an alias"
         case let .scalar(scalar):
             if node.null != nil && scalar.style == .plain { return "empty" }
+            if scalar.style == .plain, let value = node.float, !value.isFinite {
+                return (value.isNaN ? "NaN" : "infinity") + " (\(scalar.string))"
+            }
             if scalar.style == .plain && (node.int != nil || node.float != nil) { return "a number (\(scalar.string))" }
             if scalar.style == .plain && node.bool != nil { return "true/false (\(scalar.string))" }
             return "text ('\(scalar.string)')"

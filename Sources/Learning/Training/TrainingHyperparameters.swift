@@ -52,7 +52,7 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
             throw .hyperparameterTooLarge(name: "steps", value: steps, limit: Self.maximumSteps)
         default: break
         }
-        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batchSize", value: batchSize) }
+        guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batch_size", value: batchSize) }
         return try optimizer.resolve()
     }
 }
