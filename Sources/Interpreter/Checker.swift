@@ -61,7 +61,7 @@ private struct StaticChecker {
                 _ = infer(object)
                 _ = infer(index)
             }
-        case .importLine:
+        case .importLine, .notebookCommand:
             break
         }
     }

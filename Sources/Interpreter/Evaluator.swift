@@ -17,6 +17,10 @@ extension Session {
         case .importLine(let modules, _):
             noteIgnoredImport(modules)
             return .none
+        case .notebookCommand:
+            noteOnce("notebook-command", "note: lines starting with '!' or '%' are Jupyter commands; bf does not run them "
+                     + "(bf needs nothing installed, and shows charts itself)")
+            return .none
         }
     }
 

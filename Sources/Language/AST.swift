@@ -6,11 +6,13 @@ public enum Statement: Sendable, Hashable {
     case assignment(target: AssignmentTarget, value: Expression, span: Span)
     /// An `import …` or `from … import …` line, accepted and ignored; `modules` for the notice.
     case importLine(modules: [String], span: Span)
+    /// A Jupyter shell command or magic (`!pip install bitfount`), accepted and not run.
+    case notebookCommand(text: String, span: Span)
 
     public var span: Span {
         switch self {
         case .expression(let expression): return expression.span
-        case .assignment(_, _, let span), .importLine(_, let span): return span
+        case .assignment(_, _, let span), .importLine(_, let span), .notebookCommand(_, let span): return span
         }
     }
 }

@@ -78,6 +78,10 @@ public struct Lexer {
         }
         lastWasNewline = false
 
+        if (byte == UInt8(ascii: "!") && peek(1) != UInt8(ascii: "=")) || byte == UInt8(ascii: "%"), depth == 0, isAtLineStart(start) {
+            while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+            return Token(.notebookCommand, Span(start, position))
+        }
         if isIdentifierStart(byte) {
             return identifierOrKeywordOrPrefixedString(from: start)
         }
@@ -126,6 +130,14 @@ public struct Lexer {
     }
 
     // MARK: - Pieces
+
+    /// True when only spaces and tabs stand between the previous line break (or the start of
+    /// the text) and `offset`.
+    private func isAtLineStart(_ offset: Int) -> Bool {
+        var index = offset - 1
+        while index >= 0, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index -= 1 }
+        return index < 0 || bytes[index] == UInt8(ascii: "\n")
+    }
 
     private mutating func skipSpaceAndComments() {
         while position < bytes.count {

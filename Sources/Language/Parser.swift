@@ -111,9 +111,16 @@ public struct Parser {
         return false
     }
 
-    // statement -> import_line | from_line | verb_call | assignment | expression
+    // statement -> notebook_command | import_line | from_line | verb_call | assignment | expression
     mutating func parseStatement() throws -> Statement {
         switch current.kind {
+        case .notebookCommand:
+            let span = current.span
+            advance()
+            return .notebookCommand(text: source.text(of: span), span: span)
+        case .colon where peekNext().kind == .identifier && peekNext().span.start == current.span.end:
+            let word = peekNext().span
+            throw Failure(error: .metaCommandInScript(":" + source.text(of: word)), span: current.span.to(word), token: current, help: nil)
         case .keyword(.import):
             return try parseImport()
         case .keyword(.from):

@@ -28,6 +28,8 @@ public enum SyntaxError: Error, Sendable, Hashable {
     case tupleNotSupported
     case nonStringDictKey
     case duplicateDictKey(String)
+    /// A REPL meta-command (`:help`) in a script or piped input.
+    case metaCommandInScript(String)
 
     public var message: String {
         switch self {
@@ -56,6 +58,7 @@ public enum SyntaxError: Error, Sendable, Hashable {
         case .tupleNotSupported: return "tuples are not supported"
         case .nonStringDictKey: return "dictionary keys must be strings"
         case .duplicateDictKey(let key): return "dictionary key '\(key)' given twice"
+        case .metaCommandInScript(let command): return "'\(command)' is a meta-command: it works at the REPL prompt, not in a script"
         }
     }
 
@@ -100,6 +103,8 @@ public enum SyntaxError: Error, Sendable, Hashable {
         case .unsupportedStringPrefix: return "write a plain string; only r\"…\" (raw) is accepted as a prefix"
         case .nestingTooDeep: return "split the expression into several assignments"
         case .assignmentToKeyword: return "choose another name"
+        case .metaCommandInScript:
+            return "in a script, help() and help(name) show the same help; start 'bf' on a terminal for the REPL"
         default: return nil
         }
     }

@@ -11,6 +11,9 @@ public enum TokenKind: Sendable, Hashable {
     case plus, minus, star, slash
     case equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
 
+    /// A Jupyter line: a shell command (`!pip install bitfount`) or a magic (`%matplotlib
+    /// inline`), a line of its own starting with `!` or `%` outside brackets. Not run.
+    case notebookCommand
     /// The end of a statement: a line break outside brackets.
     case newline
     case endOfInput
@@ -94,6 +97,7 @@ extension TokenKind {
         case .lessEqual: return "'<='"
         case .greater: return "'>'"
         case .greaterEqual: return "'>='"
+        case .notebookCommand: return "a notebook command"
         case .newline: return "end of line"
         case .endOfInput: return "end of input"
         case .invalid: return "invalid text"

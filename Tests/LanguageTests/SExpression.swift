@@ -11,6 +11,7 @@ enum SExpression {
         case .expression(let expression): return render(expression)
         case .assignment(let target, let value, _): return "(= \(render(target)) \(render(value)))"
         case .importLine(let modules, _): return "(import \(modules.joined(separator: " ")))"
+        case .notebookCommand(let text, _): return "(notebook \(text))"
         }
     }
 
