@@ -208,6 +208,22 @@ extension HubStore {
     }
 }
 
+// MARK: - Call nonces
+
+extension HubStore {
+    /// Records `nonce` (of a call stamped `timestamp`) in `scope`, first forgetting every
+    /// nonce of any scope stamped before `cutoff`; false when `scope` has it already. The
+    /// table's primary key decides, so servers of one home in several processes agree.
+    func recordNonce(_ nonce: Data, scope: String, timestamp: Int64, forgettingBefore cutoff: Int64) throws -> Bool {
+        try write { db in
+            try db.execute(sql: "DELETE FROM call_nonce WHERE timestamp < ?", arguments: [cutoff])
+            try db.execute(sql: "INSERT OR IGNORE INTO call_nonce (scope, nonce, timestamp) VALUES (?, ?, ?)",
+                           arguments: [scope, nonce, timestamp])
+            return db.changesCount > 0
+        }
+    }
+}
+
 // MARK: - Checkpoints
 
 extension HubStore {
