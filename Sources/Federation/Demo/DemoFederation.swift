@@ -41,7 +41,7 @@ public struct DemoFederation: Sendable {
     public static func create(hub: Hub, owner: LocalIdentity) throws -> DemoFederation {
         let directory = hub.home.appendingPathComponent("demo")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(directory)
         } catch {
             throw HubError.cannotWrite(path: directory.path, reason: error.localizedDescription)
         }
@@ -142,6 +142,7 @@ public struct DemoFederation: Sendable {
     private static func write(_ data: Data, to url: URL) throws {
         do {
             try data.write(to: url, options: .atomic)
+            PrivateFiles.restrict(url.path)
         } catch {
             throw HubError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }

@@ -48,8 +48,9 @@ extension Hub {
         let file = home.appendingPathComponent(relative)
         let temporary = file.appendingPathExtension("writing")
         do {
-            try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            try PrivateFiles.createFolder(checkpointDirectory)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil,
+                                                 attributes: [.posixPermissions: Int(PrivateFiles.fileMode)]) else {
                 throw HubError.cannotWrite(path: temporary.path, reason: "the file cannot be created")
             }
             let handle = try FileHandle(forWritingTo: temporary)
