@@ -8,9 +8,13 @@ import Synchronization
 /// keeps its ledger there, so a call captured before the server restarts is still refused
 /// after it (the store keeps a nonce for twice the skew; one write per admitted call).
 public final class NonceLedger: Sendable {
-    private let seen = Mutex<[Data: Int64]>([:])
+    /// The nonces in memory, with their timestamps, and the count at which they are next
+    /// pruned (twice what a prune leaves, so pruning costs O(1) a call however many are live).
+    private let seen = Mutex<(nonces: [Data: Int64], pruneAt: Int)>(([:], 4096))
     /// Where a persistent ledger keeps its nonces, and under which name.
     private let journal: (store: HubStore, scope: String)?
+    /// When a persistent ledger last forgot the nonces too old to matter (milliseconds).
+    private let lastPruned = Mutex<Int64>(0)
 
     /// An empty ledger in memory.
     public init() {
@@ -22,6 +26,9 @@ public final class NonceLedger: Sendable {
         journal = (store, scope)
     }
 
+    /// How often a persistent ledger forgets old nonces.
+    private static let pruneInterval: Int64 = 10_000
+
     /// 16 random bytes for a new request or call.
     static func freshNonce() -> Data {
         var generator = SystemRandomNumberGenerator()
@@ -32,14 +39,22 @@ public final class NonceLedger: Sendable {
     /// write to its store.
     func admit(_ nonce: Data, timestamp: Int64, now: Int64) throws -> Bool {
         if let journal {
+            let due = lastPruned.withLock { last in
+                guard now - last >= Self.pruneInterval || now < last else { return false }
+                last = now
+                return true
+            }
             // Kept for twice the skew, so that a server clock set back by up to one skew
             // still finds the nonces whose calls it would accept again.
-            return try journal.store.recordNonce(nonce, scope: journal.scope, timestamp: timestamp,
-                                                 forgettingBefore: now - 2 * Pod.allowedClockSkew)
+            if due { try journal.store.forgetNonces(before: now - 2 * Pod.allowedClockSkew) }
+            return try journal.store.recordNonce(nonce, scope: journal.scope, timestamp: timestamp)
         }
         return seen.withLock { seen in
-            if seen.count > 4096 { seen = seen.filter { abs(now - $0.value) <= Pod.allowedClockSkew } }
-            return seen.updateValue(timestamp, forKey: nonce) == nil
+            if seen.nonces.count > seen.pruneAt {
+                seen.nonces = seen.nonces.filter { abs(now - $0.value) <= Pod.allowedClockSkew }
+                seen.pruneAt = max(4096, 2 * seen.nonces.count)
+            }
+            return seen.nonces.updateValue(timestamp, forKey: nonce) == nil
         }
     }
 }
