@@ -14,7 +14,8 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
     private let hub: Hub
     private let limits: PodServerLimits
     private let log: @Sendable (String) -> Void
-    private let ledger = NonceLedger()
+    /// The nonces of accepted calls, kept in the hub's store so that a restart forgets none.
+    private let ledger: NonceLedger
     private let limiter: CallRateLimiter
     private let knownKeys = Mutex<[String: Data]>([:])
     /// Who opened each task this server has seen accepted; only they may use it.
@@ -25,6 +26,7 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         self.hub = hub
         self.limits = limits
         self.log = log
+        ledger = hub.callLedger(for: pod.identifier)
         limiter = CallRateLimiter(callsPerSecond: limits.callsPerSecond)
     }
 

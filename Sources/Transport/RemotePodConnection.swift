@@ -35,7 +35,7 @@ public final class RemotePodConnection: PodConnection, Sendable {
         let service = Bf_Pod_V1_Pod.Client(wrapping: client)
         do {
             let described = try await Self.signed("Describe", Bf_Pod_V1_DescribeRequest(), pod: podName, label: address.description,
-                                                  identity: identity, deadline: settings.callDeadline) { request, options in
+                                                  identity: identity, deadline: settings.callDeadline, tls: settings.tls) { request, options in
                 try await service.describe(request: request, options: options)
             }
             let description = try Wire.description(described)
@@ -201,7 +201,7 @@ public final class RemotePodConnection: PodConnection, Sendable {
                 group.cancelAll()
             }
         } catch let error as RPCError {
-            throw TransportError.from(error, pod: label, call: "Train", deadline: deadline)
+            throw TransportError.from(error, pod: label, call: "Train", deadline: deadline, tls: settings.tls)
         }
     }
 
@@ -218,7 +218,7 @@ public final class RemotePodConnection: PodConnection, Sendable {
         _ perform: @escaping (ClientRequest<Input>, CallOptions) async throws -> Output
     ) async throws -> Output {
         try await Self.signed(method, message, pod: identifier.description, label: label, identity: identity,
-                              deadline: settings.callDeadline, perform)
+                              deadline: settings.callDeadline, tls: settings.tls, perform)
     }
 
     private func streamed<Input: SwiftProtobuf.Message, Output: Sendable>(
@@ -231,13 +231,13 @@ public final class RemotePodConnection: PodConnection, Sendable {
         do {
             return try await perform(metadata, options)
         } catch let error as RPCError {
-            throw TransportError.from(error, pod: label, call: method, deadline: settings.callDeadline)
+            throw TransportError.from(error, pod: label, call: method, deadline: settings.callDeadline, tls: settings.tls)
         }
     }
 
     private static func signed<Input: SwiftProtobuf.Message, Output: Sendable>(
         _ method: String, _ message: Input, pod: String, label: String, identity: LocalIdentity, deadline: Duration,
-        _ perform: (ClientRequest<Input>, CallOptions) async throws -> Output
+        tls: TLSFiles?, _ perform: (ClientRequest<Input>, CallOptions) async throws -> Output
     ) async throws -> Output {
         let signature = try CallSignature.sign(method: method, pod: pod, bodyDigest: try CallMetadata.digest([message]), by: identity)
         var options = CallOptions.defaults
@@ -245,7 +245,7 @@ public final class RemotePodConnection: PodConnection, Sendable {
         do {
             return try await perform(ClientRequest(message: message, metadata: CallMetadata.metadata(signature)), options)
         } catch let error as RPCError {
-            throw TransportError.from(error, pod: label, call: method, deadline: deadline)
+            throw TransportError.from(error, pod: label, call: method, deadline: deadline, tls: tls)
         }
     }
 

@@ -16,6 +16,13 @@ public enum TransportError: PodScopedError, Equatable {
     case podError(pod: String, reason: String)
     /// The pod's answer could not be decoded.
     case malformedAnswer(pod: String, reason: String)
+    /// The pod's TLS certificate is not signed by a CA this side trusts: the CA file, or nil
+    /// for the system's CAs.
+    case untrustedCertificate(pod: String, authority: String?)
+    /// The pod refused this side's client certificate: its file, or nil when none was given.
+    case certificateRefused(pod: String, certificate: String?)
+    /// The TLS handshake with the pod failed for another reason.
+    case tlsHandshake(pod: String, reason: String)
     /// A TLS file cannot be used.
     case tlsFile(path: String, reason: String)
     /// A server cannot listen where it was told to.
@@ -39,6 +46,15 @@ public enum TransportError: PodScopedError, Equatable {
         case let .malformedAnswer(pod, reason):
             return [FederationDiagnostic("pod \(pod) sent an answer bf cannot read: \(reason)",
                                          help: "run the same bf version on both sides")]
+        case let .untrustedCertificate(pod, authority):
+            return [FederationDiagnostic("cannot reach pod \(pod): " + Self.untrusted(authority),
+                                         help: "set tls.ca in federation.yaml to the CA that signed the pod's certificate (its 'bf pod serve --tls-cert')")]
+        case let .certificateRefused(pod, certificate):
+            return [FederationDiagnostic("cannot reach pod \(pod): " + Self.refused(certificate),
+                                         help: "set tls.certificate and tls.key in federation.yaml to a certificate signed by the CA the pod trusts (its 'bf pod serve --tls-ca')")]
+        case let .tlsHandshake(pod, reason):
+            return [FederationDiagnostic("cannot reach pod \(pod): the TLS handshake failed: \(reason)",
+                                         help: "check that the pod serves TLS ('bf pod serve --tls-cert') and the files of tls in federation.yaml")]
         case let .tlsFile(path, reason):
             return [FederationDiagnostic("cannot use TLS file '\(path)': \(reason)", help: "check the path and that it is PEM")]
         case let .cannotListen(address, reason):
@@ -56,22 +72,74 @@ public enum TransportError: PodScopedError, Equatable {
         case let .refused(_, reason): return "refused the call: \(reason)"
         case let .podError(_, reason): return reason
         case let .malformedAnswer(_, reason): return "sent an answer bf cannot read: \(reason)"
+        case let .untrustedCertificate(_, authority): return "cannot be reached: " + Self.untrusted(authority)
+        case let .certificateRefused(_, certificate): return "cannot be reached: " + Self.refused(certificate)
+        case let .tlsHandshake(_, reason): return "cannot be reached: the TLS handshake failed: \(reason)"
         case let .tlsFile(path, reason): return "cannot use TLS file '\(path)': \(reason)"
         case let .cannotListen(address, reason): return "cannot listen on \(address): \(reason)"
         }
     }
 
-    /// The error a failed call to `pod` means.
-    static func from(_ error: RPCError, pod: String, call: String, deadline: Duration) -> TransportError {
+    private static func untrusted(_ authority: String?) -> String {
+        "the pod's certificate is not trusted: " + (authority.map { "the CA in '\($0)' did not sign it" } ?? "no CA of this machine signed it")
+    }
+
+    private static func refused(_ certificate: String?) -> String {
+        certificate.map { "the pod does not accept this client's certificate '\($0)'" }
+            ?? "the pod requires a client certificate, and none is given"
+    }
+
+    /// The error a failed call to `pod` means; `tls` is the TLS files the call was made with,
+    /// nil for plaintext.
+    static func from(_ error: RPCError, pod: String, call: String, deadline: Duration, tls: TLSFiles? = nil) -> TransportError {
         switch error.code {
         case .deadlineExceeded:
             return .deadlineExceeded(pod: pod, call: call, seconds: Int(deadline.components.seconds))
         case .unavailable:
-            return .unreachable(pod: pod, reason: error.message)
+            return connectionFailure(error, pod: pod, tls: tls)
         case .permissionDenied, .unauthenticated, .resourceExhausted:
             return .refused(pod: pod, reason: error.message)
         default:
             return .podError(pod: pod, reason: error.message)
         }
+    }
+
+    /// Why a connection to `pod` could not be made: a failed TLS handshake is told by its
+    /// cause (the transport reports it only as a connection closed before HTTP/2 began),
+    /// naming the certificate files involved.
+    private static func connectionFailure(_ error: RPCError, pod: String, tls: TLSFiles?) -> TransportError {
+        var causes: [String] = []
+        var next: (any Error)? = error
+        while let current = next, causes.count < 8 {
+            if let status = current as? RPCError {
+                causes.append(status.message)
+                next = status.cause
+            } else {
+                causes.append(String(reflecting: current))
+                next = nil
+            }
+        }
+        let text = causes.joined(separator: "\n")
+        let closedEarly = text.contains("HTTP/2 connection preface")
+        guard let tls else {
+            guard closedEarly else { return .unreachable(pod: pod, reason: error.message) }
+            return .unreachable(pod: pod, reason: "the server closed the connection before HTTP/2 began (a pod served with TLS "
+                                + "does this to a client without TLS: add a tls section to federation.yaml)")
+        }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("failedToValidateHostname") {
+            return .untrustedCertificate(pod: pod, authority: tls.certificateAuthority)
+        }
+        if ["ALERT_UNKNOWN_CA", "ALERT_BAD_CERTIFICATE", "ALERT_CERTIFICATE_REQUIRED", "ALERT_HANDSHAKE_FAILURE",
+            "ALERT_CERTIFICATE_UNKNOWN", "ALERT_DECRYPT_ERROR"].contains(where: text.contains) {
+            return .certificateRefused(pod: pod, certificate: tls.certificate)
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("handshakeFailed") {
+            return .tlsHandshake(pod: pod, reason: text.contains("WRONG_VERSION_NUMBER")
+                                 ? "the server does not speak TLS at this address" : "the pod closed it")
+        }
+        if closedEarly {
+            return .tlsHandshake(pod: pod, reason: "the server closed the connection before HTTP/2 began")
+        }
+        return .unreachable(pod: pod, reason: error.message)
     }
 }

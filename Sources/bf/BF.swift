@@ -49,6 +49,14 @@ struct BF: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    /// Runs the command line with a umask of 077: everything bf writes (the home's store,
+    /// keys and checkpoints, models, reports, history) is its user's alone, whatever the
+    /// umask it was started with.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
+
     func run() async throws {
         if let statements {
             throw ExitCode(await ScriptRunner(display: display).run(SourceFile(name: "-c", text: statements)))

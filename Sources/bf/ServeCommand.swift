@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Federation
 import Foundation
+import Synchronization
 import Transport
 
 #if canImport(Glibc)
@@ -44,6 +45,15 @@ extension BF.PodCommand {
             let connection = try reportingFailures { try hub.connection(to: identifier) }
             let description = try await connection.describe()
             let tls = tlsCert.map { _ in TLSFiles(certificateAuthority: tlsCa, certificate: tlsCert, key: tlsKey) }
+            if tls == nil, !address.isLoopback {
+                Console.error("""
+                    warning: serving on \(listen) without TLS: calls are signed but not encrypted, so anyone on the \
+                    network between a modeller and this pod can read the schemas, parameters and results they carry
+                    help: turn TLS on with --tls-cert FILE --tls-key FILE, and add --tls-ca FILE to accept only clients \
+                    with a certificate that CA signed (mutual TLS)
+
+                    """)
+            }
             let server = PodServer(pod: connection, hub: hub,
                                    options: .init(host: address.host, port: address.port, tls: tls,
                                                   limits: PodServerLimits(callsPerSecond: maxCallsPerSecond)),
@@ -54,11 +64,23 @@ extension BF.PodCommand {
                     Console.line("serving \(identifier) (\(description.rowCount) rows) on \(shown)\(tls == nil ? "" : " with TLS")")
                 }
             }
-            let stops = StopSignals { serving.cancel() }
+            let stopped = OnceFlag()
+            let stops = StopSignals {
+                serving.cancel()
+                // The graceful stop waits for the calls in flight, and one that never yields
+                // (a long SQL query at the pod) would hold it forever: after the grace, exit.
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace) {
+                    guard stopped.set() else { return }
+                    Console.line("stopped serving \(identifier) (calls still running were cut off)")
+                    // _exit, not exit: the threads still running must not race the process's
+                    // teardown; the store is a WAL database, safe at any moment.
+                    _exit(0)
+                }
+            }
             defer { withExtendedLifetime(stops) {} }
             do {
                 try await serving.value
-                Console.line("stopped serving \(identifier)")
+                if stopped.set() { Console.line("stopped serving \(identifier)") }
             } catch let error as any FederationError {
                 Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
                 throw ExitCode(ScriptRunner.Status.io)
@@ -67,6 +89,9 @@ extension BF.PodCommand {
                 throw ExitCode(ScriptRunner.Status.io)
             }
         }
+
+        /// How long calls in flight may run on after SIGTERM or Ctrl-C.
+        static let stopGrace = DispatchTimeInterval.milliseconds(900)
 
         /// The pod to serve: the YAML file's pod (created when this home has none of that
         /// name), or a pod of this home by name.
@@ -78,6 +103,18 @@ extension BF.PodCommand {
             let created = try hub.createPod(spec) { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") }
             Console.line("created pod '\(created.identifier)': \(created.rowCount) rows")
             return identifier
+        }
+    }
+}
+
+/// A flag that is set once: `set()` is true only for the first caller.
+final class OnceFlag: Sendable {
+    private let done = Mutex(false)
+
+    func set() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
         }
     }
 }

@@ -1,4 +1,11 @@
+import Foundation
 import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The built `bf` as a user runs it: options, exit codes, standard input.
 final class CommandLineTests: XCTestCase {
@@ -111,6 +118,61 @@ final class CommandLineTests: XCTestCase {
         let notOwner = try bf(["pod", "grant", "census-copy", "super_modeller", "alice", "--user", "alice"], environment: environment)
         XCTAssertEqual(notOwner.status, 65)
         XCTAssertTrue(notOwner.standardError.hasPrefix("error: "), notOwner.standardError)
+    }
+
+    func testEveryFileInTheHomeIsPrivateWhateverTheUmask() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bf-private-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let home = scratch.appendingPathComponent(".bf")
+        let environment = ["BF_HOME": home.path, "BF_USER": "owner"]
+        let previous = umask(0)
+        defer { umask(previous) }
+        let script = """
+            pods = ["census-income-demo"]
+            model = PyTorchTabularClassifier(datastructure=DataStructure(target="TARGET", table={"census-income-demo": "census-income-demo"}),
+                                             schema=combine_pod_schemas(pods), epochs=1, batch_size=256, hidden_layers=[4])
+            results = model.fit(pod_identifiers=pods)
+            model.serialize(Path("\(home.path)/model.pt"))
+            """
+        let run = try BFBinary.locate().run(["run", "-", "--report", home.appendingPathComponent("report.html").path],
+                                            standardInput: script, environment: environment, in: scratch, timeout: 300)
+        XCTAssertEqual(run.status, 0, run.standardError)
+
+        var found: [String] = []
+        for case let relative as String in try XCTUnwrap(FileManager.default.enumerator(atPath: home.path)) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent(relative).path)
+            let mode = try XCTUnwrap(attributes[.posixPermissions] as? Int)
+            let folder = attributes[.type] as? FileAttributeType == .typeDirectory
+            XCTAssertEqual(mode, folder ? 0o700 : 0o600, "\(relative) has mode \(String(mode, radix: 8))")
+            found.append(relative)
+        }
+        for name in ["hub.sqlite", "users/owner/ed25519.key", "demo", "model.pt", "report.html"] {
+            XCTAssertTrue(found.contains(name), "\(name) is missing from \(found.sorted())")
+        }
+        let homeMode = try FileManager.default.attributesOfItem(atPath: home.path)[.posixPermissions] as? Int
+        XCTAssertEqual(homeMode, 0o700)
+    }
+
+    func testAPodWithAMinimumGroupSizeBelowOneIsRefused() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-minimum-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["BF_HOME": home.path, "BF_USER": "owner"]
+        XCTAssertEqual(try bf(["demo"], environment: environment).status, 0)
+        let text = try String(contentsOf: home.appendingPathComponent("demo/census-income-yaml-demo.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "pod_name: census-income-yaml-demo", with: "pod_name: census-copy")
+            .replacingOccurrences(of: "    census-income-yaml-demo:", with: "    census-copy:")
+            .replacingOccurrences(of: "path: census-income-yaml-demo.csv", with: "path: demo/census-income-yaml-demo.csv")
+        let base = text.hasSuffix("\n") ? text : text + "\n"
+        let line = base.split(separator: "\n", omittingEmptySubsequences: false).count
+        let file = home.appendingPathComponent("zero.yaml")
+        try (base + "minimum_group_size: 0\n").write(to: file, atomically: true, encoding: .utf8)
+        let refused = try bf(["pod", "create", file.path], environment: environment)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertEqual(refused.standardError,
+                       "error: \(file.path):\(line):21: 'minimum_group_size' must be a whole number of at least 1, not 0\n")
+        let listed = try bf(["pod", "list"], environment: environment)
+        XCTAssertFalse(listed.standardOutput.contains("census-copy"), listed.standardOutput)
     }
 
     func testTutorialFiveRunsOnAFreshHome() throws {

@@ -22,6 +22,42 @@ final class HubCheckpointTests: FederationTestCase {
         return TrainingState(completedRounds: rounds, parameters: parameters, serverOptimizer: .fedAdam(adam), rounds: rows)
     }
 
+    func testEveryFileOfTheHomeIsTheUsersAloneWhateverTheUmask() throws {
+        let previous = umask(0)
+        defer { umask(previous) }
+        let home = try temporaryDirectory().appendingPathComponent("home")
+        let hub = try Hub(home: home)
+        _ = try DemoFederation.create(hub: hub, owner: try hub.identity(named: "olivia"))
+        try hub.saveCheckpoint(try state(rounds: 1, seed: 0.3), key: "training-1")
+
+        func modes() throws -> [String: (mode: Int, folder: Bool)] {
+            var result: [String: (mode: Int, folder: Bool)] = [".": (try mode(of: home.path), true)]
+            for case let relative as String in FileManager.default.enumerator(atPath: home.path)! {
+                let path = home.appendingPathComponent(relative).path
+                let type = try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+                result[relative] = (try mode(of: path), type == .typeDirectory)
+            }
+            return result
+        }
+        func mode(of path: String) throws -> Int {
+            try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        let found = try modes()
+        for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm", "users/olivia/ed25519.key", "demo", "checkpoints"] {
+            XCTAssertNotNil(found[name], "\(name) is missing from \(found.keys.sorted())")
+        }
+        XCTAssertTrue(found.keys.contains { $0.hasPrefix("demo/") && $0.hasSuffix(".csv") }, "\(found.keys.sorted())")
+        XCTAssertTrue(found.keys.contains { $0.hasPrefix("checkpoints/") }, "\(found.keys.sorted())")
+        for (name, entry) in found {
+            XCTAssertEqual(entry.mode, entry.folder ? 0o700 : 0o600, "\(name) has mode \(String(entry.mode, radix: 8))")
+        }
+
+        // A store an older bf left readable by others is narrowed when the home is opened.
+        XCTAssertEqual(chmod(home.appendingPathComponent("hub.sqlite").path, 0o644), 0)
+        _ = try Hub(home: home)
+        XCTAssertEqual(try mode(of: home.appendingPathComponent("hub.sqlite").path), 0o600)
+    }
+
     func testACheckpointIsRecordedInTheStoreAndLoadsBitForBit() throws {
         let hub = try Hub(home: try temporaryDirectory())
         XCTAssertNil(try hub.loadCheckpoint(key: "training-1"))

@@ -107,6 +107,27 @@ final class HubStoreTests: FederationTestCase {
         }
     }
 
+    func testTheCallLedgerOutlivesItsServerAndForgetsWhatIsTooOldToMatter() throws {
+        let home = try temporaryDirectory()
+        let pod = try PodIdentifier(parsing: "olivia/census")
+        let other = try PodIdentifier(parsing: "olivia/other")
+        let nonce = NonceLedger.freshNonce()
+        let now = Date().millisecondsSince1970
+        let first = try Hub(home: home).callLedger(for: pod)
+        XCTAssertTrue(try first.admit(nonce, timestamp: now, now: now))
+        XCTAssertFalse(try first.admit(nonce, timestamp: now, now: now))
+        // A new hub over the same home (a restarted server) still knows it; another pod's ledger does not.
+        let hub = try Hub(home: home)
+        XCTAssertFalse(try hub.callLedger(for: pod).admit(nonce, timestamp: now, now: now + 1_000))
+        XCTAssertTrue(try hub.callLedger(for: other).admit(nonce, timestamp: now, now: now + 1_000))
+        func count() throws -> Int { try hub.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_nonce") ?? -1 } }
+        XCTAssertEqual(try count(), 2)
+        // Twice the accepted skew later, both are forgotten as the next call is recorded.
+        let later = now + 2 * Pod.allowedClockSkew + 1
+        XCTAssertTrue(try hub.callLedger(for: pod).admit(NonceLedger.freshNonce(), timestamp: later, now: later))
+        XCTAssertEqual(try count(), 1)
+    }
+
     func testIdentityIsCreatedOnceWithAPrivateKeyFile() throws {
         let home = try temporaryDirectory()
         let hub = try Hub(home: home)

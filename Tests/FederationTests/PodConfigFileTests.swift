@@ -79,6 +79,44 @@ final class PodConfigFileTests: FederationTestCase {
         XCTAssertEqual(failure?.message, "\(seed.path):15:11: 'data_config.datasource_args.seed' must be a whole number, not text ('hundred')")
     }
 
+    func testAMinimumGroupSizeBelowOneIsRefusedNamingTheLine() throws {
+        for size in [0, -3] {
+            let url = try write(yaml + "minimum_group_size: \(size)\n")
+            let failure = error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError
+            XCTAssertEqual(failure, .outOfRange(path: url.path, line: 18, column: 21, field: "minimum_group_size",
+                                                allowed: "a whole number of at least 1", found: size))
+            XCTAssertEqual(failure?.message, "\(url.path):18:21: 'minimum_group_size' must be a whole number of at least 1, not \(size)")
+        }
+        XCTAssertEqual(try PodConfigFile.read(try write(yaml + "minimum_group_size: 1\n"), owner: "olivia").minimumGroupSize, 1)
+
+        // A pod made in code is held to the same bound when it is created.
+        let (hub, owner, _) = try makeHub()
+        var spec = try PodConfigFile.read(try write(yaml), owner: owner.name)
+        spec.minimumGroupSize = 0
+        let refused = error { try hub.createPod(spec) } as? HubError
+        XCTAssertEqual(refused, .minimumGroupSizeTooSmall(pod: "census-income-yaml-demo", size: 0))
+        XCTAssertEqual(refused?.message, "the minimum group size of pod 'census-income-yaml-demo' must be at least 1, not 0")
+        XCTAssertTrue(try hub.podDescriptions().isEmpty)
+    }
+
+    func testAPodApprovingTwoHundredThousandPodsIsCreatedInLinearTime() throws {
+        let (hub, owner, _) = try makeHub()
+        let count = 200_000
+        // Every name twice, and the pod itself: each approval is kept once, the pod's own not at all.
+        var others = (0..<count).map { "partner-\($0)" }
+        others += others.prefix(1_000) + ["census-income-yaml-demo"]
+        var spec = try PodConfigFile.read(try write(yaml), owner: owner.name)
+        spec.approvedPods = others
+        let started = Date()
+        let description = try hub.createPod(spec)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(description.approvedPods.count, count)
+        XCTAssertEqual(Set(description.approvedPods.map(\.name)), Set(others.dropLast()))
+        XCTAssertFalse(description.approvedPods.contains(description.identifier))
+        // Quadratic, this took minutes; linear, about a second in a debug build.
+        XCTAssertLessThan(elapsed, 30, "creating a pod with \(count) approvals took \(elapsed) s")
+    }
+
     func testMissingFilesAndFields() throws {
         let absent = try temporaryDirectory().appendingPathComponent("pod.yaml")
         XCTAssertEqual(error { try PodConfigFile.read(absent, owner: "olivia") } as? PodConfigError,

@@ -97,6 +97,40 @@ final class CallSecurityTests: XCTestCase {
         XCTAssertEqual(server.log.all.filter { $0.contains("Describe refused") }.count, 6)
     }
 
+    func testACallReplayedAfterTheServerRestartsIsRefusedAndAudited() async throws {
+        let federation = try await TestFederation.make()
+        let pod = try federation.hub.resolvePod("census-income-demo")
+        let request = Bf_Pod_V1_DescribeRequest()
+        let captured = CallMetadata.metadata(try CallSignature.sign(method: "Describe", pod: pod.name,
+                                                                    bodyDigest: try CallMetadata.digest([request]), by: federation.modeller))
+        func describe(_ server: ServeProcess) async throws -> Bf_Pod_V1_PodDescription {
+            try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: server.address.port),
+                                                                  transportSecurity: .plaintext)) { client in
+                try await Bf_Pod_V1_Pod.Client(wrapping: client).describe(request, metadata: captured)
+            }
+        }
+
+        let first = try ServeProcess(home: federation.hub.home, user: federation.owner.name, pod: pod.name)
+        let described = try await describe(first)
+        XCTAssertEqual(described.identifier, pod.description)
+        first.stop()
+
+        // The same bytes again, to a new server process of the same home, well within the
+        // five minutes the call's timestamp is accepted for.
+        let restarted = try ServeProcess(home: federation.hub.home, user: federation.owner.name, pod: pod.name)
+        defer { restarted.stop() }
+        do {
+            _ = try await describe(restarted)
+            XCTFail("a call replayed after the restart was served")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .permissionDenied)
+            XCTAssertTrue(error.message.contains("repeats an earlier call"), error.message)
+        }
+        let replays = try Hub(home: federation.hub.home).auditLog(for: pod).filter { $0.reason.contains("repeats an earlier call") }
+        XCTAssertEqual(replays.map(\.accepted), [false])
+        XCTAssertEqual(replays.map(\.modeller), ["dana"])
+    }
+
     func testTheRateLimitAndTaskOwnership() async throws {
         let federation = try await TestFederation.make()
         let pod = try federation.hub.resolvePod("census-income-demo")

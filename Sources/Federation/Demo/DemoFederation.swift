@@ -101,7 +101,7 @@ public struct DemoFederation: Sendable {
         let directory = directory(in: hub.home)
         let marker = markerFile(in: hub.home)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(directory)
         } catch {
             throw HubError.cannotWrite(path: directory.path, reason: FileError.reason(of: error, path: directory.path, action: .write))
         }

@@ -48,7 +48,7 @@ extension Hub {
         let relative = "checkpoints/\(Self.checkpointStem(key))-round-\(state.completedRounds).checkpoint"
         let file = home.appendingPathComponent(relative)
         do {
-            try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(checkpointDirectory)
         } catch {
             throw HubError.cannotWrite(path: checkpointDirectory.path,
                                        reason: FileError.reason(of: error, path: checkpointDirectory.path, action: .write))

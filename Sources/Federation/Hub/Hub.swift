@@ -39,14 +39,18 @@ public final class Hub: Sendable {
     /// `bf://` addresses.
     public init(home: URL, dialer: (any PodDialer)? = nil) throws {
         do {
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try PrivateFiles.createFolder(home)
         } catch {
             throw HubError.cannotCreateHome(path: home.path, reason: FileError.reason(of: error, path: home.path, action: .write))
         }
         self.home = home
         self.dialer = dialer
-        store = try HubStore(path: home.appendingPathComponent("hub.sqlite").path)
+        // SQLite gives the -wal and -shm files the database file's mode: made 0600 first,
+        // all three are the user's alone.
+        let database = home.appendingPathComponent("hub.sqlite").path
+        try PrivateFiles.prepareFile(database)
+        for companion in ["-wal", "-shm"] { PrivateFiles.restrict(database + companion) }
+        store = try HubStore(path: database)
     }
 
     /// The local user `name` (or the default user), with their key created

@@ -16,6 +16,8 @@ public enum HubError: FederationError, Equatable {
     case roleNotHeld(pod: PodIdentifier, user: String, role: Role)
     /// The pod has not approved the pod being unapproved.
     case notApproved(pod: PodIdentifier, other: PodIdentifier)
+    /// A pod's minimum group size is below 1 (the pod's name and the size).
+    case minimumGroupSizeTooSmall(pod: String, size: Int)
     /// The pod's stored configuration cannot be read.
     case corruptPodRecord(String, reason: String)
     /// The database failed.
@@ -60,6 +62,9 @@ public enum HubError: FederationError, Equatable {
             return [FederationDiagnostic("\(quoted(user)) does not hold \(role.rawValue) on pod \(quoted(pod.description))")]
         case let .notApproved(pod, other):
             return [FederationDiagnostic("pod \(quoted(pod.description)) has not approved \(quoted(other.description))")]
+        case let .minimumGroupSizeTooSmall(pod, size):
+            return [FederationDiagnostic("the minimum group size of pod \(quoted(pod)) must be at least \(PodSpec.smallestMinimumGroupSize), not \(size)",
+                                         help: "a SQL aggregate then reports only on groups of that many rows or more; the default is \(PodSpec.defaultMinimumGroupSize)")]
         case let .corruptPodRecord(pod, reason):
             return [FederationDiagnostic("the hub's record of pod \(quoted(pod)) cannot be read: \(reason)",
                                          help: "create the pod again")]

@@ -79,6 +79,20 @@ enum HubMigrations {
                 t.column("savedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-call-nonces: the nonces of calls a pod server accepted") { db in
+            // A served pod refuses a call whose nonce it has accepted before. Kept here, not
+            // only in memory, so that a restarted server still refuses a call captured before
+            // the restart; rows older than the accepted clock skew are pruned as calls come.
+            try db.execute(sql: """
+                CREATE TABLE call_nonce (
+                    scope TEXT NOT NULL,
+                    nonce BLOB NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (scope, nonce)
+                ) WITHOUT ROWID;
+                CREATE INDEX call_nonce_timestamp ON call_nonce (timestamp);
+                """)
+        }
         return migrator
     }
 }

@@ -208,6 +208,32 @@ extension HubStore {
     }
 }
 
+// MARK: - Call nonces
+
+extension HubStore {
+    /// Records `nonce` (of a call stamped `timestamp`) in `scope`; false when `scope` has it
+    /// already. The table's primary key decides, so servers of one home in several processes
+    /// agree. One statement in its own transaction, the cheapest durable write a call can pay.
+    func recordNonce(_ nonce: Data, scope: String, timestamp: Int64) throws -> Bool {
+        try translatingErrors {
+            try pool.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO call_nonce (scope, nonce, timestamp) VALUES (?, ?, ?)")
+                    .execute(arguments: [scope, nonce, timestamp])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    /// Forgets every nonce, of any scope, stamped before `cutoff`.
+    func forgetNonces(before cutoff: Int64) throws {
+        try translatingErrors {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "DELETE FROM call_nonce WHERE timestamp < ?", arguments: [cutoff])
+            }
+        }
+    }
+}
+
 // MARK: - Checkpoints
 
 extension HubStore {

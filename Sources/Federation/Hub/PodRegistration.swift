@@ -14,6 +14,9 @@ extension Hub {
     public func createPod(_ spec: PodSpec, replacing: Bool = false,
                           notes: (ColumnNote) -> Void = { _ in }) throws -> PodDescription {
         let identifier = try spec.identifier()
+        guard spec.minimumGroupSize >= PodSpec.smallestMinimumGroupSize else {
+            throw HubError.minimumGroupSizeTooSmall(pod: spec.name, size: spec.minimumGroupSize)
+        }
         let approved = try spec.approvedIdentifiers().filter { $0 != identifier }
         guard try store.publicKey(of: spec.owner) != nil else {
             throw HubError.unknownUser(spec.owner, suggestion: Suggestion.closest(to: spec.owner, among: try store.userNames()))

@@ -69,6 +69,8 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case replayed(String)
     /// The call names another pod.
     case wrongPod(named: String, served: PodIdentifier)
+    /// The server could not record the call's nonce, so it cannot tell a replay (the reason).
+    case unrecorded(String)
 
     public var description: String {
         switch self {
@@ -78,6 +80,7 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         case let .stale(user): return "the call of '\(user)' was signed more than 5 minutes from the pod's clock"
         case let .replayed(user): return "the call of '\(user)' repeats an earlier call (its nonce was used before)"
         case let .wrongPod(named, served): return "the call is for pod '\(named)', but this server serves '\(served)'"
+        case let .unrecorded(reason): return "the pod cannot record the call to refuse a replay of it: \(reason)"
         }
     }
 
@@ -96,8 +99,14 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
         }
         let nowMilliseconds = now.millisecondsSince1970
         guard abs(nowMilliseconds - signature.timestamp) <= Pod.allowedClockSkew else { return .stale(signature.user) }
-        guard ledger.admit(signature.nonce, timestamp: signature.timestamp, now: nowMilliseconds) else {
-            return .replayed(signature.user)
+        do {
+            guard try ledger.admit(signature.nonce, timestamp: signature.timestamp, now: nowMilliseconds) else {
+                return .replayed(signature.user)
+            }
+        } catch let error as any FederationError {
+            return .unrecorded(error.diagnostics.first?.message ?? "the store failed")
+        } catch {
+            return .unrecorded("the store failed")
         }
         return nil
     }

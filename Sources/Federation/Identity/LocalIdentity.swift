@@ -50,8 +50,7 @@ public struct LocalIdentity: Sendable {
         if let identity = try load(name: name, file: file) { return identity }
         let directory = file.deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try PrivateFiles.createFolder(directory)
         } catch {
             throw .cannotWrite(path: directory.path, reason: FileError.reason(of: error, path: directory.path, action: .write))
         }

@@ -144,7 +144,7 @@ public struct FederatedTraining: Sendable {
                         let drop = DroppedPod(pod: failure.pod, round: round + 1, reason: failure.reason)
                         dropped.append(drop)
                         emit(.podDropped(drop))
-                        await Modeller.close(task, at: active.filter { $0.identifier == failure.pod })
+                        await Modeller.close(task, at: active.filter { $0.identifier == failure.pod }, after: failure)
                         active.removeAll { $0.identifier == failure.pod }
                         if active.isEmpty { throw TrainingError.allPodsDropped(round: round) }
                         if options.secureAggregation && active.count < 2 {
@@ -176,7 +176,7 @@ public struct FederatedTraining: Sendable {
             return TrainingResults(task: task, pods: active.map(\.identifier), refusals: refusals, dropped: dropped,
                                    state: state, evaluation: evaluation, model: model)
         } catch {
-            await Modeller.close(task, at: active)
+            await Modeller.close(task, at: active, after: error)
             let failure: any Error
             if error is CancellationError {
                 failure = TrainingError.cancelled(round: state.completedRounds)

@@ -32,7 +32,7 @@ extension Modeller {
             let pooled = try ClassificationMetrics.pooled(reports.map(\.metrics), classCount: model.specification.classes.count)
             return EvaluationResults(part: part, pods: reports, pooled: pooled)
         } catch {
-            await Self.close(task, at: accepted)
+            await Self.close(task, at: accepted, after: error)
             throw Self.podError(error)
         }
     }
@@ -50,7 +50,7 @@ extension Modeller {
             await Self.close(task, at: accepted)
             return PredictionResults(pods: summaries, classes: model.specification.classes)
         } catch {
-            await Self.close(task, at: accepted)
+            await Self.close(task, at: accepted, after: error)
             throw Self.podError(error)
         }
     }
@@ -108,11 +108,30 @@ extension Modeller {
         }
     }
 
-    /// Closes `task` at every pod. Closing is a courtesy: a pod forgets idle tasks on its own,
-    /// so a pod that cannot be reached now is not an error.
-    static func close(_ task: UUID, at connections: [any PodConnection]) async {
-        for connection in connections {
-            try? await connection.closeTask(task)
+    /// Closes `task` at every pod at once. Closing is a courtesy: a pod forgets idle tasks on
+    /// its own, so a pod that cannot be reached now is not an error. The pod whose failure
+    /// `error` reports is closed in the background, not waited for: it may have stopped, and
+    /// its call's deadline would hold back the error the user is waiting for.
+    static func close(_ task: UUID, at connections: [any PodConnection], after error: (any Error)? = nil) async {
+        let failed = error.flatMap(failedPod(in:))
+        await withTaskGroup(of: Void.self) { group in
+            for connection in connections {
+                if connection.identifier == failed {
+                    Task { try? await connection.closeTask(task) }
+                } else {
+                    group.addTask { try? await connection.closeTask(task) }
+                }
+            }
+        }
+    }
+
+    /// The pod whose failure `error` reports, if it reports one.
+    private static func failedPod(in error: any Error) -> PodIdentifier? {
+        switch error {
+        case let failure as PodCallFailure: return failure.pod
+        case let TrainingError.podFailed(pod, _, _): return pod
+        case let TrainingError.localTrainingFailed(pod, _): return pod
+        default: return nil
         }
     }
 

@@ -88,7 +88,7 @@ actor Pod {
         guard abs(nowMilliseconds - request.timestamp) <= Self.allowedClockSkew else {
             return .identityNotVerified(.stale)
         }
-        guard nonces.admit(request.nonce, timestamp: request.timestamp, now: nowMilliseconds) else {
+        guard try nonces.admit(request.nonce, timestamp: request.timestamp, now: nowMilliseconds) else {
             return .identityNotVerified(.replayed)
         }
         guard request.pods.contains(identifier) else { return .notInTask }

@@ -11,6 +11,8 @@ public enum PodConfigError: FederationError, Equatable {
     case wrongType(path: String, line: Int, column: Int, field: String, expected: String, found: String)
     /// A required field is absent.
     case missingField(path: String, field: String)
+    /// A number is outside the range a field allows (the range, in words, and the number).
+    case outOfRange(path: String, line: Int, column: Int, field: String, allowed: String, found: Int)
     /// The datasource is not one bf reads.
     case unsupportedDatasource(path: String, line: Int, column: Int, name: String)
 
@@ -34,6 +36,8 @@ public enum PodConfigError: FederationError, Equatable {
         case let .missingField(path, field):
             return [FederationDiagnostic("\(path): the required field \(quoted(field)) is missing",
                                          help: "add \(field) to the file")]
+        case let .outOfRange(path, line, column, field, allowed, found):
+            return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) must be \(allowed), not \(found)")]
         case let .unsupportedDatasource(path, line, column, name):
             return [FederationDiagnostic("\(path):\(line):\(column): datasource \(quoted(name)) is not supported",
                                          help: "bf reads CSV files: datasource: CSVSource")]

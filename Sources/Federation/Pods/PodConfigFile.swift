@@ -81,6 +81,11 @@ public enum PodConfigFile {
             var minimumGroupSize = PodSpec.defaultMinimumGroupSize
             if let node = fields["minimum_group_size"] {
                 minimumGroupSize = try yaml.integer(node, field: "minimum_group_size")
+                guard minimumGroupSize >= PodSpec.smallestMinimumGroupSize else {
+                    let (line, column) = yaml.position(node)
+                    throw .outOfRange(path: path, line: line, column: column, field: "minimum_group_size",
+                                      allowed: "a whole number of at least \(PodSpec.smallestMinimumGroupSize)", found: minimumGroupSize)
+                }
             }
             return PodSpec(name: name, owner: owner, displayName: displayName, description: description,
                            dataPath: dataPath, dataConfig: config, approvedPods: approved, minimumGroupSize: minimumGroupSize)

@@ -27,6 +27,9 @@ public struct PodSpec: Sendable, Equatable {
     /// The minimum group size when a spec names none.
     public static let defaultMinimumGroupSize = 5
 
+    /// The smallest minimum group size a pod may have: a group of one row is a person.
+    public static let smallestMinimumGroupSize = 1
+
     /// A spec; the display name defaults to the name.
     public init(name: String, owner: String, displayName: String? = nil, description: String = "", dataPath: URL,
                 dataConfig: DataConfig = DataConfig(), approvedPods: [String] = [],
@@ -49,9 +52,10 @@ public struct PodSpec: Sendable, Equatable {
     /// The approved pods as identifiers; a bare name is a pod of the owner.
     func approvedIdentifiers() throws(PodIdentifierError) -> [PodIdentifier] {
         var result: [PodIdentifier] = []
+        var seen: Set<PodIdentifier> = []
         for text in approvedPods {
             let pod = text.contains("/") ? try PodIdentifier(parsing: text) : try PodIdentifier(owner: owner, name: text)
-            if !result.contains(pod) { result.append(pod) }
+            if seen.insert(pod).inserted { result.append(pod) }
         }
         return result
     }

@@ -31,6 +31,15 @@ public struct PodAddress: Sendable, Hashable, CustomStringConvertible {
         return address
     }
 
+    /// Whether the host is this machine's loopback (`localhost`, 127.0.0.0/8 or `::1`), which
+    /// no other machine can reach.
+    public var isLoopback: Bool {
+        let host = host.lowercased()
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     private init(parsing text: String, allowingAnyPort: Bool) throws(PodAddressError) {
         var rest = Substring(text)
         if rest.hasPrefix(Self.scheme) {

@@ -156,7 +156,8 @@ public final class LineEditor: LineInput {
         guard let historyFile else { return }
         let directory = (historyFile as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
         }
         let temporary = "\(historyFile).\(getpid()).tmp"
         guard bf_history_save(history, temporary) >= 0 else {

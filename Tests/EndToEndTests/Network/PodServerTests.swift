@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import XCTest
 
@@ -112,6 +113,40 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(server.log.contains("stopped serving carol/census-income-demo"), server.log)
     }
 
+    func testServingBeyondThisMachineWithoutTLSWarns() throws {
+        let network = try PodNetwork(granted: [])
+        let loopback = try network.serve("census-income-demo")
+        XCTAssertFalse(loopback.log.contains("warning"), loopback.log)
+        let open = try network.serve("census-income-yaml-demo", arguments: ["--listen", "0.0.0.0:0"])
+        XCTAssertTrue(open.log.contains("warning: serving on 0.0.0.0:0 without TLS: calls are signed but not encrypted"), open.log)
+        XCTAssertTrue(open.log.contains("help: turn TLS on with --tls-cert FILE --tls-key FILE, and add --tls-ca FILE"), open.log)
+    }
+
+    func testSIGTERMStopsTheServerWithinASecondWhileALongQueryRuns() throws {
+        let network = try PodNetwork(granted: ["census-income-demo"])
+        let server = try network.serve("census-income-demo")
+        try network.writeFederationFile(deadlineSeconds: 300)
+        let modeller = try BackgroundRun(network, script: """
+            print(SqlQuery("SELECT COUNT(*) FROM df a, df b, df c").execute(pod_identifiers=["census-income-demo"]))
+            """)
+        defer { modeller.kill() }
+        let pod = try PodIdentifier(parsing: "carol/census-income-demo")
+        let custodian = try Hub(home: network.custodianHome)
+        try waitFor("the pod to accept the query", timeout: 60) {
+            (try? custodian.auditLog(for: pod).contains { $0.taskKind == .sql && $0.accepted }) == true
+        }
+        usleep(300_000)
+        XCTAssertFalse(server.log.contains("dana Query"), "the query must still run when the server is told to stop:\n\(server.log)")
+
+        let signalled = Date()
+        server.signal(SIGTERM)
+        let status = server.waitForExit(seconds: 10)
+        let elapsed = Date().timeIntervalSince(signalled)
+        XCTAssertEqual(status, 0, server.log)
+        XCTAssertLessThan(elapsed, 2, server.log)
+        XCTAssertTrue(server.log.contains("stopped serving carol/census-income-demo"), server.log)
+    }
+
     /// The tutorial's two pods served, and a long plain task past its first round; the
     /// second pod's server is the one returned.
     private func longTaskPastItsFirstRound(progressDeadlineSeconds: Int)
@@ -153,7 +188,9 @@ final class PodServerTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.standardError.contains("sent no progress for 3 s"), result.standardError)
         XCTAssertTrue(result.standardError.contains("census-income-yaml-demo"), result.standardError)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+        // Within the progress deadline (3 s, checked every 0.75 s) and the exit, well before
+        // the progress deadline plus the call deadline (13 s).
+        XCTAssertLessThan(Date().timeIntervalSince(started), 7)
 
         // A modeller killed mid-round: the pods cancel its round and take the next task.
         let doomed = try BackgroundRun(network, script: Self.shortTask(pods, epochs: 30, plain: true))
@@ -178,15 +215,27 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(trusted.standardOutput.contains("True"), trusted.standardOutput)
         XCTAssertTrue(network.servers["census-income-demo"]!.log.contains("with TLS"))
 
+        // A client certificate the pod's CA did not sign: the pod refuses it, and the message names it.
         try network.writeFederationFile(tls: "tls:\n  ca: \(certificates.authority)\n  certificate: \(certificates.stranger.certificate)\n  key: \(certificates.stranger.key)\n")
         let wrong = try network.runScript(script)
         XCTAssertNotEqual(wrong.status, 0)
-        XCTAssertTrue(wrong.standardError.contains("cannot reach pod"), wrong.standardError)
+        XCTAssertTrue(wrong.standardError.contains("cannot reach pod bf://127.0.0.1:"), wrong.standardError)
+        XCTAssertTrue(wrong.standardError.contains("the pod does not accept this client's certificate '\(certificates.stranger.certificate)'"),
+                      wrong.standardError)
+
+        // A CA that did not sign the pod's certificate: the pod is not trusted, and the message names the CA file.
+        try network.writeFederationFile(tls: "tls:\n  ca: \(certificates.otherAuthority)\n  certificate: \(certificates.client.certificate)\n  key: \(certificates.client.key)\n")
+        let untrusted = try network.runScript(script)
+        XCTAssertNotEqual(untrusted.status, 0)
+        XCTAssertTrue(untrusted.standardError.contains("the pod's certificate is not trusted: the CA in '\(certificates.otherAuthority)' did not sign it"),
+                      untrusted.standardError)
+        XCTAssertFalse(untrusted.standardError.contains("preface"), untrusted.standardError)
 
         try network.writeFederationFile()
         let plaintext = try network.runScript(script)
         XCTAssertNotEqual(plaintext.status, 0)
         XCTAssertTrue(plaintext.standardError.contains("cannot reach pod"), plaintext.standardError)
+        XCTAssertTrue(plaintext.standardError.contains("add a tls section to federation.yaml"), plaintext.standardError)
     }
 
     // MARK: Helpers
@@ -247,6 +296,7 @@ final class BackgroundRun {
 
     /// Kills the run with SIGKILL.
     func kill() {
+        guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
@@ -265,6 +315,8 @@ struct TestCertificates {
     }
 
     let authority: String
+    /// Another CA, which signed none of the pod's certificates.
+    let otherAuthority: String
     let server: Pair
     let client: Pair
     let stranger: Pair
@@ -304,6 +356,7 @@ struct TestCertificates {
         try authority("ca")
         try authority("other-ca")
         self.authority = path("ca.pem")
+        otherAuthority = path("other-ca.pem")
         server = try issue("server", by: "ca", altName: "IP:127.0.0.1")
         client = try issue("client", by: "ca", altName: nil)
         stranger = try issue("stranger", by: "other-ca", altName: nil)
