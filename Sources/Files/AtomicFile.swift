@@ -22,7 +22,8 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path, permissions: permissions)
     }
 
-    /// Writes `bytes` to `path`; a new file gets `permissions`, a replaced one keeps its mode.
+    /// Writes `bytes` to `path`; a new file gets `permissions` less the umask, a replaced one
+    /// keeps its mode.
     public static func write(_ bytes: Data, to path: String, permissions: mode_t = 0o644) throws(FileError) {
         var target = path
         var status = stat()
@@ -41,7 +42,17 @@ public enum AtomicFile {
                 return try writeInPlace(bytes, to: path)
             }
         }
-        try replace(target, with: bytes, mode: existingMode ?? permissions, reportedAs: path)
+        try replace(target, with: bytes, mode: existingMode ?? permissions & ~processUmask, reportedAs: path)
+    }
+
+    /// The process's file mode creation mask, which a new file's `permissions` pass through
+    /// as they would through open(2). Read from /proc (setting it to read it would race with
+    /// other threads creating files); 022 where /proc does not say.
+    static var processUmask: mode_t {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return 0o022 }
+        return mask
     }
 
     /// Writes to a temporary file beside `target` and renames it over `target`.

@@ -26,24 +26,6 @@ struct BF: AsyncParsableCommand {
         subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self]
     )
 
-    /// Parses the command line and runs the command, after catching a misspelt command word.
-    static func main() async {
-        if let misspelt = MisspeltCommand.find(in: Array(CommandLine.arguments.dropFirst()), root: BF.self) {
-            FileHandle.standardError.write(Data(misspelt.message.utf8))
-            Self.exit(withError: ExitCode.validationFailure)
-        }
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
-    }
-
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))
     var statements: String?
 
@@ -51,9 +33,14 @@ struct BF: AsyncParsableCommand {
 
     /// Runs the command line with a umask of 077: everything bf writes (the home's store,
     /// keys and checkpoints, models, reports, history) is its user's alone, whatever the
-    /// umask it was started with.
+    /// umask it was started with. A misspelt command word is caught before ArgumentParser
+    /// reads the line, to say which command was meant.
     static func main() async {
         umask(0o077)
+        if let misspelt = MisspeltCommand.find(in: Array(CommandLine.arguments.dropFirst()), root: BF.self) {
+            FileHandle.standardError.write(Data(misspelt.message.utf8))
+            Self.exit(withError: ExitCode.validationFailure)
+        }
         await main(nil)
     }
 

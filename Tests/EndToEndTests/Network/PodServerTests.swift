@@ -123,11 +123,13 @@ final class PodServerTests: XCTestCase {
     }
 
     func testSIGTERMStopsTheServerWithinASecondWhileALongQueryRuns() throws {
+        // A query the pod allows that takes seconds: values grown by nested replace, below the
+        // pod's time limit and its longest value.
         let network = try PodNetwork(granted: ["census-income-demo"])
         let server = try network.serve("census-income-demo")
         try network.writeFederationFile(deadlineSeconds: 300)
         let modeller = try BackgroundRun(network, script: """
-            print(SqlQuery("SELECT COUNT(*) FROM df a, df b, df c").execute(pod_identifiers=["census-income-demo"]))
+            print(SqlQuery("SELECT SUM(length(replace(replace(replace(replace(replace(occupation, 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'))) FROM df").execute(pod_identifiers=["census-income-demo"]))
             """)
         defer { modeller.kill() }
         let pod = try PodIdentifier(parsing: "carol/census-income-demo")
