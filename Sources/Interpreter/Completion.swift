@@ -39,7 +39,9 @@ extension Session {
             return CompletionResult(start: wordStart, candidates: names.filter { $0.hasPrefix(word) }.sorted())
         }
 
-        var names = variableNames + builtins.functionNames + ["True", "False", "None"]
+        // The notebooks' stand-ins are there for pasted code, not for typing: they would only
+        // crowd the names a user means (`se` is `sep=`, not `setup_loggers`).
+        var names = (variableNames + builtins.functionNames).filter { !NotebookStandIns.names.contains($0) } + ["True", "False", "None"]
         if let callee = enclosingCallee(before), let builtin = calleeBuiltin(callee) {
             names = builtin.parameters.filter { $0.kind != .variadic }.map { $0.name + "=" } + names
         } else if isStatementStart(before) {

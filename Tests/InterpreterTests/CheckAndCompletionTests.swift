@@ -51,7 +51,7 @@ final class CheckAndCompletionTests: XCTestCase {
         await session.runCell("model_path = Path('m.pt')")
         XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print"]))
         XCTAssertEqual(session.completions(line: "x = mod", cursor: 7).candidates, ["model_path"])
-        XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep=", "setup_loggers"])
+        XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep="])
         XCTAssertEqual(session.completions(line: "print(1, e", cursor: 10).candidates, ["end=", "evaluate"])
         XCTAssertEqual(session.completions(line: "model_path.su", cursor: 13), CompletionResult(start: 11, candidates: ["suffix"]))
         XCTAssertEqual(session.completions(line: "x = \"census-income-y", cursor: 20),

@@ -6,6 +6,9 @@ enum NotebookStandIns {
     static let table = BuiltinTable(functions: [setupLoggers],
                                     types: [NestAsyncioModule.type, LoggingModule.type, LoggerObject.type])
 
+    /// Every name of the stand-ins, which completion leaves out.
+    static let names: Set<String> = Set(variables.keys).union(table.functionNames)
+
     /// The names a session starts with, beside the built-ins.
     static var variables: [String: Value] {
         ["nest_asyncio": .object(NestAsyncioModule()), "logging": .object(LoggingModule()), "__name__": .string("__main__")]
