@@ -79,6 +79,11 @@ enum HubMigrations {
                 t.column("savedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-row-predictions: whether a pod lets per-row prediction scores leave it") { db in
+            try db.alter(table: "pod") { t in
+                t.add(column: "allowRowPredictions", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }
