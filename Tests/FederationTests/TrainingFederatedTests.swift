@@ -395,12 +395,13 @@ final class TrainingFederatedTests: XCTestCase {
         let notes = try demo.hub.auditLog(for: pod).map(\.reason)
         XCTAssertTrue(notes.contains { $0.hasSuffix("sent class counts and each row's scores (allow_row_predictions)") }, "\(notes.suffix(4))")
 
-        let path = try temporaryDirectory().appendingPathComponent("model.safetensors").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-model-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try trained.model.save(to: path)
         let loaded = try TrainedModel.load(from: path)
         XCTAssertEqual(loaded, trained.model)
         let again = try await demo.modeller.predict(loaded, on: [TrainingDemo.demo], rowScores: true)
-        XCTAssertEqual(again.pods.first?.rows?.probabilities.map(\.bitPattern), scores.probabilities.map(\.bitPattern))
+        XCTAssertEqual(again.pods.first?.rows?.probabilities.map { $0.bitPattern }, scores.probabilities.map(\.bitPattern))
     }
 
     private func asyncError<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> (any Error)? {

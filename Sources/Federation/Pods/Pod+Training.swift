@@ -244,8 +244,8 @@ extension Pod {
             let mode = task.request.secureAggregation ? "masked" : "in the clear"
             try appendTaskAudit(task, accepted: true, note: "round \(number): trained \(update.steps) batches on \(update.sampleCount) rows, "
                                 + "loss \(Self.format(update.trainingLoss)), validation accuracy \(Self.format(update.validation.accuracy)); "
-                                + "update sent \(mode)"
-                                + (update.standardisation.isEmpty ? "" : " with the training rows' count, mean and deviation of each continuous input"))
+                                + (update.standardisation.isEmpty ? "" : "the training rows' count, mean and deviation of each continuous input sent; ")
+                                + "update sent \(mode)")
         case let .failure(TrainingError.roundCancelled(_, _, batches)):
             try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")
         case let .failure(error):

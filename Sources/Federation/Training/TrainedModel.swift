@@ -50,7 +50,7 @@ public struct TrainedModel: Sendable, Codable, Equatable {
     public func save(to path: String, metadata: [String: String] = [:]) throws(TrainingError) {
         let classifier = try specification.makeClassifier(parameters: parameters)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var entries = metadata
         for key in [Self.specificationKey, Self.classesKey, Self.standardisationKey] where metadata[key] != nil {
             throw .invalidModel(.invalidMetadata(key: key, reason: "the name is reserved for the model's own description; choose another key"))
