@@ -91,6 +91,14 @@ final class PredictionsTests: XCTestCase {
         XCTAssertTrue(run.standardError.contains("allow_row_predictions: true"), run.standardError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.csv").path))
 
+        let allowed = try BFBinary.locate().run(["pod", "row-predictions", "closed-pod", "on"], environment: environment, in: directory)
+        XCTAssertEqual(allowed.status, 0, allowed.standardError)
+        let again = try BFBinary.locate().run(["run", "closed.bf", "--predictions", "out.csv"], environment: environment, in: directory)
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssertEqual(try String(contentsOf: directory.appendingPathComponent("out.csv"), encoding: .utf8).split(separator: "\n").count, 21)
+        let wrong = try BFBinary.locate().run(["pod", "row-predictions", "closed-pod", "maybe"], environment: environment, in: directory)
+        XCTAssertEqual(wrong.status, 64)
+
         let none = try BFBinary.locate().run(["run", "-", "--predictions", "out.csv"], standardInput: "print(1)\n",
                                              environment: environment, in: directory)
         XCTAssertEqual(none.status, 70)

@@ -377,8 +377,8 @@ final class TrainingFederatedTests: XCTestCase {
         let refused = await asyncError { try await demo.modeller.predict(trained.model, on: pods, rowScores: true) }
         guard case let .noPodAccepted(refusals)? = refused as? TrainingError else { return XCTFail("\(String(describing: refused))") }
         XCTAssertEqual(refusals.map(\.rejection), [.rowPredictionsNotAllowed(owner: "olivia"), .rowPredictionsNotAllowed(owner: "olivia")])
-        XCTAssertEqual(refusals.first?.rejection.help, "the owner 'olivia' can allow them with 'allow_row_predictions: true' in the pod's YAML "
-                       + "(then bf pod create FILE --replace); class counts need no setting: model.predict(counts_only=True)")
+        XCTAssertEqual(refusals.first?.rejection.help, "the owner 'olivia' can allow them: bf pod row-predictions POD on, or "
+                       + "'allow_row_predictions: true' in the pod's YAML; class counts need no setting: model.predict(counts_only=True)")
 
         let pod = try demo.pod(TrainingDemo.demo)
         try demo.hub.setRowPredictions(true, on: pod, by: demo.owner)

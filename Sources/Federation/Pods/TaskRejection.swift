@@ -87,8 +87,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
         case .specificationMismatch:
             return "send the request again; if this repeats, something between you and the pod alters messages"
         case let .rowPredictionsNotAllowed(owner):
-            return "the owner \(quoted(owner)) can allow them with 'allow_row_predictions: true' in the pod's YAML "
-                + "(then bf pod create FILE --replace); class counts need no setting: model.predict(counts_only=True)"
+            return "the owner \(quoted(owner)) can allow them: bf pod row-predictions POD on, or 'allow_row_predictions: true' "
+                + "in the pod's YAML; class counts need no setting: model.predict(counts_only=True)"
         case .notInTask, .wrongTaskKind:
             return nil
         }
