@@ -1,3 +1,4 @@
+import Federation
 /// What a built-in may ask of the session it runs in. Built-ins never touch the terminal:
 /// they write through here, and the session's sink decides where text goes.
 public protocol CallContext: AnyObject {
@@ -20,6 +21,8 @@ public protocol CallContext: AnyObject {
     var version: String { get }
     /// Adds a chart to the running cell of the notebook (shown in reports).
     func attach(_ chart: MetricsChart)
+    /// Keeps per-row predictions as the run's latest (`bf run --predictions` writes them).
+    func recordPredictions(_ predictions: PredictionResults)
 }
 
 extension CallContext {

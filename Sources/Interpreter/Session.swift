@@ -137,6 +137,14 @@ public final class Session: CallContext {
     public var isInterrupted: Bool { options.isInterrupted() }
     public var version: String { options.version }
     public func attach(_ chart: MetricsChart) { notebook.attach(chart) }
+    public func recordPredictions(_ predictions: PredictionResults) { latestPredictions = predictions }
+
+    /// The per-row predictions the session's last `model.predict()` returned, if any.
+    public private(set) var latestPredictions: PredictionResults?
+
+    /// The CSV text of `latestPredictions` (`pod,test_row,predicted,p_<class>…`), or nil when
+    /// the session made none.
+    public var latestPredictionsCSV: String? { latestPredictions.map(PredictionsCSV.text) }
 
     /// What a report says about the run: who, where, which pods.
     public var reportFacts: [(String, String)] {

@@ -53,7 +53,12 @@ enum Wire {
 
     /// Float32 values as little-endian bytes, in chunks of at most `chunkLimit` bytes.
     static func chunks(_ values: [Float]) -> [Data] {
-        chunks(values.map(\.bitPattern.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) })
+        chunks(littleEndian(values))
+    }
+
+    /// Float32 values as little-endian bytes.
+    static func littleEndian(_ values: [Float]) -> Data {
+        values.map(\.bitPattern.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) }
     }
 
     /// A stream's header (its first message) and the bytes of the chunks after it.
@@ -237,12 +242,25 @@ enum Wire {
             $0.rowCount = Int64(summary.rowCount)
             $0.predictedCounts = summary.predictedCounts.map(Int64.init)
             $0.meanProbabilities = summary.meanProbabilities
+            if let rows = summary.rows {
+                $0.rowScoresSent = true
+                $0.testRows = rows.testRows.map(Int64.init)
+                $0.rowProbabilities = littleEndian(rows.probabilities)
+            }
         }
     }
 
     static func summary(_ message: Bf_Pod_V1_PredictionSummary) throws(WireError) -> PredictionSummary {
-        PredictionSummary(pod: try pod(message.pod, field: "pod"), part: try part(message.part), rowCount: Int(message.rowCount),
-                          predictedCounts: message.predictedCounts.map { Int($0) }, meanProbabilities: message.meanProbabilities)
+        let classes = message.predictedCounts.count
+        var rows: RowScores?
+        if message.rowScoresSent {
+            let count = message.testRows.count * classes
+            rows = RowScores(testRows: message.testRows.map { Int($0) },
+                             probabilities: try floats(message.rowProbabilities, count: count, field: "row_probabilities"))
+        }
+        return PredictionSummary(pod: try pod(message.pod, field: "pod"), part: try part(message.part), rowCount: Int(message.rowCount),
+                                 predictedCounts: message.predictedCounts.map { Int($0) }, meanProbabilities: message.meanProbabilities,
+                                 rows: rows)
     }
 
     static func message(_ query: QueryRequest) -> Bf_Pod_V1_QueryRequest {
@@ -339,6 +357,7 @@ enum Wire {
             header.steps = Int64(update.steps)
             header.trainingLoss = update.trainingLoss
             header.validationJson = try json(update.validation)
+            header.standardisationJson = try json(update.standardisation)
             let chunks: [Data]
             switch update.contribution {
             case let .plain(delta):
@@ -375,9 +394,15 @@ enum Wire {
         case nil:
             throw .malformed(field: "contribution", reason: "the update is neither plain nor masked")
         }
+        // Empty from a pod that sent no statistics (a model without continuous inputs).
+        var standardisation: [ColumnStandardisation] = []
+        if !header.standardisationJson.isEmpty {
+            standardisation = try decode([ColumnStandardisation].self, header.standardisationJson, field: "standardisation_json")
+        }
         return RoundUpdate(pod: try pod(header.pod, field: "pod"), round: Int(header.round), contribution: contribution,
                            sampleCount: Int(header.sampleCount), steps: Int(header.steps), trainingLoss: header.trainingLoss,
-                           validation: try decode(ClassificationMetrics.self, header.validationJson, field: "validation_json"))
+                           validation: try decode(ClassificationMetrics.self, header.validationJson, field: "validation_json"),
+                           standardisation: standardisation)
     }
 }
 

@@ -85,14 +85,19 @@ extension BF {
         @Option(help: ArgumentHelp("Also write the run as a notebook: HTML, or Markdown for a .md file.", valueName: "file"))
         var report: String?
 
+        @Option(help: ArgumentHelp("Write the per-row predictions of the run's last model.predict() as CSV.", valueName: "file"))
+        var predictions: String?
+
         @OptionGroup var display: DisplayOptions
 
         func run() async throws {
             let source = try ScriptRunner.load(file)
             let runner = ScriptRunner(display: display)
-            guard TaskFile.isTaskFile(file) else { throw ExitCode(await runner.run(source, report: report)) }
+            guard TaskFile.isTaskFile(file) else {
+                throw ExitCode(await runner.run(source, report: report, predictions: predictions))
+            }
             guard let script = runner.taskScript(source) else { throw ExitCode(ScriptRunner.Status.syntax) }
-            throw ExitCode(await runner.run(script, report: report))
+            throw ExitCode(await runner.run(script, report: report, predictions: predictions))
         }
     }
 

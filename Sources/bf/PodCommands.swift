@@ -52,7 +52,8 @@ extension BF {
     struct PodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pod", abstract: "Create pods and manage who may use them.",
-            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, Remove.self, Roles.self, Serve.self])
+            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, RowPredictions.self, Remove.self,
+                          Roles.self, Serve.self])
 
         struct Roles: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show which role allows which task (as a Markdown table).")
@@ -157,6 +158,27 @@ extension BF {
                     let other = try hub.resolvePod(other)
                     try hub.unapprove(other, on: pod, by: owner)
                     return "\(pod) no longer approves \(other)"
+                }
+            }
+        }
+
+        struct RowPredictions: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "row-predictions",
+                abstract: "Let model.predict() take each test row's scores from your pod (on), or class counts only (off, the default).")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Argument(help: "on or off.") var setting: String
+            @OptionGroup var hubOptions: HubOptions
+
+            func validate() throws {
+                guard ["on", "off"].contains(setting) else { throw ValidationError("expected 'on' or 'off', not '\(setting)'") }
+            }
+
+            func run() async throws {
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
+                    try hub.setRowPredictions(setting == "on", on: pod, by: owner)
+                    return setting == "on" ? "\(pod) now lets each test row's prediction scores leave it"
+                        : "\(pod) now sends class counts only"
                 }
             }
         }

@@ -41,9 +41,24 @@ struct ScriptRunner {
         return Session(output: StandardStreams(), options: options)
     }
 
-    func run(_ source: SourceFile, report: String? = nil) async -> Int32 {
+    /// Runs `source`; writes the notebook to `report` and the last per-row predictions to
+    /// `predictions` when given.
+    func run(_ source: SourceFile, report: String? = nil, predictions: String? = nil) async -> Int32 {
         let session = makeSession()
         let outcome = await session.runScript(source)
+        if let predictions, case .success = outcome {
+            guard let csv = session.latestPredictionsCSV else {
+                Console.error("bf: no predictions to write to '\(predictions)': the script made no model.predict() that returned per-row scores\n"
+                              + "help: call model.predict() (not counts_only=True) on pods that allow row predictions\n")
+                return Status.runtime
+            }
+            do {
+                try csv.write(toFile: predictions, atomically: true, encoding: .utf8)
+            } catch {
+                Console.error("bf: cannot write the predictions '\(predictions)': \(error.localizedDescription)\n")
+                return Status.io
+            }
+        }
         if let report {
             let title = source.name.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bf script"
             let page = NotebookReport.page(for: report, session.notebook, title: title, version: BF.version,

@@ -51,7 +51,7 @@ final class TrainingEncodingTests: FederationTestCase {
     func testEncodingMatchesHandComputedValues() throws {
         let encoded = try EncodedPodData(try table(), specification: try specification(), pod: pod)
         XCTAssertEqual(encoded.droppedRows, 1)
-        XCTAssertEqual(encoded.standardisation, [.init(mean: 20, standardDeviation: 10), .init(mean: 40, standardDeviation: 20)])
+        XCTAssertEqual(encoded.standardisation, [.init(count: 8, mean: 20, standardDeviation: 10), .init(count: 8, mean: 40, standardDeviation: 20)])
         XCTAssertEqual(encoded.categoricalFill, [0])
         // Rows 9, 1, 4, 2, 8, 7, 6, 5: red, blue, blue, green, green, blue, (missing → blue), red.
         XCTAssertEqual(encoded.train.categorical, [3, 0, 0, 1, 1, 0, 0, 3])
@@ -192,12 +192,62 @@ final class TrainingEncodingTests: FederationTestCase {
         }
     }
 
-    func testTrainedModelSurvivesSaving() throws {
+    func testTrainedModelSurvivesSavingWithItsStandardisationAndPredictsIdentically() throws {
         let spec = try specification()
-        let model = try TrainedModel(initialising: spec)
+        let initial = try TrainedModel(initialising: spec)
+        let standardisation = try XCTUnwrap(ModelStandardisation(columns: ["age", "hours"], pods: [
+            "olivia/a": [.init(count: 8, mean: 20, standardDeviation: 10), .init(count: 8, mean: 40, standardDeviation: 20)],
+            "olivia/b": [.init(count: 2, mean: 30, standardDeviation: 0), .init(count: 2, mean: 40, standardDeviation: 5)],
+        ]))
+        XCTAssertEqual(standardisation.pooled[0], .init(count: 10, mean: 22, standardDeviation: 96.0.squareRoot()))
+        let model = try TrainedModel(specification: spec, parameters: initial.parameters, standardisation: standardisation, batchesTracked: 37)
         let path = try temporaryDirectory().appendingPathComponent("model.pt").path
         try model.save(to: path, metadata: ["bf.version": "test"])
         let loaded = try TrainedModel.load(from: path)
         XCTAssertEqual(loaded, model)
+
+        let file = try Safetensors.read(from: path)
+        XCTAssertEqual(file.metadata["bf.format"], "bf.tabular-classifier")
+        XCTAssertEqual(file.metadata["bf.format_version"], "2")
+        XCTAssertNotNil(file.metadata["bf.standardisation"])
+        XCTAssertEqual(file.parameters.names.filter { $0.hasPrefix("layers.0.norm") },
+                       ["layers.0.norm.weight", "layers.0.norm.bias", "layers.0.norm.running_mean", "layers.0.norm.running_var",
+                        "layers.0.norm.num_batches_tracked"])
+        XCTAssertEqual(file.parameters.values(of: "continuous_norm.num_batches_tracked"), [37])
+
+        let rows = try EncodedPodData(try table(), specification: spec, pod: pod).train
+        let before = try spec.makeClassifier(parameters: model.parameters).predictProbabilities(rows)
+        let after = try loaded.specification.makeClassifier(parameters: loaded.parameters).predictProbabilities(rows)
+        XCTAssertEqual(before.map(\.bitPattern), after.map(\.bitPattern))
+    }
+
+    func testModelFilesThatAreNotBfModelsTruncatedOrNewerAreRefusedByName() throws {
+        let directory = try temporaryDirectory()
+        let model = try TrainedModel(initialising: try specification())
+        let path = directory.appendingPathComponent("model.safetensors").path
+        try model.save(to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        func refusal(_ name: String, _ contents: [UInt8]) -> String {
+            let file = directory.appendingPathComponent(name).path
+            XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data(contents)))
+            do {
+                _ = try TrainedModel.load(from: file)
+                return "loaded"
+            } catch {
+                return error.message
+            }
+        }
+        XCTAssertEqual(refusal("truncated.safetensors", Array(bytes.dropLast(8))),
+                       "model file '\(directory.path)/truncated.safetensors' is truncated: its data of tensor 'output.bias' needs 8 bytes but only 0 remain")
+        XCTAssertTrue(refusal("data.csv", Array("age,TARGET\n1,yes\n".utf8)).hasPrefix("model file '\(directory.path)/data.csv' is not a bf model: it is not a valid safetensors file"))
+        let foreign = Safetensors.encode(try ParameterSet([("w", [2], [1, 2])]), metadata: ["format": "pt"])
+        XCTAssertEqual(refusal("foreign.safetensors", foreign),
+                       "model file '\(directory.path)/foreign.safetensors' is not a bf model: its metadata has no 'bf.format'")
+        var newer = try Safetensors.read(from: path)
+        newer.metadata["bf.format_version"] = "3"
+        XCTAssertEqual(refusal("newer.safetensors", Safetensors.encode(newer.parameters, metadata: newer.metadata)),
+                       "model file '\(directory.path)/newer.safetensors' was written by a newer bf (model format version 3; this bf reads versions up to 2): update bf to load it")
+        XCTAssertEqual(refusal("missing.safetensors", []).components(separatedBy: ":").first,
+                       "model file '\(directory.path)/missing.safetensors' is truncated")
     }
 }

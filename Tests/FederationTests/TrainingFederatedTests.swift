@@ -364,6 +364,46 @@ final class TrainingFederatedTests: XCTestCase {
         XCTAssertEqual(refusals.first?.rejection.reason, "permissions insufficient: general_modeller does not allow predict tasks; super_modeller does")
     }
 
+    func testRowPredictionsLeaveOnlyPodsThatAllowThemAndTheSavedModelKeepsTheirStandardisation() async throws {
+        let demo = try TrainingDemo.get()
+        let pods = [TrainingDemo.demo, TrainingDemo.yaml]
+        let spec = try await demo.specification(pods, steps: 10)
+        let trained = try await train(pods, specification: spec, options: FederatedAveragingOptions(stepsBetweenParameterUpdates: 10))
+        let standardisation = try XCTUnwrap(trained.model.standardisation)
+        XCTAssertEqual(standardisation.columns, spec.continuous)
+        XCTAssertEqual(Set(standardisation.pods.keys), Set(try pods.map { try demo.pod($0).description }))
+        XCTAssertEqual(trained.model.batchesTracked, 10)
+
+        let refused = await asyncError { try await demo.modeller.predict(trained.model, on: pods, rowScores: true) }
+        guard case let .noPodAccepted(refusals)? = refused as? TrainingError else { return XCTFail("\(String(describing: refused))") }
+        XCTAssertEqual(refusals.map(\.rejection), [.rowPredictionsNotAllowed(owner: "olivia"), .rowPredictionsNotAllowed(owner: "olivia")])
+        XCTAssertEqual(refusals.first?.rejection.help, "the owner 'olivia' can allow them: bf pod row-predictions POD on, or "
+                       + "'allow_row_predictions: true' in the pod's YAML; class counts need no setting: model.predict(counts_only=True)")
+
+        let pod = try demo.pod(TrainingDemo.demo)
+        try demo.hub.setRowPredictions(true, on: pod, by: demo.owner)
+        defer { try? demo.hub.setRowPredictions(false, on: pod, by: demo.owner) }
+        let counts = try await demo.modeller.predict(trained.model, on: [TrainingDemo.demo])
+        let rows = try await demo.modeller.predict(trained.model, on: [TrainingDemo.demo], rowScores: true)
+        let scores = try XCTUnwrap(rows.pods.first?.rows)
+        XCTAssertNil(counts.pods.first?.rows)
+        XCTAssertEqual(rows.predictedCounts, counts.predictedCounts)
+        XCTAssertEqual(scores.testRows, Array(0..<2_262))
+        XCTAssertEqual(scores.probabilities.count, 2 * 2_262)
+        let predictedOnes = stride(from: 0, to: scores.probabilities.count, by: 2).filter { scores.probabilities[$0 + 1] > scores.probabilities[$0] }.count
+        XCTAssertEqual(predictedOnes, counts.predictedCounts[1])
+        let notes = try demo.hub.auditLog(for: pod).map(\.reason)
+        XCTAssertTrue(notes.contains { $0.hasSuffix("sent class counts and each row's scores (allow_row_predictions)") }, "\(notes.suffix(4))")
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bf-model-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try trained.model.save(to: path)
+        let loaded = try TrainedModel.load(from: path)
+        XCTAssertEqual(loaded, trained.model)
+        let again = try await demo.modeller.predict(loaded, on: [TrainingDemo.demo], rowScores: true)
+        XCTAssertEqual(again.pods.first?.rows?.probabilities.map { $0.bitPattern }, scores.probabilities.map(\.bitPattern))
+    }
+
     private func asyncError<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> (any Error)? {
         do {
             _ = try await body()

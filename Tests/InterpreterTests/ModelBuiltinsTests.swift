@@ -118,7 +118,7 @@ final class ModelBuiltinsTests: XCTestCase {
         results = model.fit(pod_identifiers=["census-income-demo"], steps_between_parameter_updates=2,
                             server_optimizer="fedadam", mu=0.01, auto_eval=False)
         print(len(results))
-        model.predict(pod_identifiers=["census-income-demo"])
+        model.predict(pod_identifiers=["census-income-demo"], counts_only=True)
         """)
         XCTAssertEqual(outcome, .success, output.standardError)
         XCTAssertTrue(output.standardOutput.contains("training on owner/census-income-demo: 3 rounds of 2 steps at each pod, plain aggregation"),

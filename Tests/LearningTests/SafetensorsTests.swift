@@ -45,6 +45,40 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(before.map(\.bitPattern), after.map(\.bitPattern))
     }
 
+    func testCheckpointTensorsAreNamedAsPyTorchsStateDictAndVersionsAreChecked() throws {
+        let classifier = try TabularClassifier(layout: smallLayout, architecture: .init(hiddenLayers: [3], hiddenDropouts: [0]), seed: 4)
+        let bytes = try ClassifierCheckpoint.encode(classifier, batchesTracked: 12)
+        let file = try Safetensors.decode(bytes)
+        let norms = ["continuous_norm", "layers.0.norm"].flatMap { prefix in
+            ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"].map { "\(prefix).\($0)" }
+        }
+        XCTAssertEqual(file.parameters.names.filter { $0.contains("norm") }, norms)
+        XCTAssertEqual(file.parameters.shape(of: "layers.0.norm.num_batches_tracked"), [])
+        XCTAssertEqual(file.parameters.values(of: "layers.0.norm.num_batches_tracked"), [12])
+        XCTAssertEqual(file.metadata["bf.format_version"], "2")
+        let restored = try ClassifierCheckpoint.decode(bytes)
+        XCTAssertEqual(restored.batchesTracked, 12)
+        XCTAssertEqual(restored.classifier.parameters(), classifier.parameters())
+
+        // A version 1 file: the old marker, no num_batches_tracked.
+        var old = file.metadata
+        old["bf.format"] = "bf.tabular-classifier.v1"
+        old["bf.format_version"] = nil
+        let versionOne = Safetensors.encode(classifier.parameters(), metadata: old)
+        XCTAssertEqual(try ClassifierCheckpoint.decode(versionOne).classifier.parameters(), classifier.parameters())
+        XCTAssertEqual(try ClassifierCheckpoint.decode(versionOne).batchesTracked, 0)
+
+        var newer = file.metadata
+        newer["bf.format_version"] = "3"
+        XCTAssertEqual(learningError { _ = try ClassifierCheckpoint.decode(Safetensors.encode(file.parameters, metadata: newer)) },
+                       .newerFormat(version: 3, newest: 2))
+        var missing = file.parameters.tensors.filter { $0.name != "layers.0.norm.num_batches_tracked" }.map(\.name)
+        missing.removeAll { $0.isEmpty }
+        let withoutCount = try ParameterSet(missing.map { ($0, file.parameters.shape(of: $0) ?? [], file.parameters.values(of: $0) ?? []) })
+        XCTAssertEqual(learningError { _ = try ClassifierCheckpoint.decode(Safetensors.encode(withoutCount, metadata: file.metadata)) },
+                       .missingParameter("layers.0.norm.num_batches_tracked"))
+    }
+
     func testReservedMetadataKeysAreRefused() throws {
         let classifier = try TabularClassifier(layout: smallLayout, architecture: .init(hiddenLayers: [2], hiddenDropouts: [0]), seed: 1)
         let error = learningError { _ = try ClassifierCheckpoint.encode(classifier, metadata: ["bf.layout": "x"]) }
@@ -91,7 +125,7 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertNotNil(learningError { _ = try Safetensors.decode(file(header: #"{"a":{"dtype":"F32"}}"#, data: 0)) })
         XCTAssertEqual(
             learningError { _ = try ClassifierCheckpoint.decode(bytes) }?.description,
-            "checkpoint metadata has no 'bf.format': the file was not written by bf's classifier")
+            "the file is not a bf model: its metadata has no 'bf.format'")
         XCTAssertEqual(
             learningError { _ = try Safetensors.read(from: "/nonexistent/bf/model.safetensors") }.map { if case .fileAccess = $0 { return true } else { return false } },
             true)

@@ -42,6 +42,10 @@ struct Transcript: Equatable {
     var update: RoundUpdate?
     var evaluation: EvaluationReport
     var prediction: PredictionSummary
+    /// Per-row scores asked of the pod while its allow_row_predictions is off: refused.
+    var rowsRefused: TaskResponse.Outcome
+    /// Per-row scores once the owner allowed them.
+    var rowPrediction: PredictionSummary
     var query: QueryResponse
     /// The CRLF comment attack of issue 18: refused over every transport.
     var hiddenColumns: QueryResponse
@@ -75,6 +79,16 @@ struct Transcript: Equatable {
         _ = try await connection.openTask(predict)
         let prediction = try await connection.predict(PredictionRequest(task: predict.task, parameters: parameters))
         try await connection.closeTask(predict.task)
+        let refusedRows = try ModelTaskRequest.signed(kind: .predict, specification: federation.specification, pods: [pod],
+                                                      secureAggregation: false, rowScores: true, by: modeller)
+        let rowsRefused = try await connection.openTask(refusedRows).outcome
+        try federation.hub.setRowPredictions(true, on: pod, by: federation.owner)
+        let rows = try ModelTaskRequest.signed(kind: .predict, specification: federation.specification, pods: [pod],
+                                               secureAggregation: false, rowScores: true, by: modeller)
+        _ = try await connection.openTask(rows)
+        let rowPrediction = try await connection.predict(PredictionRequest(task: rows.task, parameters: parameters))
+        try await connection.closeTask(rows.task)
+        try federation.hub.setRowPredictions(false, on: pod, by: federation.owner)
         let query = try await connection.query(QueryRequest(
             request: try TaskRequest.signed(kind: .sql, pods: [pod], detail: "SELECT workclass, COUNT(*) FROM df GROUP BY workclass", by: modeller),
             sql: "SELECT workclass, COUNT(*) FROM df GROUP BY workclass"))
@@ -83,7 +97,7 @@ struct Transcript: Equatable {
             request: try TaskRequest.signed(kind: .sql, pods: [pod], detail: attack, by: modeller), sql: attack))
         return Transcript(description: description, roles: roles, accepted: accepted.outcome, schema: schema,
                           refusedSecure: refused.outcome, opened: opened.outcome, progress: progress, update: update,
-                          evaluation: evaluation, prediction: prediction, query: query,
+                          evaluation: evaluation, prediction: prediction, rowsRefused: rowsRefused, rowPrediction: rowPrediction, query: query,
                           hiddenColumns: hiddenColumns)
     }
 
@@ -101,6 +115,12 @@ struct Transcript: Equatable {
         XCTAssertEqual(update, expected.update, label, file: file, line: line)
         XCTAssertEqual(evaluation, expected.evaluation, label, file: file, line: line)
         XCTAssertEqual(prediction, expected.prediction, label, file: file, line: line)
+        XCTAssertNil(prediction.rows, label, file: file, line: line)
+        XCTAssertEqual(rowsRefused, .rejected(.rowPredictionsNotAllowed(owner: "carol")), label, file: file, line: line)
+        XCTAssertEqual(rowPrediction, expected.rowPrediction, label, file: file, line: line)
+        XCTAssertEqual(rowPrediction.rows?.testRows.count, rowPrediction.rowCount, label, file: file, line: line)
+        XCTAssertEqual(rowPrediction.rows?.probabilities.count, 2 * rowPrediction.rowCount, label, file: file, line: line)
+        XCTAssertFalse(update?.standardisation.isEmpty ?? true, "the update carries no standardisation: \(label)", file: file, line: line)
         XCTAssertEqual(query, expected.query, label, file: file, line: line)
         XCTAssertEqual(hiddenColumns, .refused(.notAggregated(column: "age")), label, file: file, line: line)
         if case .rejected = refusedSecure {} else { XCTFail("the secure request with an unapproved pod was not refused", file: file, line: line) }

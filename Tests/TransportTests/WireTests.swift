@@ -33,7 +33,8 @@ final class WireTests: XCTestCase {
         let pod = try PodIdentifier(owner: "carol", name: "census")
         let metrics = ClassificationMetrics(probabilities: [0.1, 0.9, 0.8, 0.2, 0.4, 0.6, 0.6, 0.4], labels: [1, 0, 1, 1], classCount: 2)
         let update = RoundUpdate(pod: pod, round: 1, contribution: .plain(delta: [1.5, -2, 0, .leastNonzeroMagnitude]),
-                                 sampleCount: 120, steps: 4, trainingLoss: 0.25, validation: metrics)
+                                 sampleCount: 120, steps: 4, trainingLoss: 0.25, validation: metrics,
+                                 standardisation: [.init(count: 120, mean: 38.5, standardDeviation: 13.25), .init(count: 119, mean: 0.1, standardDeviation: 0)])
         let parts = try Wire.parts(.finished(update))
         guard case let .update(header)? = parts.first?.part else { return XCTFail("no header") }
         var bytes = Data()
@@ -47,5 +48,11 @@ final class WireTests: XCTestCase {
         XCTAssertEqual(try Wire.report(try Wire.message(report)), report)
         let summary = PredictionSummary(pod: pod, part: .validation, rowCount: 10, predictedCounts: [4, 6], meanProbabilities: [0.4, 0.6])
         XCTAssertEqual(try Wire.summary(Wire.message(summary)), summary)
+        let scored = PredictionSummary(pod: pod, part: .test, rowCount: 2, predictedCounts: [1, 1], meanProbabilities: [0.5, 0.5],
+                                       rows: RowScores(testRows: [0, 3], probabilities: [0.25, 0.75, 0.75, .leastNonzeroMagnitude]))
+        XCTAssertEqual(try Wire.summary(Wire.message(scored)), scored)
+        let noRows = PredictionSummary(pod: pod, part: .test, rowCount: 0, predictedCounts: [0, 0], meanProbabilities: [0, 0],
+                                       rows: RowScores(testRows: [], probabilities: []))
+        XCTAssertEqual(try Wire.summary(Wire.message(noRows)), noRows)
     }
 }

@@ -93,6 +93,11 @@ enum HubMigrations {
                 CREATE INDEX call_nonce_timestamp ON call_nonce (timestamp);
                 """)
         }
+        migrator.registerMigration("v5-row-predictions: whether a pod lets per-row prediction scores leave it") { db in
+            try db.alter(table: "pod") { t in
+                t.add(column: "allowRowPredictions", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

@@ -24,6 +24,8 @@ struct PodRow: Codable, FetchableRecord, PersistableRecord, Sendable {
     var rowCount: Int
     var minimumGroupSize: Int
     var createdAt: Date
+    /// Whether per-row prediction scores may leave the pod.
+    var allowRowPredictions: Bool
 }
 
 /// A row of `pod_approval`: `pod` accepts `approvedPod` as a partner in

@@ -35,7 +35,7 @@ extension Hub {
             try PodRow(id: identifier.description, owner: spec.owner, name: spec.name, displayName: spec.displayName,
                        description: spec.description, dataPath: spec.dataPath.path, dataConfig: configJSON,
                        schema: schemaJSON, rowCount: dataset.rowCount, minimumGroupSize: spec.minimumGroupSize,
-                       createdAt: now).insert(db)
+                       createdAt: now, allowRowPredictions: spec.allowRowPredictions).insert(db)
             for other in approved {
                 try ApprovalRow(pod: identifier.description, approvedPod: other.description).insert(db)
             }
@@ -104,6 +104,15 @@ extension Hub {
             try Self.requireOwner(pod, owner, action: "withdraw its approvals", db)
             let deleted = try ApprovalRow.deleteOne(db, key: ["pod": pod.description, "approvedPod": other.description])
             if !deleted { throw HubError.notApproved(pod: pod, other: other) }
+        }
+    }
+
+    /// Lets each test row's prediction scores leave `pod` (`allow_row_predictions`), or stops
+    /// them; only the owner may.
+    public func setRowPredictions(_ allowed: Bool, on pod: PodIdentifier, by owner: LocalIdentity) throws {
+        try store.write { db in
+            try Self.requireOwner(pod, owner, action: "change its settings", db)
+            try db.execute(sql: "UPDATE pod SET allowRowPredictions = ? WHERE id = ?", arguments: [allowed, pod.description])
         }
     }
 

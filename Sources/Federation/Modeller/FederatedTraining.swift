@@ -170,7 +170,10 @@ public struct FederatedTraining: Sendable {
                 emit(.evaluated(results))
             }
             await Modeller.close(task, at: active)
-            let model = try TrainedModel(specification: specification, parameters: state.parameters)
+            let model = try TrainedModel(
+                specification: specification, parameters: state.parameters,
+                standardisation: ModelStandardisation(columns: specification.continuous, pods: state.standardisation ?? [:]),
+                batchesTracked: state.batchesTracked(weighting: options.weighting))
             let summary = state.rounds.last.map { "accuracy \(String(format: "%.4f", $0.combined.accuracy)) after round \($0.round)" } ?? "no round run"
             try hub.finishTaskRun(run, status: .completed, detail: summary)
             return TrainingResults(task: task, pods: active.map(\.identifier), refusals: refusals, dropped: dropped,
@@ -305,6 +308,11 @@ public struct FederatedTraining: Sendable {
         let result = RoundResult(round: round + 1, pods: pods, combined: combined.droppingScoreHistograms(), trainingLoss: loss)
         next.completedRounds += 1
         next.rounds.append(result)
+        var standardisation = next.standardisation ?? [:]
+        for update in updates where update.standardisation.count == specification.continuous.count {
+            standardisation[update.pod.description] = update.standardisation
+        }
+        next.standardisation = standardisation
         state = next
         return result
     }

@@ -37,12 +37,15 @@ extension Modeller {
         }
     }
 
-    /// Counts of `model`'s predictions on each pod's `part` rows (`model.predict(…)`); no
-    /// row's prediction leaves a pod. Predicting needs the `super_modeller` role.
-    public func predict(_ model: TrainedModel, on pods: [String], part: DataPart = .test,
+    /// Counts of `model`'s predictions on each pod's `part` rows (`model.predict(…)`) and,
+    /// with `rowScores`, each test row's class probabilities, which a pod sends only when its
+    /// `allow_row_predictions` setting allows it (otherwise it refuses the task). Predicting
+    /// needs the `super_modeller` role.
+    public func predict(_ model: TrainedModel, on pods: [String], part: DataPart = .test, rowScores: Bool = false,
                         requireAllPods: Bool = true) async throws -> PredictionResults {
         let connections = try await connections(to: pods)
-        let (task, accepted) = try await openAccepted(.predict, model.specification, connections, requireAllPods: requireAllPods)
+        let (task, accepted) = try await openAccepted(.predict, model.specification, connections, rowScores: rowScores,
+                                                      requireAllPods: requireAllPods)
         do {
             let summaries = try await Self.everyPod(accepted) { connection in
                 try await connection.predict(PredictionRequest(task: task, parameters: model.parameters, part: part))
@@ -63,10 +66,10 @@ extension Modeller {
     /// Opens a model task of `kind` at every pod and returns the task and the pods that
     /// accepted, applying `requireAllPods` to the refusals.
     private func openAccepted(_ kind: TaskKind, _ specification: ModelSpecification, _ connections: [any PodConnection],
-                              requireAllPods: Bool) async throws -> (UUID, [any PodConnection]) {
+                              rowScores: Bool = false, requireAllPods: Bool) async throws -> (UUID, [any PodConnection]) {
         guard !connections.isEmpty else { throw TrainingError.noPods }
         let message = try ModelTaskRequest.signed(kind: kind, specification: specification, pods: connections.map(\.identifier),
-                                                  secureAggregation: false, by: identity)
+                                                  secureAggregation: false, rowScores: rowScores, by: identity)
         let responses = try await Self.open(message, at: connections)
         let accepted = zip(connections, responses).filter { $0.1.isAccepted }.map(\.0)
         let refusals = responses.compactMap { response in response.rejection.map { AccessDenied.Refusal(pod: response.pod, rejection: $0) } }

@@ -116,13 +116,31 @@ public struct TrainingState: Sendable, Codable, Equatable {
     public var serverOptimizer: ServerOptimizer
     /// One row per complete round.
     public var rounds: [RoundResult]
+    /// The latest standardisation statistics each pod sent (by `owner/name`); nil in states
+    /// saved before pods sent them.
+    public var standardisation: [String: [ColumnStandardisation]]?
 
     /// A state.
-    public init(completedRounds: Int, parameters: ParameterSet, serverOptimizer: ServerOptimizer, rounds: [RoundResult]) {
+    public init(completedRounds: Int, parameters: ParameterSet, serverOptimizer: ServerOptimizer, rounds: [RoundResult],
+                standardisation: [String: [ColumnStandardisation]]? = nil) {
         self.completedRounds = completedRounds
         self.parameters = parameters
         self.serverOptimizer = serverOptimizer
         self.rounds = rounds
+        self.standardisation = standardisation
+    }
+
+    /// The training batches the global model's batch norms stand for, as federated averaging
+    /// would average PyTorch's `num_batches_tracked`: per round, the pods' batches averaged
+    /// with the round's weighting, summed over rounds.
+    public func batchesTracked(weighting: AggregationWeighting) -> Int {
+        let total = rounds.reduce(0.0) { total, round in
+            let weights = round.pods.map { weighting == .equal ? 1.0 : Double($0.sampleCount) }
+            let sum = weights.reduce(0, +)
+            guard sum > 0 else { return total }
+            return total + zip(round.pods, weights).reduce(0.0) { $0 + Double($1.0.steps) * $1.1 } / sum
+        }
+        return Int(total.rounded())
     }
 }
 

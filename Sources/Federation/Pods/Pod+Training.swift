@@ -14,8 +14,10 @@ extension Pod {
     /// the specification is the signed one) and keeps the task when it accepts.
     func openTask(_ message: ModelTaskRequest, now: Date = Date()) throws -> TaskResponse {
         pruneExpiredTasks(now: now)
+        let specification = message.specification
+        let rowScores = message.request.kind == .predict && message.request.detail == specification.taskDetail(rowScores: true)
         let response = try answer(message.request, expecting: [.train, .evaluate, .predict],
-                                  detail: message.specification.taskDetail, now: now)
+                                  detail: specification.taskDetail(rowScores: rowScores), rowScores: rowScores, now: now)
         if response.isAccepted {
             tasks[message.task] = PodTask(request: message.request, specification: message.specification,
                                           expiresAt: now.addingTimeInterval(Self.taskIdleTimeout))
@@ -97,11 +99,18 @@ extension Pod {
         }
     }
 
-    /// Aggregate counts of a model's predictions on one part of this pod's split; no row's
-    /// prediction leaves the pod.
+    /// Aggregate counts of a model's predictions on one part of this pod's split, and each
+    /// test row's scores when the task asked for them (which the pod accepted only if its
+    /// `allow_row_predictions` setting allows it).
     func predict(_ request: PredictionRequest) async throws -> PredictionSummary {
         let task = try openTask(request.task, for: "prediction", kinds: [.predict])
-        let rows = try audited(task) { () throws(TrainingError) in try encoded(request.task).part(request.part) }
+        let (rows, positions) = try audited(task) { () throws(TrainingError) -> (TabularDataset, [Int]) in
+            let data = try encoded(request.task)
+            if task.rowScores && request.part != .test {
+                throw .operationNotInTask(operation: "per-row scores of \(request.part.rawValue) rows", kind: task.kind, pod: identifier)
+            }
+            return (data.part(request.part), data.testPositions)
+        }
         let specification = task.specification
         let parameters = request.parameters
         let pod = identifier
@@ -128,9 +137,11 @@ extension Pod {
                 counts[best] += 1
             }
             let divisor = Double(max(rows.rowCount, 1))
-            try appendTaskAudit(task, accepted: true, note: "predicted on \(rows.rowCount) \(request.part.rawValue) rows; sent class counts only")
+            let scores = task.rowScores ? RowScores(testRows: positions, probabilities: probabilities) : nil
+            try appendTaskAudit(task, accepted: true, note: "predicted on \(rows.rowCount) \(request.part.rawValue) rows; "
+                                + (scores == nil ? "sent class counts only" : "sent class counts and each row's scores (allow_row_predictions)"))
             return PredictionSummary(pod: identifier, part: request.part, rowCount: rows.rowCount, predictedCounts: counts,
-                                     meanProbabilities: sums.map { $0 / divisor })
+                                     meanProbabilities: sums.map { $0 / divisor }, rows: scores)
         } catch {
             try appendTaskAudit(task, accepted: false, note: "prediction failed: \(error)")
             throw error
@@ -233,6 +244,7 @@ extension Pod {
             let mode = task.request.secureAggregation ? "masked" : "in the clear"
             try appendTaskAudit(task, accepted: true, note: "round \(number): trained \(update.steps) batches on \(update.sampleCount) rows, "
                                 + "loss \(Self.format(update.trainingLoss)), validation accuracy \(Self.format(update.validation.accuracy)); "
+                                + (update.standardisation.isEmpty ? "" : "the training rows' count, mean and deviation of each continuous input sent; ")
                                 + "update sent \(mode)")
         case let .failure(TrainingError.roundCancelled(_, _, batches)):
             try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")

@@ -41,15 +41,19 @@ actor Pod {
     /// Judges `request`, records the answer and returns it. A request sent
     /// to a call that serves only `expected` tasks is refused, and so is one
     /// whose signed detail is not `detail` when that is given (the model
-    /// task's specification digest).
+    /// task's specification digest), and one asking for per-row scores
+    /// (`rowScores`) when the pod's `allow_row_predictions` setting is off.
     func answer(_ request: TaskRequest, expecting expected: [TaskKind]? = nil, detail: String? = nil,
-                now: Date = Date()) throws -> TaskResponse {
+                rowScores: Bool = false, now: Date = Date()) throws -> TaskResponse {
         var rejection = try judge(request, now: now)
         if rejection == nil, let expected, let first = expected.first, !expected.contains(request.kind) {
             rejection = .wrongTaskKind(expected: first, found: request.kind)
         }
         if rejection == nil, let detail, request.detail != detail {
             rejection = .specificationMismatch
+        }
+        if rejection == nil, rowScores, !(try record().allowRowPredictions) {
+            rejection = .rowPredictionsNotAllowed(owner: identifier.owner)
         }
         try store.appendAudit(pod: identifier, request: request, rejection: rejection, at: now)
         return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted)

@@ -22,6 +22,8 @@ import Yams
 ///     missing_values: ["", "?"]   # bf's addition; this is the default
 /// other_pods: [census-income-demo] # the pods approved for secure aggregation
 /// minimum_group_size: 5            # bf's addition; this is the default
+/// allow_row_predictions: false     # bf's addition, the default: let model.predict() take each
+///                                  # test row's scores (off: class counts only)
 /// ```
 /// Unknown fields are errors with the line and a suggestion, so a typo never
 /// silently drops a setting.
@@ -53,7 +55,7 @@ public enum PodConfigFile {
         func spec(from root: Node, directory: URL, owner: String) throws(PodConfigError) -> PodSpec {
             let fields = try yaml.mapping(root, field: "the file",
                                      allowed: ["pod_name", "datasource", "pod_details", "data_config", "other_pods",
-                                               "approved_pods", "minimum_group_size"])
+                                               "approved_pods", "minimum_group_size", "allow_row_predictions"])
             guard let nameNode = fields["pod_name"] else { throw .missingField(path: path, field: "pod_name") }
             let name = try yaml.string(nameNode, field: "pod_name")
             if let datasource = fields["datasource"] {
@@ -87,8 +89,12 @@ public enum PodConfigFile {
                                       allowed: "a whole number of at least \(PodSpec.smallestMinimumGroupSize)", found: minimumGroupSize)
                 }
             }
+            let allowRowPredictions = try fields["allow_row_predictions"].map { node throws(PodConfigError) in
+                try yaml.boolean(node, field: "allow_row_predictions")
+            } ?? false
             return PodSpec(name: name, owner: owner, displayName: displayName, description: description,
-                           dataPath: dataPath, dataConfig: config, approvedPods: approved, minimumGroupSize: minimumGroupSize)
+                           dataPath: dataPath, dataConfig: config, approvedPods: approved, minimumGroupSize: minimumGroupSize,
+                           allowRowPredictions: allowRowPredictions)
         }
 
         private func dataConfig(_ node: Node, directory: URL) throws(PodConfigError) -> (URL, DataConfig) {

@@ -23,6 +23,9 @@ public struct PodSpec: Sendable, Equatable {
     public var approvedPods: [String]
     /// The smallest group a SQL aggregate may report on.
     public var minimumGroupSize: Int
+    /// Whether `model.predict()` may take each test row's scores from this pod (off: class
+    /// counts only).
+    public var allowRowPredictions: Bool
 
     /// The minimum group size when a spec names none.
     public static let defaultMinimumGroupSize = 5
@@ -33,7 +36,7 @@ public struct PodSpec: Sendable, Equatable {
     /// A spec; the display name defaults to the name.
     public init(name: String, owner: String, displayName: String? = nil, description: String = "", dataPath: URL,
                 dataConfig: DataConfig = DataConfig(), approvedPods: [String] = [],
-                minimumGroupSize: Int = PodSpec.defaultMinimumGroupSize) {
+                minimumGroupSize: Int = PodSpec.defaultMinimumGroupSize, allowRowPredictions: Bool = false) {
         self.name = name
         self.owner = owner
         self.displayName = displayName ?? name
@@ -42,6 +45,7 @@ public struct PodSpec: Sendable, Equatable {
         self.dataConfig = dataConfig
         self.approvedPods = approvedPods
         self.minimumGroupSize = minimumGroupSize
+        self.allowRowPredictions = allowRowPredictions
     }
 
     /// The pod's identifier.

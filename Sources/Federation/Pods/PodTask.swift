@@ -20,6 +20,12 @@ struct PodTask {
     /// The classifier the task's rounds reuse.
     let classifiers = ClassifierCache()
 
+    /// Whether the modeller asked for per-row scores (a prediction task whose signed detail
+    /// says so); the pod accepted the task only if its setting allows them.
+    var rowScores: Bool {
+        request.kind == .predict && request.detail == specification.taskDetail(rowScores: true)
+    }
+
     /// A round in progress: how to stop it, and who waits for its end.
     struct RunningRound {
         /// The round, from 0.

@@ -30,6 +30,9 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
     /// The model specification sent with the request is not the one the
     /// request's signed detail names.
     case specificationMismatch
+    /// The modeller asked for per-row prediction scores and the pod does not let them leave
+    /// (its `allow_row_predictions` setting is off).
+    case rowPredictionsNotAllowed(owner: String)
 
     /// The reason, addressed to the modeller.
     public var reason: String {
@@ -58,6 +61,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "this call serves \(expected.plural), but the request is for a \(found.rawValue) task"
         case .specificationMismatch:
             return "the model specification sent does not match the one the modeller signed"
+        case .rowPredictionsNotAllowed:
+            return "this pod does not let per-row predictions leave it (its allow_row_predictions setting is off)"
         }
     }
 
@@ -81,6 +86,9 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "the pod's owner must add them to its approved pods (other_pods in its YAML), or leave them out of the task"
         case .specificationMismatch:
             return "send the request again; if this repeats, something between you and the pod alters messages"
+        case let .rowPredictionsNotAllowed(owner):
+            return "the owner \(quoted(owner)) can allow them: bf pod row-predictions POD on, or 'allow_row_predictions: true' "
+                + "in the pod's YAML; class counts need no setting: model.predict(counts_only=True)"
         case .notInTask, .wrongTaskKind:
             return nil
         }

@@ -72,6 +72,13 @@ struct YAMLFields {
         return value
     }
 
+    func boolean(_ node: Node, field: String) throws(PodConfigError) -> Bool {
+        guard case .scalar = node, let value = node.bool else {
+            throw wrongType(node, field: field, expected: "true or false")
+        }
+        return value
+    }
+
     func wrongType(_ node: Node, field: String, expected: String) -> PodConfigError {
         let (line, column) = position(node)
         return .wrongType(path: path, line: line, column: column, field: field, expected: expected, found: kind(of: node))

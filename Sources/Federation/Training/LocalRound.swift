@@ -104,7 +104,8 @@ struct LocalRound: Sendable {
             contribution = .plain(delta: delta.values)
         }
         return RoundUpdate(pod: pod, round: round, contribution: contribution, sampleCount: data.train.rowCount,
-                           steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation)
+                           steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation,
+                           standardisation: data.standardisation)
     }
 
     /// The classifier's metrics on `rows`, AUC from the score histograms (so the pod's AUC

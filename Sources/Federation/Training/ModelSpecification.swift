@@ -140,11 +140,17 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
     /// The text a task request carries (and its signature covers) to name this
     /// specification: a summary for the audit log and the digest, which the pod checks
     /// against the specification it receives.
-    public var taskDetail: String {
+    public var taskDetail: String { taskDetail(rowScores: false) }
+
+    /// `taskDetail`, saying for a prediction task that asks for per-row scores that it does,
+    /// so that the request the pod judges and audits carries the question under the
+    /// modeller's signature.
+    public func taskDetail(rowScores: Bool) -> String {
         let length = hyperparameters.epochs.map { "\($0) epoch\($0 == 1 ? "" : "s")" }
             ?? hyperparameters.steps.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? ""
         return "tabular classifier of \(quoted(target.name)) from \(categorical.count) categorical and "
             + "\(continuous.count) continuous columns, hidden \(architecture.hiddenLayers), \(length), "
             + "batch \(hyperparameters.batchSize), \(hyperparameters.optimizer.name); specification sha256 \(digest)"
+            + (rowScores ? "; per-row scores of the test rows requested" : "")
     }
 }

@@ -9,13 +9,14 @@ import Learning
 ///   the encoder does not know is an error naming the column, the value and the pod.
 /// - **Continuous inputs are standardised per pod**: (x − mean) / standard deviation, with
 ///   the mean and the population standard deviation of the pod's own training rows (a
-///   deviation of 0 counts as 1). Per pod, because pooled statistics would take an extra
-///   exchange that reveals each pod's moments to the modeller; the cost is that on pods whose
-///   distributions differ a raw value maps to slightly different inputs at each pod. The
-///   model's first layer is a batch norm over the continuous inputs either way; standardising
-///   keeps its running statistics near 0 and 1, which is what secure aggregation's fixed-point
-///   encoding wants (Bitfount warns its users to normalise for the same reason). The
-///   statistics stay at the pod.
+///   deviation of 0 counts as 1). Per pod, so that no pod waits on the others' moments before
+///   training; the cost is that on pods whose distributions differ a raw value maps to
+///   slightly different inputs at each pod. The model's first layer is a batch norm over the
+///   continuous inputs either way; standardising keeps its running statistics near 0 and 1,
+///   which is what secure aggregation's fixed-point encoding wants (Bitfount warns its users
+///   to normalise for the same reason). Each pod sends its count, mean and deviation per
+///   column with its round update, so that the saved model can score new rows
+///   (`ModelStandardisation`).
 /// - **Missing values**: a row without a target is left out of every part (it cannot be
 ///   learned from or scored). A missing continuous input takes the training mean (0 after
 ///   standardising), without an indicator column. A missing categorical input takes the most
@@ -23,13 +24,8 @@ import Learning
 ///   code of its own, since the encoder is shared by every pod and "missing" is not one of
 ///   its categories. A column without any value in the training rows is an error.
 struct EncodedPodData: Sendable {
-    /// The mean and standard deviation one continuous column was standardised with.
-    struct Standardisation: Sendable, Equatable {
-        /// The training rows' mean.
-        var mean: Double
-        /// The training rows' population standard deviation (1 when it is 0).
-        var standardDeviation: Double
-    }
+    /// The statistics one continuous column was standardised with.
+    typealias Standardisation = ColumnStandardisation
 
     /// The training rows.
     let train: TabularDataset
@@ -43,6 +39,8 @@ struct EncodedPodData: Sendable {
     let categoricalFill: [Int32]
     /// Rows left out because their target is missing.
     let droppedRows: Int
+    /// Each test row's index in the pod's test split (rows without a target are not in `test`).
+    let testPositions: [Int]
 
     /// The dataset of one part of the split.
     func part(_ part: DataPart) -> TabularDataset {
@@ -82,7 +80,8 @@ struct EncodedPodData: Sendable {
         let split = dataset.split
         let train = split.train.filter { labels[$0] >= 0 }
         let validation = split.validation.filter { labels[$0] >= 0 }
-        let test = split.test.filter { labels[$0] >= 0 }
+        testPositions = split.test.indices.filter { labels[split.test[$0]] >= 0 }
+        let test = testPositions.map { split.test[$0] }
         droppedRows = dataset.rowCount - train.count - validation.count - test.count
 
         var categoricalColumns: [[Int32]] = []
@@ -110,9 +109,7 @@ struct EncodedPodData: Sendable {
             guard let standardisation = Self.standardisation(of: raw, rows: train) else {
                 throw .noValuesInTrainingRows(column: name, pod: pod)
             }
-            let mean = standardisation.mean
-            let scale = 1 / standardisation.standardDeviation
-            continuousColumns.append(raw.map { $0.isNaN ? 0 : Float(($0 - mean) * scale) })
+            continuousColumns.append(raw.map(standardisation.standardise))
             statistics.append(standardisation)
         }
         standardisation = statistics
@@ -140,8 +137,8 @@ struct EncodedPodData: Sendable {
         self.test = try encodedRows(test)
     }
 
-    /// The mean and population standard deviation of the non-missing values at `rows`, or nil
-    /// when none is present. Sums are taken in Double in row order.
+    /// The count, mean and population standard deviation of the non-missing values at `rows`,
+    /// or nil when none is present. Sums are taken in Double in row order.
     static func standardisation(of values: [Double], rows: [Int]) -> Standardisation? {
         var count = 0
         var sum = 0.0
@@ -156,8 +153,7 @@ struct EncodedPodData: Sendable {
             let difference = values[row] - mean
             squares += difference * difference
         }
-        let deviation = (squares / Double(count)).squareRoot()
-        return Standardisation(mean: mean, standardDeviation: deviation > 0 && deviation.isFinite ? deviation : 1)
+        return Standardisation(count: count, mean: mean, standardDeviation: (squares / Double(count)).squareRoot())
     }
 }
 

@@ -20,6 +20,9 @@ public enum TrainingError: FederationError, Equatable {
     case emptyCategoricalColumn(String)
     /// The layout, architecture or hyperparameters are invalid.
     case invalidModel(LearningError)
+    /// A model file cannot be loaded or written: unreadable, truncated, not a bf model, or of
+    /// a newer format version. `reason` follows the file's name: "is truncated: …".
+    case modelFile(path: String, reason: String)
 
     // Protocol options.
     /// Both `epochs_between_parameter_updates` and `steps_between_parameter_updates` were given.
@@ -88,6 +91,10 @@ public enum TrainingError: FederationError, Equatable {
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
+        case let .modelFile(path, reason):
+            return [FederationDiagnostic("model file \(quoted(path)) \(reason)",
+                                         help: reason.hasPrefix("is not a bf model") || reason.hasPrefix("is truncated")
+                                             ? "load a file written by bf's model.serialize(…)" : nil)]
         case .noTarget:
             return [FederationDiagnostic("the data structure has no target column, so there is nothing to predict",
                                          help: "give one: datastructure(target=\"TARGET\", …)")]

@@ -17,11 +17,13 @@ public struct ModelTaskRequest: Sendable, Codable, Equatable {
         self.specification = specification
     }
 
-    /// Signs a request of `kind` for `specification` on `pods` as `identity`.
+    /// Signs a request of `kind` for `specification` on `pods` as `identity`; a prediction
+    /// task with `rowScores` asks for per-row scores, which each pod allows or refuses.
     public static func signed(kind: TaskKind, specification: ModelSpecification, pods: [PodIdentifier],
-                              secureAggregation: Bool, by identity: LocalIdentity) throws -> ModelTaskRequest {
+                              secureAggregation: Bool, rowScores: Bool = false, by identity: LocalIdentity) throws -> ModelTaskRequest {
         ModelTaskRequest(request: try TaskRequest.signed(kind: kind, pods: pods, secureAggregation: secureAggregation,
-                                                         detail: specification.taskDetail, by: identity),
+                                                         detail: specification.taskDetail(rowScores: rowScores && kind == .predict),
+                                                         by: identity),
                          specification: specification)
     }
 
@@ -110,10 +112,13 @@ public struct RoundUpdate: Sendable, Codable, Equatable {
     public let trainingLoss: Double
     /// The local model's metrics on the pod's validation rows, after the round's training.
     public let validation: ClassificationMetrics
+    /// How the pod standardised each continuous input (count, mean and deviation of its
+    /// training rows), for the saved model; empty when the model has no continuous input.
+    public let standardisation: [ColumnStandardisation]
 
     /// An update, as a pod makes it or a transport decodes it.
     public init(pod: PodIdentifier, round: Int, contribution: Contribution, sampleCount: Int, steps: Int,
-                trainingLoss: Double, validation: ClassificationMetrics) {
+                trainingLoss: Double, validation: ClassificationMetrics, standardisation: [ColumnStandardisation] = []) {
         self.pod = pod
         self.round = round
         self.contribution = contribution
@@ -121,6 +126,7 @@ public struct RoundUpdate: Sendable, Codable, Equatable {
         self.steps = steps
         self.trainingLoss = trainingLoss
         self.validation = validation
+        self.standardisation = standardisation
     }
 }
 
@@ -197,7 +203,24 @@ public struct PredictionRequest: Sendable, Codable, Equatable {
     }
 }
 
-/// What a pod tells about its predictions: aggregate counts only, never a row's output.
+/// The per-row scores of a pod's test rows, sent only when the task asked for them and the
+/// pod's `allow_row_predictions` setting allows them. A row is identified by its index in
+/// the pod's test split and nothing else.
+public struct RowScores: Sendable, Codable, Equatable {
+    /// Each scored row's index in the pod's test split, in order.
+    public let testRows: [Int]
+    /// The class probabilities, row-major: `testRows.count` × classes.
+    public let probabilities: [Float]
+
+    /// Scores of rows; `probabilities` holds a whole number of rows.
+    public init(testRows: [Int], probabilities: [Float]) {
+        self.testRows = testRows
+        self.probabilities = probabilities
+    }
+}
+
+/// What a pod tells about its predictions: aggregate counts, and the per-row scores only
+/// when the task asked for them and the pod allows it.
 public struct PredictionSummary: Sendable, Codable, Equatable {
     /// The pod.
     public let pod: PodIdentifier
@@ -209,13 +232,17 @@ public struct PredictionSummary: Sendable, Codable, Equatable {
     public let predictedCounts: [Int]
     /// The mean predicted probability of each class.
     public let meanProbabilities: [Double]
+    /// Each row's scores, when the task asked for them and the pod allows it.
+    public let rows: RowScores?
 
     /// A summary, as a pod makes it or a transport decodes it.
-    public init(pod: PodIdentifier, part: DataPart, rowCount: Int, predictedCounts: [Int], meanProbabilities: [Double]) {
+    public init(pod: PodIdentifier, part: DataPart, rowCount: Int, predictedCounts: [Int], meanProbabilities: [Double],
+                rows: RowScores? = nil) {
         self.pod = pod
         self.part = part
         self.rowCount = rowCount
         self.predictedCounts = predictedCounts
         self.meanProbabilities = meanProbabilities
+        self.rows = rows
     }
 }

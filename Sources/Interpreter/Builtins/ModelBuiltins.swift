@@ -7,8 +7,8 @@ import OrderedCollections
 /// aggregation, federated training (`model.fit` and `train model, …`), evaluation and saving.
 enum ModelBuiltins {
     static let table = BuiltinTable(
-        functions: [optimizer, secureAggregator, classifier, train, evaluate],
-        types: [OptimizerObject.type, SecureAggregatorObject.type, ResultsObject.type, ModelObject.type])
+        functions: [optimizer, secureAggregator, classifier, train, evaluate, loadModel],
+        types: [OptimizerObject.type, SecureAggregatorObject.type, ResultsObject.type, ModelObject.type, PredictionsObject.type])
 
     static let optimizer = Builtin(
         "Optimizer",
@@ -155,22 +155,77 @@ enum ModelBuiltins {
     }
 
     static let predictMethod = Builtin(
-        "predict", parameters: evaluateParameters,
-        summary: "how many of each pod's test rows the model assigns to each class (counts only; no row leaves a pod)",
-        returns: "Table"
+        "predict",
+        parameters: evaluateParameters + [
+            Parameter("counts_only", .bool, kind: .keyword, default: .bool(false),
+                      "only how many rows fall in each class, which needs no pod setting"),
+        ],
+        summary: "each test row's predicted class and probabilities, from pods that allow it (allow_row_predictions)",
+        details: "Bitfount returns predictions to the modeller; in bf each pod decides. A pod whose YAML sets allow_row_predictions: true sends each of its test rows' class probabilities, identified by the row's index in its test split and nothing else; a pod without it refuses, naming the setting. counts_only=True asks every pod only for how many rows it predicts in each class. bf run --predictions OUT.csv writes the last predictions of a run.",
+        returns: "Predictions"
     ) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         guard let trained = model.trained else {
-            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…), train model, or load one: model.deserialize(path)")
         }
         let federation = try arguments.context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "predict on")
-        let results = try await federation.modeller.predict(trained, on: pods)
+        let countsOnly = arguments.bool("counts_only") ?? false
+        let results = try await federation.modeller.predict(trained, on: pods, rowScores: !countsOnly)
+        if !countsOnly {
+            arguments.context.recordPredictions(results)
+            return .object(PredictionsObject(results))
+        }
         let rows = results.pods.map { summary in
             [summary.pod.description, String(summary.rowCount)] + summary.predictedCounts.map(String.init)
         } + [["all pods", String(results.pods.reduce(0) { $0 + $1.rowCount })] + results.predictedCounts.map(String.init)]
         return .object(TableObject(title: "predicted classes of the test rows (counts):",
                                    table: PlainTextTable(headers: ["pod", "rows"] + results.classes.map { "predicted \($0)" }, rows: rows)))
+    }
+
+    static let deserializeMethod = Builtin(
+        "deserialize", parameters: [Parameter("path", .path, "a model file written by model.serialize(…)")],
+        summary: "load a saved model's parameters, encoders and standardisation into this model",
+        details: "The file must describe this model: the same target, columns, encoders and hidden layers (the hyperparameters may differ). load_model(path) makes the model from the file alone."
+    ) { arguments in
+        guard let model = arguments.receiver as? ModelObject else { return .none }
+        let path = arguments.string("path") ?? ""
+        let loaded = try TrainedModel.load(from: path)
+        let mine = model.specification
+        guard try loaded.specification.replacingHyperparameters(mine.hyperparameters) == mine else {
+            throw RuntimeError("the model in '\(path)' does not fit this PyTorchTabularClassifier: "
+                               + ModelBuiltins.difference(loaded.specification, mine),
+                               help: "make the model from the file instead: model = load_model(\"\(path)\")")
+        }
+        model.trained = try TrainedModel(specification: mine, parameters: loaded.parameters,
+                                         standardisation: loaded.standardisation, batchesTracked: loaded.batchesTracked)
+        arguments.context.write("loaded the model from \(path)\n")
+        return .none
+    }
+
+    static let loadModel = Builtin(
+        "load_model", parameters: [Parameter("path", .path, "a model file written by model.serialize(…)")],
+        summary: "a trained model restored from a file model.serialize(…) wrote: encoders, standardisation and all",
+        details: "The model predicts exactly as the one saved. A file that is not a bf model, is truncated, or comes from a newer bf is refused.",
+        returns: "PyTorchTabularClassifier"
+    ) { arguments in
+        let loaded = try TrainedModel.load(from: arguments.string("path") ?? "")
+        let model = ModelObject(specification: loaded.specification)
+        model.trained = loaded
+        return .object(model)
+    }
+
+    /// What differs between the model of a file and the model object, in the user's words.
+    static func difference(_ file: ModelSpecification, _ model: ModelSpecification) -> String {
+        if file.target != model.target { return "its target is \(Value.quote(file.target.name)) with classes \(file.classes), not \(Value.quote(model.target.name)) with \(model.classes)" }
+        if file.categorical.map(\.name) != model.categorical.map(\.name) || file.continuous != model.continuous {
+            return "its input columns are \(file.categorical.map(\.name) + file.continuous), not \(model.categorical.map(\.name) + model.continuous)"
+        }
+        if let column = zip(file.categorical, model.categorical).first(where: { $0.0 != $0.1 }) {
+            return "column \(Value.quote(column.0.name)) has categories \(column.0.encoder.values), not \(column.1.encoder.values)"
+        }
+        if file.architecture != model.architecture { return "its hidden layers are \(file.architecture.hiddenLayers), not \(model.architecture.hiddenLayers)" }
+        return "its columns differ"
     }
 
     static let serializeMethod = Builtin(

@@ -102,7 +102,8 @@ final class ResultsObject: RuntimeObject {
 final class ModelObject: RuntimeObject {
     static let type = ObjectType(
         name: "PyTorchTabularClassifier", summary: "a tabular classifier trained at the pods",
-        methods: [ModelBuiltins.fitMethod, ModelBuiltins.evaluateMethod, ModelBuiltins.predictMethod, ModelBuiltins.serializeMethod],
+        methods: [ModelBuiltins.fitMethod, ModelBuiltins.evaluateMethod, ModelBuiltins.predictMethod, ModelBuiltins.serializeMethod,
+                  ModelBuiltins.deserializeMethod],
         attributes: ["epochs", "batch_size", "classes"])
 
     let specification: ModelSpecification

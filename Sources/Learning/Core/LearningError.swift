@@ -88,6 +88,10 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingMetadata(key: String)
     /// A checkpoint metadata entry could not be decoded.
     case invalidMetadata(key: String, reason: String)
+    /// A safetensors file that is not a bf classifier (another program's tensors).
+    case notAModelFile(reason: String)
+    /// A bf classifier file of a format version newer than this bf reads.
+    case newerFormat(version: Int, newest: Int)
 
     /// The message shown to the user.
     public var description: String {
@@ -171,6 +175,10 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "checkpoint metadata has no '\(key)': the file was not written by bf's classifier"
         case let .invalidMetadata(key, reason):
             return "checkpoint metadata '\(key)' cannot be read: \(reason)"
+        case let .notAModelFile(reason):
+            return "the file is not a bf model: \(reason)"
+        case let .newerFormat(version, newest):
+            return "the file was written by a newer bf (model format version \(version); this bf reads versions up to \(newest)): update bf to load it"
         }
     }
 

@@ -103,6 +103,12 @@ public final class TabularClassifier {
     /// The names of the trainable tensors, in order (the rest are running statistics).
     public var trainableNames: [String] { store.trainableNames }
 
+    /// The name prefixes of the batch norms, in tensor order (`continuous_norm`,
+    /// `layers.0.norm`, …): each has `weight`, `bias`, `running_mean` and `running_var`.
+    public var batchNormPrefixes: [String] {
+        (continuousNorm == nil ? [] : ["continuous_norm"]) + blocks.indices.map { "layers.\($0).norm" }
+    }
+
     /// A copy of every tensor, running statistics included, in the model's fixed order.
     public func parameters() -> ParameterSet {
         store.parameterSet()

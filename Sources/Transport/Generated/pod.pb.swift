@@ -411,6 +411,9 @@ nonisolated struct Bf_Pod_V1_UpdateHeader: Sendable {
     set {contribution = .masked(newValue)}
   }
 
+  /// [ColumnStandardisation]: count, mean, deviation per continuous input
+  var standardisationJson: Data = Data()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Contribution: Equatable, Sendable {
@@ -612,6 +615,15 @@ nonisolated struct Bf_Pod_V1_PredictionSummary: Sendable {
   var predictedCounts: [Int64] = []
 
   var meanProbabilities: [Double] = []
+
+  /// Per-row scores, only when the task asked for them and the pod allows it.
+  var rowScoresSent: Bool = false
+
+  /// each scored row's index in the pod's test split
+  var testRows: [Int64] = []
+
+  /// little-endian float32, rows × classes, row-major
+  var rowProbabilities: Data = Data()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1298,7 +1310,7 @@ nonisolated extension Bf_Pod_V1_PodProgress: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".UpdateHeader"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}round\0\u{3}sample_count\0\u{1}steps\0\u{3}training_loss\0\u{3}validation_json\0\u{3}plain_value_count\0\u{1}masked\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}round\0\u{3}sample_count\0\u{1}steps\0\u{3}training_loss\0\u{3}validation_json\0\u{3}plain_value_count\0\u{1}masked\0\u{3}standardisation_json\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1333,6 +1345,7 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
           self.contribution = .masked(v)
         }
       }()
+      case 9: try { try decoder.decodeSingularBytesField(value: &self.standardisationJson) }()
       default: break
       }
     }
@@ -1372,6 +1385,9 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
     }()
     case nil: break
     }
+    if !self.standardisationJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.standardisationJson, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1383,6 +1399,7 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
     if lhs.trainingLoss != rhs.trainingLoss {return false}
     if lhs.validationJson != rhs.validationJson {return false}
     if lhs.contribution != rhs.contribution {return false}
+    if lhs.standardisationJson != rhs.standardisationJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1735,7 +1752,7 @@ nonisolated extension Bf_Pod_V1_EvaluationReport: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Bf_Pod_V1_PredictionSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".PredictionSummary"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}part\0\u{3}row_count\0\u{3}predicted_counts\0\u{3}mean_probabilities\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}part\0\u{3}row_count\0\u{3}predicted_counts\0\u{3}mean_probabilities\0\u{3}row_scores_sent\0\u{3}test_rows\0\u{3}row_probabilities\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1748,6 +1765,9 @@ nonisolated extension Bf_Pod_V1_PredictionSummary: SwiftProtobuf.Message, SwiftP
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.rowCount) }()
       case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.predictedCounts) }()
       case 5: try { try decoder.decodeRepeatedDoubleField(value: &self.meanProbabilities) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.rowScoresSent) }()
+      case 7: try { try decoder.decodeRepeatedInt64Field(value: &self.testRows) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.rowProbabilities) }()
       default: break
       }
     }
@@ -1769,6 +1789,15 @@ nonisolated extension Bf_Pod_V1_PredictionSummary: SwiftProtobuf.Message, SwiftP
     if !self.meanProbabilities.isEmpty {
       try visitor.visitPackedDoubleField(value: self.meanProbabilities, fieldNumber: 5)
     }
+    if self.rowScoresSent != false {
+      try visitor.visitSingularBoolField(value: self.rowScoresSent, fieldNumber: 6)
+    }
+    if !self.testRows.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.testRows, fieldNumber: 7)
+    }
+    if !self.rowProbabilities.isEmpty {
+      try visitor.visitSingularBytesField(value: self.rowProbabilities, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1778,6 +1807,9 @@ nonisolated extension Bf_Pod_V1_PredictionSummary: SwiftProtobuf.Message, SwiftP
     if lhs.rowCount != rhs.rowCount {return false}
     if lhs.predictedCounts != rhs.predictedCounts {return false}
     if lhs.meanProbabilities != rhs.meanProbabilities {return false}
+    if lhs.rowScoresSent != rhs.rowScoresSent {return false}
+    if lhs.testRows != rhs.testRows {return false}
+    if lhs.rowProbabilities != rhs.rowProbabilities {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
