@@ -148,17 +148,20 @@ struct ColumnTyping {
     }
 
     /// The note of kind `kind` for the rows whose value is one of `codes`; the kind's list of
-    /// values is filled with the distinct values of those rows, in order of first appearance.
+    /// values is filled with the distinct values of those rows, in order of first appearance
+    /// (at most one more than a note quotes, except non-finite spellings).
     private static func note(_ kind: ColumnNote.Kind, codes: Set<Int32>, texts: [String], name: String,
                              raw: RawTable.RawColumn, table: RawTable) -> ColumnNote {
         var count = 0
         var lines: [Int] = []
         var values: [String] = []
+        // Every spelling of a non-finite number (there are few); of other values, one more
+        // than a message shows, so that it can say there are more.
+        let kept = if case .nonFiniteNumbers = kind { Int.max } else { ColumnNote.listedValues + 1 }
         for (row, code) in raw.codes.enumerated() where codes.contains(code) {
             count += 1
             if lines.count < ColumnNote.listedLines { lines.append(Int(table.rowLines[row])) }
-            // One more value than a message shows, so that it can say there are more.
-            if values.count <= ColumnNote.listedValues, !values.contains(texts[Int(code)]) { values.append(texts[Int(code)]) }
+            if values.count < kept, !values.contains(texts[Int(code)]) { values.append(texts[Int(code)]) }
         }
         let filled: ColumnNote.Kind
         switch kind {

@@ -41,7 +41,7 @@ public enum SchemaProblem: Sendable, Codable, Equatable {
             return FederationDiagnostic(
                 "pods disagree on the type of column \(quoted(column))",
                 details: labels.aligned(types.map { ($0.pod, $0.description) }),
-                help: Self.typeMismatchHelp(columns: [column], types: types, labels: labels))
+                help: Self.typeMismatchHelp(columns: [column], types: [types], labels: labels))
         case let .categoricalMismatch(mismatch):
             return mismatch.diagnostic(labels)
         case let .unknownTable(pod, table, expected):
@@ -58,14 +58,19 @@ public enum SchemaProblem: Sendable, Codable, Equatable {
     /// What to do about columns whose types differ between pods. When some pods read a
     /// column as numbers and others as text, the text is almost always a few values that are
     /// not numbers, which the owners of those pods were told about when they created them.
-    static func typeMismatchHelp(columns: [String], types: [PodSemanticType], labels: PodLabels) -> String {
+    /// `types` holds each column's types at the pods.
+    static func typeMismatchHelp(columns: [String], types: [[PodSemanticType]], labels: PodLabels) -> String {
         let drop = "datastructure(ignore_cols=[" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + "])"
         let them = columns.count == 1 ? "it" : "them"
+        func isTextual(_ type: PodSemanticType) -> Bool { type.semanticType == .text && type.dataType == .string }
         var textual: [PodIdentifier] = []
-        for type in types where type.semanticType == .text && type.dataType == .string && !textual.contains(type.pod) {
+        for type in types.joined() where isTextual(type) && !textual.contains(type.pod) {
             textual.append(type.pod)
         }
-        if !textual.isEmpty, types.contains(where: { $0.semanticType == .continuous }) {
+        let numbersAndText = types.allSatisfy { column in
+            column.contains { $0.semanticType == .continuous } && column.allSatisfy { $0.semanticType == .continuous || isTextual($0) }
+        }
+        if !textual.isEmpty, numbersAndText {
             let pods = textual.map { quoted(labels[$0]) }.joined(separator: ", ")
             return "at \(pods) some values are not numbers (the pod lists them when it is created or started): "
                 + "its owner can fix them or force the type with force_stypes; or leave \(them) out with \(drop)"
@@ -208,7 +213,7 @@ public struct SchemaVerificationError: FederationError, Equatable {
         return FederationDiagnostic(
             "pods disagree on the types of \(columns.count) columns: " + columns.map(quoted).joined(separator: ", "),
             details: details,
-            help: SchemaProblem.typeMismatchHelp(columns: columns, types: mismatches.flatMap(\.types), labels: labels))
+            help: SchemaProblem.typeMismatchHelp(columns: columns, types: mismatches.map(\.types), labels: labels))
     }
 }
 
