@@ -59,6 +59,17 @@ extension FederationError {
 /// Quotes a name the way messages show code and identifiers: `'like this'`.
 func quoted(_ text: String) -> String { "'\(text)'" }
 
+/// `count` with commas between thousands, as messages show counts: 22,610.
+func grouped(_ count: Int) -> String {
+    let digits = Array(String(count.magnitude))
+    var text = count < 0 ? "-" : ""
+    for (index, digit) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { text.append(",") }
+        text.append(digit)
+    }
+    return text
+}
+
 /// Joins names for a message: `'a', 'b' and 'c'`.
 func quotedList(_ names: [String]) -> String {
     let parts = names.map(quoted)

@@ -245,7 +245,12 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         case let error as RPCError: status = error
         case is CancellationError: status = RPCError(code: .cancelled, message: "the call was cancelled")
         case let error as WireError: status = RPCError(code: .invalidArgument, message: error.description)
-        default: status = RPCError(code: .failedPrecondition, message: failureReason(of: error))
+        default:
+            var metadata: Metadata = [:]
+            if let column = (error as? any PodDataMismatchReporting)?.mismatchedColumn {
+                metadata.addString(column, forKey: TransportError.mismatchedColumnKey)
+            }
+            status = RPCError(code: .failedPrecondition, message: failureReason(of: error), metadata: metadata)
         }
         log(Self.line(user, method, "\(status.code): \(status.message)", started))
         return status

@@ -3,7 +3,7 @@ import GRPCCore
 
 /// Why a call to a pod served over the network failed; names the pod (or its address) and
 /// says what to do.
-public enum TransportError: PodScopedError, Equatable {
+public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable {
     /// Nothing answered at the address, or the connection broke.
     case unreachable(pod: String, reason: String)
     /// The call took longer than its deadline.
@@ -14,6 +14,8 @@ public enum TransportError: PodScopedError, Equatable {
     case refused(pod: String, reason: String)
     /// The pod answered with an error.
     case podError(pod: String, reason: String)
+    /// The pod answered that its data does not fit the model at `column`.
+    case dataDoesNotFit(pod: String, column: String, reason: String)
     /// The pod's answer could not be decoded.
     case malformedAnswer(pod: String, reason: String)
     /// The pod's TLS certificate is not signed by a CA this side trusts: the CA file, or nil
@@ -41,7 +43,7 @@ public enum TransportError: PodScopedError, Equatable {
                                          help: "the pod may have stopped; raise progress_deadline_seconds in federation.yaml if its batches are slow")]
         case let .refused(pod, reason):
             return [FederationDiagnostic("pod \(pod) refused the call: \(reason)")]
-        case let .podError(pod, reason):
+        case let .podError(pod, reason), let .dataDoesNotFit(pod, _, reason):
             return [FederationDiagnostic("pod \(pod): \(reason)")]
         case let .malformedAnswer(pod, reason):
             return [FederationDiagnostic("pod \(pod) sent an answer bf cannot read: \(reason)",
@@ -70,7 +72,7 @@ public enum TransportError: PodScopedError, Equatable {
         case let .deadlineExceeded(_, call, seconds): return "did not answer \(call) within \(seconds) s"
         case let .stalled(_, seconds): return "sent no progress for \(seconds) s while training a round"
         case let .refused(_, reason): return "refused the call: \(reason)"
-        case let .podError(_, reason): return reason
+        case let .podError(_, reason), let .dataDoesNotFit(_, _, reason): return reason
         case let .malformedAnswer(_, reason): return "sent an answer bf cannot read: \(reason)"
         case let .untrustedCertificate(_, authority): return "cannot be reached: " + Self.untrusted(authority)
         case let .certificateRefused(_, certificate): return "cannot be reached: " + Self.refused(certificate)
@@ -89,6 +91,15 @@ public enum TransportError: PodScopedError, Equatable {
             ?? "the pod requires a client certificate, and none is given"
     }
 
+    /// The metadata key of a failed call's status naming the column at which the pod's data
+    /// does not fit the model (`PodDataMismatchReporting`).
+    static let mismatchedColumnKey = "bf-mismatched-column"
+
+    public var mismatchedColumn: String? {
+        if case let .dataDoesNotFit(_, column, _) = self { return column }
+        return nil
+    }
+
     /// The error a failed call to `pod` means; `tls` is the TLS files the call was made with,
     /// nil for plaintext.
     static func from(_ error: RPCError, pod: String, call: String, deadline: Duration, tls: TLSFiles? = nil) -> TransportError {
@@ -100,6 +111,9 @@ public enum TransportError: PodScopedError, Equatable {
         case .permissionDenied, .unauthenticated, .resourceExhausted:
             return .refused(pod: pod, reason: error.message)
         default:
+            if let column = error.metadata[stringValues: mismatchedColumnKey].first(where: { _ in true }) {
+                return .dataDoesNotFit(pod: pod, column: column, reason: error.message)
+            }
             return .podError(pod: pod, reason: error.message)
         }
     }

@@ -200,6 +200,43 @@ final class CSVSourceTests: FederationTestCase {
         XCTAssertEqual(try load("n\nNaN\ninf\n").column(named: "n")?.semanticType, .text)
     }
 
+    func testOneWordInAColumnOfNumbersIsReportedWithTheTypeItMade() throws {
+        var text = "age,label\n"
+        for row in 0..<200 { text += "\(row == 3 ? "thirty" : String(20 + row % 60)),\(row % 2)\n" }
+        let url = try file(text)
+        let dataset = try CSVSource.load(url, table: "t", config: DataConfig())
+        XCTAssertEqual(dataset.column(named: "age")?.semanticType, .text, "more than 50 distinct values stay text")
+        XCTAssertEqual(dataset.notes, [ColumnNote(path: url.path, column: "age",
+                                                  kind: .notAllNumbers(numbers: 199, others: ["thirty"], treatedAs: .text),
+                                                  count: 1, lines: [5])])
+        XCTAssertEqual(dataset.notes.first?.message,
+                       "\(url.path): column 'age': 199 numbers and 1 other value ('thirty'): treated as text, not continuous (line 5)")
+        XCTAssertEqual(dataset.notes.first?.help,
+                       "fix line 5, or list 'thirty' in missing_values to read it as missing; "
+                           + "to keep the column text on purpose, force it with force_stypes")
+
+        // Listing the word among the missing values makes the column numbers again, silently.
+        let missing = try CSVSource.load(url, table: "t", config: DataConfig(missingValues: ["", "?", "thirty"]))
+        XCTAssertEqual(missing.column(named: "age")?.semanticType, .continuous)
+        XCTAssertEqual(missing.notes, [])
+        // A type forced on purpose is not reported.
+        let forced = try CSVSource.load(url, table: "t", config: DataConfig(forceStypes: ["t": ForcedTypes(text: ["age"])]))
+        XCTAssertEqual(forced.notes, [])
+
+        // Few distinct values make the column categorical, and the note says so; thousands are
+        // grouped, and more values than a note quotes end with '…'.
+        var many = "grade\n"
+        for row in 0..<2_000 { many += (row % 500 == 7 ? ["A", "B", "C", "D"][row / 500] : String(row % 10)) + "\n" }
+        let graded = try load(many)
+        XCTAssertEqual(graded.column(named: "grade")?.semanticType, .categorical)
+        XCTAssertEqual(graded.notes.first?.message,
+                       "\(graded.notes.first?.path ?? ""): column 'grade': 1,996 numbers and 4 other values ('A', 'B', 'C', …): "
+                           + "treated as categorical, not continuous (lines 9, 509, 1009, 1509)")
+        XCTAssertEqual(graded.notes.first?.help.hasPrefix("fix those lines, or list those values in missing_values"), true)
+        // Mostly words: no note.
+        XCTAssertEqual(try load("w\n1\nbread\nbutter\n").notes, [])
+    }
+
     func testAPodKeepsAtMostTwoThousandColumnsAndSQLiteTakesThatMany() throws {
         func wide(_ count: Int) -> String {
             (0..<count).map { "c\($0)" }.joined(separator: ",") + "\n"

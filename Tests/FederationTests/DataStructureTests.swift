@@ -42,7 +42,7 @@ final class DataStructureTests: FederationTestCase {
         let pod = try podSchema("p", "age,TARGET\n1,0\n2,1\n", categorical: [])
         XCTAssertThrowsError(try DataStructure(target: "TARGET").validate(against: [pod])) { error in
             XCTAssertEqual((error as? SchemaVerificationError)?.problems,
-                           [.targetNotCategorical(column: "TARGET", types: [PodSemanticType(pod: pod.pod, semanticType: .continuous)])])
+                           [.targetNotCategorical(column: "TARGET", types: [PodSemanticType(pod: pod.pod, semanticType: .continuous, dataType: .integer)])])
         }
     }
 

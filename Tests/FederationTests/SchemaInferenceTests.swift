@@ -23,6 +23,25 @@ final class SchemaInferenceTests: FederationTestCase {
         XCTAssertEqual(schema.rowCount, 4)
     }
 
+    func testStringsWithFewDistinctValuesAreCategoricalAndOthersText() throws {
+        var text = "colour,id,note,label\n"
+        for row in 0..<120 { text += "\(["red", "green", "blue"][row % 3]),id\(row),\(row % 50 == 0 ? "" : "n\(row % 60)"),\(row % 2)\n" }
+        let schema = try load(text).schema
+        XCTAssertEqual(schema.column(named: "colour")?.semanticType, .categorical)
+        XCTAssertEqual(schema.column(named: "colour")?.categoryValues, ["blue", "green", "red"])
+        XCTAssertEqual(schema.column(named: "id")?.semanticType, .text, "one value per row: an identifier")
+        XCTAssertEqual(schema.column(named: "note")?.semanticType, .text, "more than 50 distinct values")
+        XCTAssertEqual(schema.column(named: "label")?.semanticType, .continuous, "numbers stay continuous, as in Bitfount")
+        // The bounds: at most 50 values, each on two rows on average (missing values not counted).
+        XCTAssertTrue(ColumnTyping.isFewCategories(distinct: 50, rows: 100))
+        XCTAssertFalse(ColumnTyping.isFewCategories(distinct: 51, rows: 10_000))
+        XCTAssertFalse(ColumnTyping.isFewCategories(distinct: 3, rows: 5))
+        XCTAssertFalse(ColumnTyping.isFewCategories(distinct: 0, rows: 0))
+        // force_stypes still decides.
+        let forced = try load(text, config: DataConfig(forceStypes: ["t": ForcedTypes(text: ["colour"])])).schema
+        XCTAssertEqual(forced.column(named: "colour")?.semanticType, .text)
+    }
+
     func testForceStypesAndIgnoreColsOverride() throws {
         let config = DataConfig(ignoreColumns: ["id"],
                                 forceStypes: ["t": ForcedTypes(categorical: ["city", "grade"], text: ["age"])])

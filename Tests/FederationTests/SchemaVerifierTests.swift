@@ -98,9 +98,54 @@ final class SchemaVerifierTests: XCTestCase {
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b])) { error in
             let failure = error as? SchemaVerificationError
             XCTAssertEqual(failure?.problems, [.semanticTypeMismatch(column: "age", types: [
-                PodSemanticType(pod: try! self.pod("a"), semanticType: .categorical),
-                PodSemanticType(pod: try! self.pod("b"), semanticType: .continuous)])])
+                PodSemanticType(pod: try! self.pod("a"), semanticType: .categorical, dataType: .string),
+                PodSemanticType(pod: try! self.pod("b"), semanticType: .continuous, dataType: .integer)])])
             XCTAssertEqual(failure?.message, "pods disagree on the type of column 'age'")
+        }
+    }
+
+    private func text(_ name: String) -> ColumnSchema {
+        ColumnSchema(name: name, dataType: .string, semanticType: .text, nullCount: 0, categories: nil)
+    }
+
+    func testAColumnOfNumbersAtOnePodAndTextAtAnotherIsRefusedNotLeftOut() throws {
+        let demo = try schema("census-income-demo", [continuous("age"), categorical("TARGET", ["0", "1"])])
+        let thirty = try schema("thirty", [text("age"), categorical("TARGET", ["0", "1"])])
+        for structure in [nil, try DataStructure(target: "TARGET")] {
+            XCTAssertThrowsError(try SchemaVerifier.combine([demo, thirty], dataStructure: structure)) { error in
+                XCTAssertEqual((error as? SchemaVerificationError)?.description, """
+                    pods disagree on the type of column 'age'
+                      census-income-demo  continuous (int64)
+                      thirty              text (string)
+                    help: at 'thirty' some values are not numbers (the pod lists them when it is created or started): \
+                    its owner can fix them or force the type with force_stypes; or leave it out with datastructure(ignore_cols=["age"])
+                    """)
+            }
+        }
+        // Left out on purpose, it is listed among the columns not used.
+        let combined = try SchemaVerifier.combine([demo, thirty], dataStructure: try DataStructure(target: "TARGET", ignoredColumns: ["age"]))
+        XCTAssertEqual(combined.columns.map(\.name), ["TARGET"])
+        XCTAssertEqual(combined.excludedColumns.map(\.name), ["age"])
+        // Continuous at one pod and categorical at another is refused as before.
+        let graded = try schema("graded", [categorical("age", ["1", "2"]), categorical("TARGET", ["0", "1"])])
+        XCTAssertThrowsError(try SchemaVerifier.combine([demo, graded]))
+    }
+
+    func testColumnsWhoseTypesDifferAreOneErrorListingThem() throws {
+        let names = ["workclass", "education", "marital-status", "occupation"]
+        let demo = try schema("census-income-demo", [continuous("age")] + names.map { categorical($0, ["a", "b"]) })
+        let texts = try schema("all-text", [text("age")] + names.map(text))
+        XCTAssertThrowsError(try SchemaVerifier.combine([demo, texts])) { error in
+            let failure = error as? SchemaVerificationError
+            XCTAssertEqual(failure?.problems.count, 5)
+            XCTAssertEqual(failure?.diagnostics.count, 1)
+            XCTAssertEqual(failure?.description, """
+                pods disagree on the types of 5 columns: 'age', 'workclass', 'education', 'marital-status', 'occupation'
+                  'age': census-income-demo continuous (int64) · all-text text (string)
+                  'workclass', 'education', 'marital-status', 'occupation': census-income-demo categorical (string) · all-text text (string)
+                help: a column must have the same type at every pod: set force_stypes at the pods, or leave them out with \
+                datastructure(ignore_cols=["age", "workclass", "education", "marital-status", "occupation"])
+                """)
         }
     }
 

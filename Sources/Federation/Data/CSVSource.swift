@@ -6,8 +6,12 @@ import Foundation
 /// read, so every distinct value is decoded, checked for UTF-8 and parsed
 /// as a number only once. Types are decided after the last row: a column is
 /// an integer or float column when every non-missing value is a number, a
-/// boolean column when every one is `true`/`false`, text otherwise; then
-/// `force_stypes` and `ignore_cols` apply (see `DataConfig`).
+/// boolean column when every one is `true`/`false`, a string column otherwise
+/// (categorical or text by its number of values, see `SemanticType`); then
+/// `force_stypes` and `ignore_cols` apply (see `DataConfig`). What the pod's
+/// owner should know about a column (values read as missing, a column of
+/// numbers that a few other values made categorical or text) is in the
+/// dataset's `notes`.
 public enum CSVSource {
     /// The most distinct values a categorical column may have. A column
     /// forced categorical with more (an identifier, a free-text field) is

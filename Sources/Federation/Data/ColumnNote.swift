@@ -11,10 +11,16 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         /// in a column whose other values are numbers: read as missing values. `spellings`
         /// are the distinct spellings, in order of first appearance.
         case nonFiniteNumbers(spellings: [String])
+        /// A column of strings most of whose rows are numbers: `numbers` rows hold numbers,
+        /// and the note's `count` rows hold `others` (the first distinct ones, in order of
+        /// first appearance), which made the column `treatedAs` instead of continuous.
+        case notAllNumbers(numbers: Int, others: [String], treatedAs: SemanticType)
     }
 
     /// How many line numbers a note lists.
     public static let listedLines = 5
+    /// How many values a note quotes.
+    public static let listedValues = 3
 
     /// The data file.
     public let path: String
@@ -40,11 +46,18 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         let at = lines.count == 1 && count == 1 ? "line \(listed)" : "lines \(listed)"
         switch kind {
         case let .nonFiniteNumbers(spellings):
-            let names = spellings.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (spellings.count > 3 ? ", …" : "")
-            let found = count == 1 ? "1 value is not a finite number (\(names)); read as a missing value"
-                                   : "\(count) values are not finite numbers (\(names)); read as missing values"
+            let found = count == 1 ? "1 value is not a finite number (\(Self.listed(spellings))); read as a missing value"
+                                   : "\(count) values are not finite numbers (\(Self.listed(spellings))); read as missing values"
             return "\(path): column '\(column)': \(found) (\(at))"
+        case let .notAllNumbers(numbers, others, treatedAs):
+            let found = "\(grouped(numbers)) number\(numbers == 1 ? "" : "s") and \(grouped(count)) other value\(count == 1 ? "" : "s") (\(Self.listed(others)))"
+            return "\(path): column '\(column)': \(found): treated as \(treatedAs.rawValue), not continuous (\(at))"
         }
+    }
+
+    /// The first `listedValues` of `values`, quoted, with "…" when there are more.
+    private static func listed(_ values: [String]) -> String {
+        values.prefix(listedValues).map { "'\($0)'" }.joined(separator: ", ") + (values.count > listedValues ? ", …" : "")
     }
 
     /// What the owner can do about it.
@@ -52,6 +65,11 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         switch kind {
         case .nonFiniteNumbers:
             return "leave such cells empty to mark them missing, or replace them with numbers"
+        case let .notAllNumbers(_, others, treatedAs):
+            let fix = lines.count == 1 && count == 1 ? "fix line \(lines[0])" : "fix those lines"
+            let missing = others.count == 1 ? "list '\(others[0])' in missing_values" : "list those values in missing_values"
+            return "\(fix), or \(missing) to read \(count == 1 ? "it" : "them") as missing; "
+                + "to keep the column \(treatedAs.rawValue) on purpose, force it with force_stypes"
         }
     }
 

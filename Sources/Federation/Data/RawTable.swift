@@ -61,8 +61,8 @@ struct RawTable {
         for index in plan.kept {
             var raw = RawColumn()
             swap(&raw, &columns[index])
-            let typing = ColumnTyping(name: header[index], raw: raw, table: self)
-            typed.append(try typing.column(forced: plan.forced[header[index]]))
+            let typing = ColumnTyping(name: header[index], raw: raw, table: self, forced: plan.forced[header[index]])
+            typed.append(try typing.column())
             notes += typing.notes
         }
         let split = DataSplit(rowCount: rowCount, seed: seed)

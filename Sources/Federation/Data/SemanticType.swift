@@ -1,7 +1,13 @@
 /// What a column means to a model, as Bitfount names it.
 ///
-/// Inference: numbers are continuous, booleans categorical, strings text;
-/// `force_stypes` and `ignore_cols` override. `image` is named for
+/// Inference: numbers are continuous, booleans categorical, strings
+/// categorical when they have at most 50 distinct values and on average two
+/// rows per value, text otherwise (`ColumnTyping.isFewCategories`);
+/// `force_stypes` and `ignore_cols` override. Bitfount reads every string
+/// column as text unless forced, and its classifier then skips it; bf infers
+/// the few-valued ones categorical so that a pod configured without
+/// `force_stypes` still trains on them, while identifiers and free text stay
+/// text. `image` is named for
 /// compatibility with Bitfount configurations; CSV pods never infer it.
 public enum SemanticType: String, Sendable, Codable, CaseIterable, Comparable {
     case categorical

@@ -139,6 +139,9 @@ public struct FederatedTraining: Sendable {
                     } catch let failure as PodCallFailure {
                         if Task.isCancelled { throw TrainingError.cancelled(round: round) }
                         guard !options.requireAllPods else {
+                            if let column = failure.mismatchedColumn {
+                                throw TrainingError.podDataDoesNotFit(pod: failure.pod, column: column, reason: failure.reason)
+                            }
                             throw TrainingError.podFailed(pod: failure.pod, round: round, reason: failure.reason)
                         }
                         let drop = DroppedPod(pod: failure.pod, round: round + 1, reason: failure.reason)

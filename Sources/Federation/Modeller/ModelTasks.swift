@@ -101,7 +101,8 @@ extension Modeller {
                         throw failure
                     } catch {
                         if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                        throw PodCallFailure(pod: connection.identifier, reason: failureReason(of: error))
+                        throw PodCallFailure(pod: connection.identifier, reason: failureReason(of: error),
+                                             mismatchedColumn: (error as? any PodDataMismatchReporting)?.mismatchedColumn)
                     }
                 }
             }
@@ -141,6 +142,9 @@ extension Modeller {
     /// A pod call's failure as the error a user reads.
     static func podError(_ error: any Error) -> any Error {
         guard let failure = error as? PodCallFailure else { return error }
+        if let column = failure.mismatchedColumn {
+            return TrainingError.podDataDoesNotFit(pod: failure.pod, column: column, reason: failure.reason)
+        }
         return TrainingError.localTrainingFailed(pod: failure.pod, reason: failure.reason)
     }
 }
@@ -152,12 +156,23 @@ public protocol PodScopedError: FederationError {
     var reason: String { get }
 }
 
+/// An error that may mean a pod's data does not fit the model a task sent it (a column
+/// missing there, of another type there, or holding a category the model's encoder lacks).
+/// Running again cannot fix such a failure, so the modeller's message points to the schema
+/// instead; a pod server's error says so too, so a remote pod's failure reads the same.
+public protocol PodDataMismatchReporting: Error {
+    /// The column at fault when the pod's data does not fit the model; nil for other failures.
+    var mismatchedColumn: String? { get }
+}
+
 /// A call to one pod failed; names the pod and says why.
 struct PodCallFailure: Error, Sendable {
     /// The pod.
     let pod: PodIdentifier
     /// Its error, as one line.
     let reason: String
+    /// The column at fault when the pod's data does not fit the model.
+    var mismatchedColumn: String? = nil
 }
 
 /// An error as the one line a pod's failure is reported with (a pod server sends this line,

@@ -40,8 +40,8 @@ public enum SchemaProblem: Sendable, Codable, Equatable {
         case let .semanticTypeMismatch(column, types):
             return FederationDiagnostic(
                 "pods disagree on the type of column \(quoted(column))",
-                details: labels.aligned(types.map { ($0.pod, $0.semanticType.rawValue) }),
-                help: "a column must be categorical at every pod or at none; set force_stypes at the pods or drop it with datastructure(ignore_cols=[\"\(column)\"])")
+                details: labels.aligned(types.map { ($0.pod, $0.description) }),
+                help: Self.typeMismatchHelp(columns: [column], types: [types], labels: labels))
         case let .categoricalMismatch(mismatch):
             return mismatch.diagnostic(labels)
         case let .unknownTable(pod, table, expected):
@@ -54,14 +54,51 @@ public enum SchemaProblem: Sendable, Codable, Equatable {
                 help: "add \"\(labels[pod])\": \"\(expected)\" to table")
         }
     }
+
+    /// What to do about columns whose types differ between pods. When some pods read a
+    /// column as numbers and others as text, the text is almost always a few values that are
+    /// not numbers, which the owners of those pods were told about when they created them.
+    /// `types` holds each column's types at the pods.
+    static func typeMismatchHelp(columns: [String], types: [[PodSemanticType]], labels: PodLabels) -> String {
+        let drop = "datastructure(ignore_cols=[" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + "])"
+        let them = columns.count == 1 ? "it" : "them"
+        func isTextual(_ type: PodSemanticType) -> Bool { type.semanticType == .text && type.dataType == .string }
+        var textual: [PodIdentifier] = []
+        for type in types.joined() where isTextual(type) && !textual.contains(type.pod) {
+            textual.append(type.pod)
+        }
+        let numbersAndText = types.allSatisfy { column in
+            column.contains { $0.semanticType == .continuous } && column.allSatisfy { $0.semanticType == .continuous || isTextual($0) }
+        }
+        if !textual.isEmpty, numbersAndText {
+            let pods = textual.map { quoted(labels[$0]) }.joined(separator: ", ")
+            return "at \(pods) some values are not numbers (the pod lists them when it is created or started): "
+                + "its owner can fix them or force the type with force_stypes; or leave \(them) out with \(drop)"
+        }
+        return "a column must have the same type at every pod: set force_stypes at the pods, or leave \(them) out with \(drop)"
+    }
 }
 
-/// A column's semantic type at one pod.
-public struct PodSemanticType: Sendable, Codable, Equatable {
+/// A column's semantic type at one pod, and how its values were read there.
+public struct PodSemanticType: Sendable, Codable, Equatable, CustomStringConvertible {
     /// The pod.
     public let pod: PodIdentifier
     /// The column's type there.
     public let semanticType: SemanticType
+    /// How the column's values were read there (nil when not known).
+    public let dataType: DataType?
+
+    /// A column's types at `pod`.
+    public init(pod: PodIdentifier, semanticType: SemanticType, dataType: DataType? = nil) {
+        self.pod = pod
+        self.semanticType = semanticType
+        self.dataType = dataType
+    }
+
+    /// `continuous (int64)`, or the semantic type alone when the data type is not known.
+    public var description: String {
+        semanticType.rawValue + (dataType.map { " (\($0.rawValue))" } ?? "")
+    }
 }
 
 /// The value sets of one categorical column that differ between pods.
@@ -131,8 +168,52 @@ public struct SchemaVerificationError: FederationError, Equatable {
     /// The pods checked, for labelling.
     public let pods: [PodIdentifier]
 
+    /// One diagnostic per problem, except that columns whose types differ between pods are
+    /// one diagnostic listing them when there are several (a pod whose columns are all text
+    /// would otherwise give a block per column).
     public var diagnostics: [FederationDiagnostic] {
         let labels = PodLabels(pods)
-        return problems.map { $0.diagnostic(labels) }
+        let mismatches = problems.compactMap { problem -> (column: String, types: [PodSemanticType])? in
+            if case let .semanticTypeMismatch(column, types) = problem { return (column, types) }
+            return nil
+        }
+        guard mismatches.count > 1 else { return problems.map { $0.diagnostic(labels) } }
+        var diagnostics: [FederationDiagnostic] = []
+        var listed = false
+        for problem in problems {
+            guard case .semanticTypeMismatch = problem else {
+                diagnostics.append(problem.diagnostic(labels))
+                continue
+            }
+            if !listed { diagnostics.append(Self.typeMismatches(mismatches, labels: labels)) }
+            listed = true
+        }
+        return diagnostics
+    }
+
+    /// Several columns whose types differ: the columns in one line, then one line per way
+    /// the pods' types differ, naming its columns and each pod's type.
+    private static func typeMismatches(_ mismatches: [(column: String, types: [PodSemanticType])],
+                                       labels: PodLabels) -> FederationDiagnostic {
+        let columns = mismatches.map(\.column)
+        var patterns: [[PodSemanticType]] = []
+        var columnsOf: [[String]] = []
+        for mismatch in mismatches {
+            if let index = patterns.firstIndex(of: mismatch.types) {
+                columnsOf[index].append(mismatch.column)
+            } else {
+                patterns.append(mismatch.types)
+                columnsOf.append([mismatch.column])
+            }
+        }
+        let details = zip(patterns, columnsOf).map { types, names in
+            names.map(quoted).joined(separator: ", ") + ": "
+                + types.map { "\(labels[$0.pod]) \($0.description)" }.joined(separator: " · ")
+        }
+        return FederationDiagnostic(
+            "pods disagree on the types of \(columns.count) columns: " + columns.map(quoted).joined(separator: ", "),
+            details: details,
+            help: SchemaProblem.typeMismatchHelp(columns: columns, types: mismatches.map(\.types), labels: labels))
     }
 }
+

@@ -6,9 +6,12 @@ import DidYouMean
 /// task uses (the data structure's selection, or all shared columns):
 /// each used column exists under the same header at every pod (order free,
 /// extra columns allowed); a column categorical at one pod is categorical
-/// at all; a categorical column has the same set of values at every pod.
-/// The target must be categorical. Every problem is reported, not just the
-/// first.
+/// at all, and more generally a column has one semantic type at every pod
+/// (a column that is continuous at one pod and text at another is refused,
+/// not silently left out); a categorical column has the same set of values
+/// at every pod. The target must be categorical. Every problem is reported,
+/// not just the first. Columns the task does not use may differ; the
+/// combined schema lists them as not used, with the reason.
 public enum SchemaVerifier {
     /// Verifies `schemas` (one per pod) for `dataStructure` and combines them.
     public static func combine(_ schemas: [PodSchema], dataStructure: DataStructure? = nil) throws(SchemaVerificationError) -> CombinedSchema {
@@ -32,17 +35,23 @@ public enum SchemaVerifier {
                                                presentIn: present.map(\.pod), isTarget: name == target))
             }
             let types = present.compactMap { entry in
-                entry.schema.column(named: name).map { PodSemanticType(pod: entry.pod, semanticType: $0.semanticType) }
+                entry.schema.column(named: name).map {
+                    PodSemanticType(pod: entry.pod, semanticType: $0.semanticType, dataType: $0.dataType)
+                }
             }
             if name == target, types.contains(where: { $0.semanticType != .categorical }) {
                 problems.append(.targetNotCategorical(column: name, types: types))
                 continue
             }
-            let categorical = types.filter { $0.semanticType == .categorical }
-            if !categorical.isEmpty && categorical.count < types.count {
+            // A used column whose type differs between pods cannot be one input of one model,
+            // and leaving it out would train on less than the task says: refused, whatever
+            // the two types are (continuous at one pod and text at another is what one bad
+            // value in a column of numbers makes). `ignore_cols` leaves it out on purpose.
+            if Set(types.map(\.semanticType)).count > 1 {
                 problems.append(.semanticTypeMismatch(column: name, types: types))
                 continue
             }
+            let categorical = types.filter { $0.semanticType == .categorical }
             if categorical.count > 1 {
                 let values = present.compactMap { entry in
                     entry.schema.column(named: name).map { CategoricalMismatch.PodValues(pod: entry.pod, values: $0.categoryValues) }

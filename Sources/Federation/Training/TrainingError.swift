@@ -4,7 +4,7 @@ import Learning
 /// Why a model cannot be specified, encoded, trained or evaluated across pods.
 ///
 /// Every case names the column, pod, round or setting at fault; `diagnostics` says what to do.
-public enum TrainingError: FederationError, Equatable {
+public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting {
     // The model specification.
     /// The data structure names no target, so there is nothing to predict.
     case noTarget
@@ -75,6 +75,9 @@ public enum TrainingError: FederationError, Equatable {
     case noPodAccepted(refusals: [AccessDenied.Refusal])
     /// A pod failed during a round; the task stops (`require_all_pods`) or goes on without it.
     case podFailed(pod: PodIdentifier, round: Int, reason: String)
+    /// A pod's data does not fit the model at `column` (the model was built on a schema that
+    /// is not this pod's, or the pod's data changed since); running again cannot help.
+    case podDataDoesNotFit(pod: PodIdentifier, column: String, reason: String)
     /// Every pod of a round failed or was dropped.
     case allPodsDropped(round: Int)
     /// Combining the pods' updates failed.
@@ -83,6 +86,17 @@ public enum TrainingError: FederationError, Equatable {
     case cancelled(round: Int)
     /// A state to resume from does not fit this training.
     case stateDoesNotFit(String)
+
+    /// The column at fault when this error means the pod's data does not fit the model.
+    public var mismatchedColumn: String? {
+        switch self {
+        case let .columnMissingAtPod(column, _), let .columnTypeAtPod(column, _, _, _),
+             let .categoryNotInEncoder(column, _, _), let .podDataDoesNotFit(_, column, _):
+            return column
+        default:
+            return nil
+        }
+    }
 
     public var isInputOutput: Bool {
         if case .invalidModel(.fileAccess) = self { return true }
@@ -178,6 +192,11 @@ public enum TrainingError: FederationError, Equatable {
         case let .podFailed(pod, round, reason):
             return [FederationDiagnostic("pod \(quoted(pod.name)) failed in round \(round + 1): \(reason)",
                                          help: "run again, or pass require_all_pods=False to go on without a pod that fails")]
+        case let .podDataDoesNotFit(pod, column, reason):
+            return [FederationDiagnostic(reason.hasPrefix("pod ") ? reason : "pod \(quoted(pod.name)): \(reason)",
+                                         help: "build the model on the schema of every pod it trains on, combine_pod_schemas([…]), "
+                                             + "which shows how the pods differ; or leave the column out with "
+                                             + "DataStructure(ignore_cols=[\"\(column)\"])")]
         case let .allPodsDropped(round):
             return [FederationDiagnostic("every pod failed or was dropped in round \(round + 1)", help: "check the pods and run again")]
         case let .aggregationFailed(round, reason):

@@ -104,7 +104,41 @@ enum ModelBuiltins {
         try hyperparameters.validate()
         let specification = try ModelSpecification(schema: combined, architecture: TabularArchitecture(hiddenLayers: layers, hiddenDropouts: dropouts),
                                                    hyperparameters: hyperparameters)
+        arguments.context.notice(inputsNote(specification, schema: combined))
         return .object(ModelObject(specification: specification))
+    }
+
+    /// The one line a built model is announced with: how many inputs of each kind it reads
+    /// (the first few by name) and which used columns it skips and why, so that no column
+    /// of the task is left out in silence.
+    static func inputsNote(_ specification: ModelSpecification, schema: CombinedSchema) -> String {
+        func names(_ list: [String]) -> String {
+            list.prefix(3).joined(separator: ", ") + (list.count > 3 ? ", …" : "")
+        }
+        var inputs: [String] = []
+        if !specification.categorical.isEmpty {
+            inputs.append("\(specification.categorical.count) categorical (\(names(specification.categorical.map(\.name))))")
+        }
+        if !specification.continuous.isEmpty {
+            inputs.append("\(specification.continuous.count) continuous (\(names(specification.continuous)))")
+        }
+        var text = "note: model inputs: " + inputs.joined(separator: ", ")
+        var skippedByType: [(type: SemanticType, columns: [String])] = []
+        for name in specification.skippedColumns {
+            let type = schema.column(named: name)?.semanticType ?? .text
+            if let index = skippedByType.firstIndex(where: { $0.type == type }) {
+                skippedByType[index].columns.append(name)
+            } else {
+                skippedByType.append((type, [name]))
+            }
+        }
+        if !skippedByType.isEmpty {
+            text += "; skipped: " + skippedByType.map { type, columns in
+                "\(columns.count) \(type.rawValue) column\(columns.count == 1 ? "" : "s") (\(columns.joined(separator: ", ")))"
+            }.joined(separator: ", ")
+            text += ": the classifier reads only categorical and continuous columns"
+        }
+        return text
     }
 
     private static let fitParameters: [Parameter] = [
