@@ -124,8 +124,8 @@ final class PodConfigFileTests: FederationTestCase {
             """
         let url = try write(newerYAML.replacingOccurrences(of: "approved_pods:", with: second + "approved_pods:"))
         let failure = error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError
-        XCTAssertEqual(failure, .severalDatasources(path: url.path, line: 19, column: 5, count: 2))
-        XCTAssertEqual(failure?.message, "\(url.path):19:5: 'datasources' lists 2 datasources, and a bf pod serves one table")
+        XCTAssertEqual(failure, .severalDatasources(path: url.path, line: 18, column: 5, count: 2))
+        XCTAssertEqual(failure?.message, "\(url.path):18:5: 'datasources' lists 2 datasources, and a bf pod serves one table")
         XCTAssertEqual(failure?.help, "split the file: one pod YAML per datasource, each with the datasource's 'name', "
                            + "and 'bf pod create' each; approve the others under 'approved_pods' to train across them")
     }
@@ -133,11 +133,11 @@ final class PodConfigFileTests: FederationTestCase {
     func testWhatDoesNotMapOntoABfPodIsRefusedNamingTheField() throws {
         let kind = try write(newerYAML.replacingOccurrences(of: "datasource: CSVSource", with: "datasource: DICOMSource"))
         XCTAssertEqual(error { try PodConfigFile.read(kind, owner: "olivia") } as? PodConfigError,
-                       .unsupportedDatasource(path: kind.path, line: 4, column: 17, name: "DICOMSource"))
+                       .unsupportedDatasource(path: kind.path, line: 5, column: 17, name: "DICOMSource"))
 
         let names = try write(newerYAML.replacingOccurrences(of: "    name: census-income-yaml-demo", with: "    name: census-table"))
         let differ = error { try PodConfigFile.read(names, owner: "olivia") } as? PodConfigError
-        XCTAssertEqual(differ?.message, "\(names.path):5:11: 'datasources[0].name' cannot be used with 'name'")
+        XCTAssertEqual(differ?.message, "\(names.path):6:11: 'datasources[0].name' cannot be used with 'name'")
         XCTAssertEqual(differ?.help, "a bf pod serves its one table under the pod's name: give both the same name "
                            + "(now 'census-income-yaml-demo' and 'census-table')")
 
@@ -147,7 +147,7 @@ final class PodConfigFileTests: FederationTestCase {
 
         let mixed = try write(newerYAML + "data_config:\n  ignore_cols: [age]\n")
         let mixedFailure = error { try PodConfigFile.read(mixed, owner: "olivia") } as? PodConfigError
-        XCTAssertEqual(mixedFailure?.message, "\(mixed.path):21:1: 'data_config' cannot be used with 'datasources'")
+        XCTAssertEqual(mixedFailure?.message, "\(mixed.path):20:1: 'data_config' cannot be used with 'datasources'")
         XCTAssertEqual(mixedFailure?.help, "move 'data_config' into the one entry of 'datasources', or leave out 'datasources'")
     }
 
@@ -158,7 +158,7 @@ final class PodConfigFileTests: FederationTestCase {
                        URL(string: "https://example.org/tutorials/census_income.csv"))
         let s3 = try write(newerYAML.replacingOccurrences(of: "path: data/census.csv", with: "path: s3://bucket/census.csv"))
         let failure = error { try PodConfigFile.read(s3, owner: "olivia") } as? PodConfigError
-        XCTAssertEqual(failure?.message, "\(s3.path):17:17: 'datasources[0].data_config.datasource_args.path' is the URL "
+        XCTAssertEqual(failure?.message, "\(s3.path):16:15: 'datasources[0].data_config.datasource_args.path' is the URL "
                            + "'s3://bucket/census.csv', and bf downloads only http:// and https:// URLs")
     }
 

@@ -93,6 +93,12 @@ enum HubMigrations {
                 CREATE INDEX call_nonce_timestamp ON call_nonce (timestamp);
                 """)
         }
+        migrator.registerMigration("v5-downloaded-data: the URL and SHA-256 of a pod's downloaded data") { db in
+            try db.alter(table: "pod") { t in
+                t.add(column: "dataURL", .text)
+                t.add(column: "dataDigest", .text)
+            }
+        }
         return migrator
     }
 }
