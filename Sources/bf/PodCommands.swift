@@ -72,9 +72,9 @@ extension BF {
             func run() async throws {
                 let (hub, identity) = try hubOptions.open()
                 let pod = try reportingFailures {
-                    try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace) { note in
-                        Console.error("note: \(note.message)\nhelp: \(note.help)\n")
-                    }
+                    try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace,
+                                      notes: { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") },
+                                      downloads: Console.report)
                 }
                 print("pod '\(pod.identifier)' is ready: \(pod.rowCount) rows")
             }
@@ -209,5 +209,12 @@ extension BF {
             print("demo federation in \(hub.home.path) (data in \(demo.directory.path)):")
             print(PodListing.table(try await Modeller(hub: hub, identity: identity).pods()).rendered())
         }
+    }
+}
+
+extension Console {
+    /// Shows what the owner should know about a pod's downloaded data on standard error.
+    static func report(_ note: DataDownloadNote) {
+        error("\(note.isWarning ? "warning" : "note"): \(note.message)\nhelp: \(note.help)\n")
     }
 }

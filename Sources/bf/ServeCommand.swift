@@ -100,7 +100,8 @@ extension BF.PodCommand {
             let spec = try PodConfigFile.read(URL(fileURLWithPath: pod), owner: owner.name)
             let identifier = try spec.identifier()
             if try hub.podDescriptions().contains(where: { $0.identifier == identifier }) { return identifier }
-            let created = try hub.createPod(spec) { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") }
+            let created = try hub.createPod(spec, notes: { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") },
+                                            downloads: Console.report)
             Console.line("created pod '\(created.identifier)': \(created.rowCount) rows")
             return identifier
         }

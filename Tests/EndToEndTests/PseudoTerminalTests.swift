@@ -92,9 +92,11 @@ final class REPLFixtureTerminalTests: XCTestCase {
         environment = nil
     }
 
-    private func startREPL(withStateHome: Bool = true, extra: [String: String] = [:]) throws -> PseudoTerminal {
+    private func startREPL(withStateHome: Bool = true, withBFHome: Bool = true,
+                           extra: [String: String] = [:]) throws -> PseudoTerminal {
         let terminal = try PseudoTerminal(executable: try BuiltProducts.executable("repl-fixture"),
-                                          environment: environment.variables(withStateHome: withStateHome, extra: extra))
+                                          environment: environment.variables(withStateHome: withStateHome, withBFHome: withBFHome,
+                                                                             extra: extra))
         try terminal.expect("bf fixture — type :help for help, Ctrl-D to exit")
         return terminal
     }
@@ -201,7 +203,7 @@ final class REPLFixtureTerminalTests: XCTestCase {
     }
 
     func testHistorySurvivesARestartAndUpRecallsIt() throws {
-        let first = try startREPL()
+        let first = try startREPL(withBFHome: false)
         try first.expect("In [1]: ")
         try first.send("first(1,\r")
         try first.expect("   ...: ")
@@ -213,7 +215,7 @@ final class REPLFixtureTerminalTests: XCTestCase {
         let historyFile = environment.stateDirectory.appendingPathComponent("bf/history")
         XCTAssertTrue(FileManager.default.fileExists(atPath: historyFile.path))
 
-        let second = try startREPL()
+        let second = try startREPL(withBFHome: false)
         try second.expect("In [1]: ")
         try second.send("\u{1b}[A")
         try second.expect(":quit")
@@ -224,7 +226,7 @@ final class REPLFixtureTerminalTests: XCTestCase {
     }
 
     func testHistoryGoesToTheHomeDirectoryWithoutXDGStateHome() throws {
-        let terminal = try startREPL(withStateHome: false)
+        let terminal = try startREPL(withStateHome: false, withBFHome: false)
         try terminal.expect("In [1]: ")
         try terminal.send("kept\r")
         try terminal.expect("Out[1]: kept")
@@ -232,6 +234,21 @@ final class REPLFixtureTerminalTests: XCTestCase {
         XCTAssertEqual(try terminal.waitForExit(), 0)
         let history = try String(contentsOf: environment.directory.appendingPathComponent(".bf_history"), encoding: .utf8)
         XCTAssertTrue(history.contains("kept"), history)
+    }
+
+    func testAnExplicitBFHomeKeepsTheHistoryInsideIt() throws {
+        let terminal = try startREPL()
+        try terminal.expect("In [1]: ")
+        try terminal.send("scratch\r")
+        try terminal.expect("Out[1]: scratch")
+        try terminal.send(":q\r")
+        XCTAssertEqual(try terminal.waitForExit(), 0)
+        let history = try String(contentsOf: environment.directory.appendingPathComponent(".bf/history"), encoding: .utf8)
+        XCTAssertTrue(history.contains("scratch"), history)
+        for elsewhere in [environment.directory.appendingPathComponent(".bf_history"),
+                          environment.stateDirectory.appendingPathComponent("bf/history")] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere.path), elsewhere.path)
+        }
     }
 
     func testSaveWritesTheAcceptedCellsAsAScript() throws {

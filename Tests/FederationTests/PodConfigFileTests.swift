@@ -61,6 +61,107 @@ final class PodConfigFileTests: FederationTestCase {
         XCTAssertEqual(schema.splits, SplitCounts(train: 4, validation: 0, test: 2))
     }
 
+    /// Bitfount's newer format: `name`, `pod_details_config`, one CSV datasource in `datasources`.
+    private let newerYAML = """
+        name: census-income-yaml-demo
+        pod_details_config:
+          display_name: Census income (pod)
+        datasources:
+          - datasource: CSVSource
+            name: census-income-yaml-demo
+            datasource_details_config:
+              display_name: Census income (YAML)
+              description: Census income data, started from YAML.
+            data_config:
+              ignore_cols: [hours]
+              force_stypes:
+                census-income-yaml-demo:
+                  categorical: [gender, TARGET]
+              datasource_args:
+                path: data/census.csv
+                seed: 100
+        approved_pods:
+          - census-income-demo
+
+        """
+
+    func testBitfountsNewerFormatWithOneCSVDatasourceReadsAsTheTutorialFields() throws {
+        let older = try PodConfigFile.read(try write(yaml), owner: "olivia")
+        let url = try write(newerYAML)
+        let newer = try PodConfigFile.read(url, owner: "olivia")
+        XCTAssertEqual(newer.name, older.name)
+        XCTAssertEqual(newer.displayName, older.displayName)
+        XCTAssertEqual(newer.description, older.description)
+        XCTAssertEqual(newer.dataPath.path, url.deletingLastPathComponent().appendingPathComponent("data/census.csv").path)
+        XCTAssertEqual(newer.dataConfig, older.dataConfig)
+        XCTAssertEqual(newer.approvedPods, older.approvedPods)
+
+        // datasource_args beside data_config (not inside it), and only the top-level name.
+        let beside = newerYAML
+            .replacingOccurrences(of: "    name: census-income-yaml-demo\n", with: "")
+            .replacingOccurrences(of: "      datasource_args:", with: "    datasource_args:")
+            .replacingOccurrences(of: "        path: data/census.csv\n        seed: 100", with: "      path: data/census.csv\n      seed: 100")
+        let besideSpec = try PodConfigFile.read(try write(beside), owner: "olivia")
+        XCTAssertEqual(besideSpec.name, "census-income-yaml-demo")
+        XCTAssertEqual(besideSpec.dataConfig, older.dataConfig)
+
+        // And a pod is made from it, with the same schema as from the tutorial's fields.
+        let (hub, owner, _) = try makeHub()
+        let description = try hub.createPod(fromYAML: url, owner: owner)
+        XCTAssertEqual(description.identifier.description, "olivia/census-income-yaml-demo")
+        XCTAssertEqual(description.rowCount, 6)
+        XCTAssertEqual(description.approvedPods.map(\.description), ["olivia/census-income-demo"])
+    }
+
+    func testSeveralDatasourcesAreRefusedSayingHowToSplitThem() throws {
+        let second = """
+              - datasource: CSVSource
+                name: census-income-second
+                data_config:
+                  datasource_args:
+                    path: data/census.csv
+
+            """
+        let url = try write(newerYAML.replacingOccurrences(of: "approved_pods:", with: second + "approved_pods:"))
+        let failure = error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(failure, .severalDatasources(path: url.path, line: 18, column: 5, count: 2))
+        XCTAssertEqual(failure?.message, "\(url.path):18:5: 'datasources' lists 2 datasources, and a bf pod serves one table")
+        XCTAssertEqual(failure?.help, "split the file: one pod YAML per datasource, each with the datasource's 'name', "
+                           + "and 'bf pod create' each; approve the others under 'approved_pods' to train across them")
+    }
+
+    func testWhatDoesNotMapOntoABfPodIsRefusedNamingTheField() throws {
+        let kind = try write(newerYAML.replacingOccurrences(of: "datasource: CSVSource", with: "datasource: DICOMSource"))
+        XCTAssertEqual(error { try PodConfigFile.read(kind, owner: "olivia") } as? PodConfigError,
+                       .unsupportedDatasource(path: kind.path, line: 5, column: 17, name: "DICOMSource"))
+
+        let names = try write(newerYAML.replacingOccurrences(of: "    name: census-income-yaml-demo", with: "    name: census-table"))
+        let differ = error { try PodConfigFile.read(names, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(differ?.message, "\(names.path):6:11: 'datasources[0].name' cannot be used with 'name'")
+        XCTAssertEqual(differ?.help, "a bf pod serves its one table under the pod's name: give both the same name "
+                           + "(now 'census-income-yaml-demo' and 'census-table')")
+
+        let both = try write("pod_name: census-income-yaml-demo\n" + newerYAML)
+        XCTAssertEqual(error { try PodConfigFile.read(both, owner: "olivia") } as? PodConfigError,
+                       .conflictingFields(path: both.path, line: 2, column: 1, field: "name", other: "pod_name", help: "keep one of them"))
+
+        let mixed = try write(newerYAML + "data_config:\n  ignore_cols: [age]\n")
+        let mixedFailure = error { try PodConfigFile.read(mixed, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(mixedFailure?.message, "\(mixed.path):20:1: 'data_config' cannot be used with 'datasources'")
+        XCTAssertEqual(mixedFailure?.help, "move 'data_config' into the one entry of 'datasources', or leave out 'datasources'")
+    }
+
+    func testAnHTTPSPathStaysAURLAndOtherSchemesAreRefused() throws {
+        let https = try write(yaml.replacingOccurrences(of: "path: data/census.csv",
+                                                        with: "path: https://example.org/tutorials/census_income.csv"))
+        XCTAssertEqual(try PodConfigFile.read(https, owner: "olivia").dataPath,
+                       URL(string: "https://example.org/tutorials/census_income.csv"))
+        let s3 = try write(newerYAML.replacingOccurrences(of: "path: data/census.csv", with: "path: s3://bucket/census.csv"))
+        let failure = error { try PodConfigFile.read(s3, owner: "olivia") } as? PodConfigError
+        XCTAssertEqual(failure?.message, "\(s3.path):16:15: 'datasources[0].data_config.datasource_args.path' is the URL "
+                           + "'s3://bucket/census.csv', and bf downloads only http:// and https:// URLs")
+    }
+
     func testUnknownFieldNamesTheLineAndSuggests() throws {
         let url = try write(yaml.replacingOccurrences(of: "  ignore_cols:", with: "  ignore_colums:"))
         let failure = error { try PodConfigFile.read(url, owner: "olivia") } as? PodConfigError

@@ -18,6 +18,15 @@ final class HistoryLocationTests: XCTestCase {
                        "/home/ann/.bf_history")
     }
 
+    func testAnExplicitBFHomeKeepsItsOwnHistory() {
+        XCTAssertEqual(HistoryLocation.file(environment: ["BF_HOME": "/scratch/.bf", "XDG_STATE_HOME": "/state",
+                                                          "HOME": "/home/ann"]),
+                       "/scratch/.bf/history")
+        XCTAssertEqual(HistoryLocation.file(environment: ["BF_HOME": "scratch", "HOME": "/home/ann"], currentDirectory: "/work"),
+                       "/work/scratch/history")
+        XCTAssertEqual(HistoryLocation.file(environment: ["BF_HOME": "", "HOME": "/home/ann"]), "/home/ann/.bf_history")
+    }
+
     func testTheAccountsHomeDirectoryStandsInForAMissingHOME() {
         XCTAssertEqual(HistoryLocation.file(environment: [:], homeDirectory: "/var/lib/ann"), "/var/lib/ann/.bf_history")
         XCTAssertNil(HistoryLocation.file(environment: [:], homeDirectory: nil))

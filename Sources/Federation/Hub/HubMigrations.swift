@@ -98,6 +98,12 @@ enum HubMigrations {
                 t.add(column: "allowRowPredictions", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v6-downloaded-data: the URL and SHA-256 of a pod's downloaded data") { db in
+            try db.alter(table: "pod") { t in
+                t.add(column: "dataURL", .text)
+                t.add(column: "dataDigest", .text)
+            }
+        }
         return migrator
     }
 }

@@ -26,6 +26,10 @@ struct PodRow: Codable, FetchableRecord, PersistableRecord, Sendable {
     var createdAt: Date
     /// Whether per-row prediction scores may leave the pod.
     var allowRowPredictions: Bool
+    /// The URL the data was downloaded from when the pod was created; nil for a local file.
+    var dataURL: String? = nil
+    /// The SHA-256 of the downloaded copy at `dataPath`, checked before every load.
+    var dataDigest: String? = nil
 }
 
 /// A row of `pod_approval`: `pod` accepts `approvedPod` as a partner in

@@ -10,9 +10,14 @@ extension Hub {
     ///
     /// Nothing is written unless everything succeeds. What the owner should be told about the
     /// data (`ColumnNote`s: values read as missing, …) goes to `notes`.
+    ///
+    /// Data at an `http://` or `https://` URL is downloaded once into `<home>/data` (see
+    /// `DataDownload`); the pod records the URL and the copy's SHA-256 and reads only that
+    /// copy afterwards. What the owner should know about the download goes to `downloads`.
     @discardableResult
     public func createPod(_ spec: PodSpec, replacing: Bool = false,
-                          notes: (ColumnNote) -> Void = { _ in }) throws -> PodDescription {
+                          notes: (ColumnNote) -> Void = { _ in },
+                          downloads: (DataDownloadNote) -> Void = { _ in }) throws -> PodDescription {
         let identifier = try spec.identifier()
         guard spec.minimumGroupSize >= PodSpec.smallestMinimumGroupSize else {
             throw HubError.minimumGroupSizeTooSmall(pod: spec.name, size: spec.minimumGroupSize)
@@ -21,7 +26,15 @@ extension Hub {
         guard try store.publicKey(of: spec.owner) != nil else {
             throw HubError.unknownUser(spec.owner, suggestion: Suggestion.closest(to: spec.owner, among: try store.userNames()))
         }
-        let dataset = try CSVSource.load(spec.dataPath, table: spec.name, config: spec.dataConfig)
+        var dataFile = spec.dataPath
+        var download: DataDownload?
+        if let scheme = spec.dataPath.scheme?.lowercased(), scheme == "http" || scheme == "https" {
+            if scheme == "http" { downloads(DataDownloadNote(url: spec.dataPath.absoluteString, kind: .unencrypted)) }
+            let fetched = try DataDownload.fetch(spec.dataPath, into: DataDownload.folder(in: home))
+            dataFile = fetched.file
+            download = fetched
+        }
+        let dataset = try CSVSource.load(dataFile, table: spec.name, config: spec.dataConfig)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = String(decoding: try encoder.encode(spec.dataConfig), as: UTF8.self)
@@ -33,9 +46,10 @@ extension Hub {
                 try PodRow.deleteOne(db, key: identifier.description)
             }
             try PodRow(id: identifier.description, owner: spec.owner, name: spec.name, displayName: spec.displayName,
-                       description: spec.description, dataPath: spec.dataPath.path, dataConfig: configJSON,
+                       description: spec.description, dataPath: dataFile.path, dataConfig: configJSON,
                        schema: schemaJSON, rowCount: dataset.rowCount, minimumGroupSize: spec.minimumGroupSize,
-                       createdAt: now, allowRowPredictions: spec.allowRowPredictions).insert(db)
+                       createdAt: now, allowRowPredictions: spec.allowRowPredictions,
+                       dataURL: download?.url.absoluteString, dataDigest: download?.digest).insert(db)
             for other in approved {
                 try ApprovalRow(pod: identifier.description, approvedPod: other.description).insert(db)
             }
@@ -43,6 +57,10 @@ extension Hub {
                              grantedBy: spec.owner, grantedAt: now).insert(db)
         }
         dropActor(for: identifier)
+        if let download {
+            downloads(DataDownloadNote(url: download.url.absoluteString,
+                                       kind: .downloaded(file: download.file.path, byteCount: download.byteCount, digest: download.digest)))
+        }
         dataset.notes.forEach(notes)
         return try describe(identifier)
     }
@@ -50,8 +68,9 @@ extension Hub {
     /// Creates a pod from a YAML configuration file owned by `owner`.
     @discardableResult
     public func createPod(fromYAML url: URL, owner: LocalIdentity, replacing: Bool = false,
-                          notes: (ColumnNote) -> Void = { _ in }) throws -> PodDescription {
-        try createPod(try PodConfigFile.read(url, owner: owner.name), replacing: replacing, notes: notes)
+                          notes: (ColumnNote) -> Void = { _ in },
+                          downloads: (DataDownloadNote) -> Void = { _ in }) throws -> PodDescription {
+        try createPod(try PodConfigFile.read(url, owner: owner.name), replacing: replacing, notes: notes, downloads: downloads)
     }
 
     /// Removes `pod`, its grants and approvals; only its owner may. The

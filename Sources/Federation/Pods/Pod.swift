@@ -76,6 +76,9 @@ actor Pod {
         } catch {
             throw HubError.corruptPodRecord(identifier.description, reason: "\(error)")
         }
+        if let url = row.dataURL, let digest = row.dataDigest {
+            try DataDownload.verify(URL(fileURLWithPath: row.dataPath), digest: digest, url: url, pod: identifier.description)
+        }
         let dataset = try CSVSource.load(URL(fileURLWithPath: row.dataPath), table: identifier.name, config: config)
         cachedDataset = dataset
         return dataset

@@ -15,6 +15,13 @@ public enum PodConfigError: FederationError, Equatable {
     case outOfRange(path: String, line: Int, column: Int, field: String, allowed: String, found: Int)
     /// The datasource is not one bf reads.
     case unsupportedDatasource(path: String, line: Int, column: Int, name: String)
+    /// `datasources` lists more than one datasource (`count`); the position is the second's.
+    case severalDatasources(path: String, line: Int, column: Int, count: Int)
+    /// Two fields say the same thing (`field` at the position, and `other`), and only one
+    /// may; `help` says which to keep.
+    case conflictingFields(path: String, line: Int, column: Int, field: String, other: String, help: String)
+    /// A data path names a URL bf does not download (only `http://` and `https://`).
+    case unsupportedURL(path: String, line: Int, column: Int, field: String, url: String)
 
     public var isInputOutput: Bool {
         if case .cannotRead = self { return true }
@@ -41,6 +48,16 @@ public enum PodConfigError: FederationError, Equatable {
         case let .unsupportedDatasource(path, line, column, name):
             return [FederationDiagnostic("\(path):\(line):\(column): datasource \(quoted(name)) is not supported",
                                          help: "bf reads CSV files: datasource: CSVSource")]
+        case let .severalDatasources(path, line, column, count):
+            return [FederationDiagnostic("\(path):\(line):\(column): 'datasources' lists \(count) datasources, and a bf pod serves one table",
+                                         help: "split the file: one pod YAML per datasource, each with the datasource's 'name', "
+                                             + "and 'bf pod create' each; approve the others under 'approved_pods' to train across them")]
+        case let .conflictingFields(path, line, column, field, other, help):
+            return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) cannot be used with \(quoted(other))",
+                                         help: help)]
+        case let .unsupportedURL(path, line, column, field, url):
+            return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) is the URL \(quoted(url)), and bf downloads only http:// and https:// URLs",
+                                         help: "give an https:// URL, or download the file and give its local path")]
         }
     }
 }

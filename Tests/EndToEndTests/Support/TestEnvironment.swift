@@ -19,16 +19,18 @@ final class TestEnvironment {
     /// `$XDG_STATE_HOME` of `variables()` when it keeps the XDG state directory.
     var stateDirectory: URL { directory.appendingPathComponent("state", isDirectory: true) }
 
-    /// A terminal's environment with HOME, BF_HOME and (unless `withStateHome` is false)
-    /// XDG_STATE_HOME inside the scratch directory, plus `extra`.
-    func variables(withStateHome: Bool = true, extra: [String: String] = [:]) -> [String: String] {
+    /// A terminal's environment with HOME, (unless `withBFHome` is false) BF_HOME and (unless
+    /// `withStateHome` is false) XDG_STATE_HOME inside the scratch directory, plus `extra`.
+    func variables(withStateHome: Bool = true, withBFHome: Bool = true, extra: [String: String] = [:]) -> [String: String] {
         var variables = [
             "TERM": "xterm",
             "LANG": "C.UTF-8",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory.path,
-            "BF_HOME": directory.appendingPathComponent(".bf").path,
         ]
+        if withBFHome {
+            variables["BF_HOME"] = directory.appendingPathComponent(".bf").path
+        }
         if withStateHome {
             variables["XDG_STATE_HOME"] = stateDirectory.path
         }
