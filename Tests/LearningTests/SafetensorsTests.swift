@@ -96,4 +96,18 @@ final class SafetensorsTests: XCTestCase {
             learningError { _ = try Safetensors.read(from: "/nonexistent/bf/model.safetensors") }.map { if case .fileAccess = $0 { return true } else { return false } },
             true)
     }
+
+    /// Found by the safetensors fuzz target (Fuzz/): a shape whose element count times 4
+    /// overflows an Int crashed the reader instead of being refused.
+    func testShapesWhoseByteCountOverflowsAreRefused() throws {
+        for shape in ["[4611686018427387904]", "[2147483648,2147483648]", "[9223372036854775807]"] {
+            let header = #"{"a":{"dtype":"F32","shape":"# + shape + #","data_offsets":[0,0]}}"#
+            var text = Array(header.utf8)
+            while text.count % 8 != 0 { text.append(0x20) }
+            let bytes: [UInt8] = [UInt8(text.count), 0, 0, 0, 0, 0, 0, 0] + text
+            XCTAssertEqual(
+                learningError { _ = try Safetensors.decode(bytes) }?.description,
+                "file is not valid safetensors: tensor 'a' of shape \(shape.replacingOccurrences(of: ",", with: ", ")) spans bytes 0..<0, which is not 4 bytes per element")
+        }
+    }
 }
