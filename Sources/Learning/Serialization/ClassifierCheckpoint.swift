@@ -46,6 +46,7 @@ public struct ClassifierCheckpoint {
         }
         let layout: TabularLayout = try decodeJSON(file.metadata, key: layoutKey)
         let architecture: TabularArchitecture = try decodeJSON(file.metadata, key: architectureKey)
+        try TabularClassifier.checkShapes(of: file.parameters, layout: layout, architecture: architecture)
         let classifier = try TabularClassifier(layout: layout, architecture: architecture, seed: 0)
         try classifier.load(file.parameters)
         return ClassifierCheckpoint(classifier: classifier, metadata: file.metadata)
