@@ -13,6 +13,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bf", targets: ["bf"]),
+        // For the fuzz targets in Fuzz/, a package of its own that depends on this one by path.
+        .library(name: "BFLanguage", targets: ["Language"]),
+        .library(name: "BFInterpreter", targets: ["Interpreter"]),
+        .library(name: "BFFederation", targets: ["Federation"]),
+        .library(name: "BFLearning", targets: ["Learning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

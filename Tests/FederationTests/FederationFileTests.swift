@@ -48,4 +48,27 @@ final class FederationFileTests: XCTestCase {
         XCTAssertEqual(problem("tls:\n  certificate: a.pem\n"),
                        "federation.yaml: the required field 'tls.key' is missing\nhelp: add tls.key to the file")
     }
+
+    /// Found by the federation-yaml fuzz target (Fuzz/): YAML 1.1's base-60 numbers (`1:30`)
+    /// overflowed inside Yams and crashed the reader; they are refused as not whole numbers.
+    func testBaseSixtyNumbersDoNotCrash() {
+        func problem(_ text: String) -> String {
+            do {
+                _ = try FederationFile.parse(text, path: "federation.yaml", directory: directory)
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        XCTAssertEqual(problem("622222222222222222:2"), "federation.yaml:1:1: 'the file' must be a mapping of fields, not text ('622222222222222222:2')")
+        XCTAssertEqual(problem("deadline_seconds: 1:1:1:1:1:1:1:1:1:1:1:1\n"),
+                       "federation.yaml:1:19: 'deadline_seconds' must be a whole number, not text ('1:1:1:1:1:1:1:1:1:1:1:1')")
+        let pod = "pod_name: p\ndata_config:\n  datasource_args:\n    path: x.csv\nminimum_group_size: 99999999999999:1\n"
+        do {
+            _ = try PodConfigFile.parse(pod, path: "pod.yaml", directory: directory, owner: "ada")
+            XCTFail("a base-60 group size was accepted")
+        } catch {
+            XCTAssertTrue(error.description.contains("not text ('99999999999999:1')"), error.description)
+        }
+    }
 }

@@ -189,6 +189,15 @@ final class TaskFileTests: XCTestCase {
         }
     }
 
+    /// Found by fuzzing the YAML readers (Fuzz/): YAML 1.1's base-60 numbers overflowed inside
+    /// Yams and crashed the reader; they are not numbers here.
+    func testBaseSixtyNumbersDoNotCrash() {
+        let steps = problems(smallTask(pods: ["a"], secure: false).replacingOccurrences(of: "steps: 6", with: "steps: 1:1:1:1:1:1:1:1:1:1:1:1"))
+        XCTAssertTrue(steps.contains("'task.model.hyperparameters.steps' must be a whole number, not text ('1:1:1:1:1:1:1:1:1:1:1:1')\n"), steps)
+        let lr = problems(smallTask(pods: ["a"], secure: false).replacingOccurrences(of: "{lr: 0.01}", with: "{lr: 622222222222222222:2}"))
+        XCTAssertTrue(lr.contains("must be a finite number"), lr)
+    }
+
     func testAFileThatDoesNotExistCannotBeRead() {
         XCTAssertThrowsError(try TaskFile.read(path: "/nonexistent/task.yaml")) { error in
             guard case TaskFileError.cannotRead(let path, let reason)? = error as? TaskFileError else {

@@ -130,4 +130,40 @@ final class SafetensorsTests: XCTestCase {
             learningError { _ = try Safetensors.read(from: "/nonexistent/bf/model.safetensors") }.map { if case .fileAccess = $0 { return true } else { return false } },
             true)
     }
+
+    /// Found by the safetensors fuzz target (Fuzz/): a shape whose element count times 4
+    /// overflows an Int crashed the reader instead of being refused.
+    func testShapesWhoseByteCountOverflowsAreRefused() throws {
+        for shape in ["[4611686018427387904]", "[2147483648,2147483648]", "[9223372036854775807]"] {
+            let header = #"{"a":{"dtype":"F32","shape":"# + shape + #","data_offsets":[0,0]}}"#
+            var text = Array(header.utf8)
+            while text.count % 8 != 0 { text.append(0x20) }
+            let bytes: [UInt8] = [UInt8(text.count), 0, 0, 0, 0, 0, 0, 0] + text
+            XCTAssertEqual(
+                learningError { _ = try Safetensors.decode(bytes) }?.description,
+                "file is not valid safetensors: tensor 'a' of shape \(shape.replacingOccurrences(of: ",", with: ", ")) spans bytes 0..<0, which is not 4 bytes per element")
+        }
+    }
+
+    /// A checkpoint whose metadata describes a classifier far larger than its tensors (or one
+    /// whose sizes overflow) is refused before the classifier is built: it used to allocate
+    /// what the metadata asked for, or crash on the overflow.
+    func testCheckpointDescribingAnotherClassifierIsRefusedBeforeAllocating() throws {
+        let classifier = try TabularClassifier(layout: smallLayout, architecture: .init(hiddenLayers: [4], hiddenDropouts: [0.1]), seed: 1)
+        let saved = try Safetensors.decode(ClassifierCheckpoint.encode(classifier))
+        func forged(_ architecture: String) -> [UInt8] {
+            var metadata = saved.metadata
+            metadata[ClassifierCheckpoint.architectureKey] = architecture
+            return Safetensors.encode(saved.parameters, metadata: metadata)
+        }
+        let huge = #"{"embeddingDropout":0,"hiddenDropouts":[0.1],"hiddenLayers":[4611686018427387904]}"#
+        XCTAssertEqual(learningError { _ = try ClassifierCheckpoint.decode(forged(huge)) },
+                       .parameterShapeMismatch(name: "layers.0.linear.weight", expected: [4611686018427387904, 8], found: [4, 8]))
+        let wide = #"{"embeddingDropout":0,"hiddenDropouts":[0.1],"hiddenLayers":[4],"embeddingWidths":[9223372036854775807,9223372036854775807]}"#
+        XCTAssertEqual(learningError { _ = try ClassifierCheckpoint.decode(forged(wide)) },
+                       .parameterShapeMismatch(name: "embeddings.0.weight", expected: [3, 9223372036854775807], found: [3, 3]))
+        let large = #"{"embeddingDropout":0,"hiddenDropouts":[0.1,0.1],"hiddenLayers":[4,50000000]}"#
+        XCTAssertEqual(learningError { _ = try ClassifierCheckpoint.decode(forged(large)) },
+                       .missingParameter("layers.1.linear.weight"))
+    }
 }

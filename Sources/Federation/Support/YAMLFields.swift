@@ -66,7 +66,7 @@ struct YAMLFields {
     }
 
     func integer(_ node: Node, field: String) throws(PodConfigError) -> Int {
-        guard case .scalar = node, let value = node.int else {
+        guard case .scalar = node, let value = node.plainInt else {
             throw wrongType(node, field: field, expected: "a whole number")
         }
         return value
@@ -91,8 +91,8 @@ struct YAMLFields {
         case .alias: return "an alias"
         case let .scalar(scalar):
             if node.null != nil && scalar.style == .plain { return "empty" }
-            if node.int != nil { return "a number (\(scalar.string))" }
-            if node.float != nil { return "a number (\(scalar.string))" }
+            if node.plainInt != nil { return "a number (\(scalar.string))" }
+            if node.plainFloat != nil { return "a number (\(scalar.string))" }
             if node.bool != nil { return "true/false" }
             return "text (\(quoted(scalar.string)))"
         }
@@ -101,5 +101,21 @@ struct YAMLFields {
     func position(_ node: Node) -> (Int, Int) {
         guard let mark = node.mark else { return (1, 1) }
         return (mark.line, mark.column)
+    }
+}
+
+extension Node {
+    /// The scalar's whole number, as `int` reads it, except YAML 1.1's base-60 form (`1:30`):
+    /// Yams computes that without overflow checks and traps on a long one
+    /// (`622222222222222222:2`), and nobody writes a count in base 60.
+    public var plainInt: Int? {
+        guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
+        return int
+    }
+
+    /// The scalar's number, as `float` reads it, except the base-60 form (see `plainInt`).
+    public var plainFloat: Double? {
+        guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
+        return float
     }
 }

@@ -1,4 +1,5 @@
 import DidYouMean
+import Federation
 import Language
 import Learning
 import Yams
@@ -342,7 +343,7 @@ struct TaskFileReader {
     }
 
     private mutating func integer(_ node: Node, field: String) -> Int? {
-        guard case let .scalar(scalar) = node, scalar.style == .plain, let value = node.int else {
+        guard case let .scalar(scalar) = node, scalar.style == .plain, let value = node.plainInt else {
             wrongType(node, field: field, expected: "a whole number")
             return nil
         }
@@ -360,8 +361,8 @@ struct TaskFileReader {
 
     private mutating func number(_ node: Node, field: String) -> TaskFile.Number? {
         if case let .scalar(scalar) = node, scalar.style == .plain {
-            if let value = node.int { return .int(value) }
-            if let value = node.float, value.isFinite { return .float(value) }
+            if let value = node.plainInt { return .int(value) }
+            if let value = node.plainFloat, value.isFinite { return .float(value) }
         }
         wrongType(node, field: field, expected: "a finite number")
         return nil
@@ -407,10 +408,10 @@ struct TaskFileReader {
         case .alias: return "an alias"
         case let .scalar(scalar):
             if node.null != nil && scalar.style == .plain { return "empty" }
-            if scalar.style == .plain, let value = node.float, !value.isFinite {
+            if scalar.style == .plain, let value = node.plainFloat, !value.isFinite {
                 return (value.isNaN ? "NaN" : "infinity") + " (\(scalar.string))"
             }
-            if scalar.style == .plain && (node.int != nil || node.float != nil) { return "a number (\(scalar.string))" }
+            if scalar.style == .plain && (node.plainInt != nil || node.plainFloat != nil) { return "a number (\(scalar.string))" }
             if scalar.style == .plain && node.bool != nil { return "true/false (\(scalar.string))" }
             return "text ('\(scalar.string)')"
         }

@@ -44,20 +44,7 @@ public final class TabularClassifier {
         let widths = architecture.embeddingWidths(for: layout)
         let embeddingWidth = widths.reduce(0, +)
         let inputWidth = embeddingWidth + layout.continuousCount
-        var declarations: [ParameterDeclaration] = []
-        for (index, column) in layout.categorical.enumerated() {
-            declarations += Embedding.declarations(prefix: "embeddings.\(index)", cardinality: column.cardinality, width: widths[index])
-        }
-        if layout.continuousCount > 0 {
-            declarations += BatchNorm1d.declarations(prefix: "continuous_norm", features: layout.continuousCount)
-        }
-        var previousWidth = inputWidth
-        for (index, width) in architecture.hiddenLayers.enumerated() {
-            declarations += HiddenBlock.declarations(prefix: "layers.\(index)", inputs: previousWidth, width: width)
-            previousWidth = width
-        }
-        declarations += Linear.declarations(prefix: "output", inputs: previousWidth, outputs: layout.classCount)
-        let store = ParameterStore(declarations)
+        let store = ParameterStore(Self.declarations(layout: layout, architecture: architecture))
         self.store = store
 
         embeddings = layout.categorical.enumerated().map { index, column in
@@ -69,7 +56,7 @@ public final class TabularClassifier {
             ? BatchNorm1d(prefix: "continuous_norm", features: layout.continuousCount, store: store) : nil
         inputConcatenation = Concatenation(widths: [embeddingWidth, layout.continuousCount])
         var blocks: [HiddenBlock] = []
-        previousWidth = inputWidth
+        var previousWidth = inputWidth
         for (index, width) in architecture.hiddenLayers.enumerated() {
             blocks.append(HiddenBlock(prefix: "layers.\(index)", inputs: previousWidth, width: width, dropout: architecture.hiddenDropouts[index], store: store))
             previousWidth = width
@@ -85,6 +72,51 @@ public final class TabularClassifier {
             block.norm.initialise()
         }
         output.initialise(using: &generator)
+    }
+
+    /// The tensors of a classifier of `layout` and `architecture`, in order, without allocating
+    /// them. Sums of widths saturate at `Int.max` instead of overflowing: such a shape matches
+    /// no real tensor, which is what `checkShapes` needs of sizes read from a file.
+    static func declarations(layout: TabularLayout, architecture: TabularArchitecture) -> [ParameterDeclaration] {
+        let widths = architecture.embeddingWidths(for: layout)
+        let inputWidth = (widths + [layout.continuousCount]).reduce(0) { sum, width in
+            let next = sum.addingReportingOverflow(width)
+            return next.overflow ? Int.max : next.partialValue
+        }
+        var declarations: [ParameterDeclaration] = []
+        for (index, column) in layout.categorical.enumerated() {
+            declarations += Embedding.declarations(prefix: "embeddings.\(index)", cardinality: column.cardinality, width: widths[index])
+        }
+        if layout.continuousCount > 0 {
+            declarations += BatchNorm1d.declarations(prefix: "continuous_norm", features: layout.continuousCount)
+        }
+        var previousWidth = inputWidth
+        for (index, width) in architecture.hiddenLayers.enumerated() {
+            declarations += HiddenBlock.declarations(prefix: "layers.\(index)", inputs: previousWidth, width: width)
+            previousWidth = width
+        }
+        declarations += Linear.declarations(prefix: "output", inputs: previousWidth, outputs: layout.classCount)
+        return declarations
+    }
+
+    /// Throws unless `parameters` has exactly the names and shapes of a classifier of `layout`
+    /// and `architecture`, with the errors `load` would throw, before anything is allocated:
+    /// a checkpoint's metadata cannot make bf build a classifier larger than the file's tensors.
+    static func checkShapes(of parameters: ParameterSet, layout: TabularLayout, architecture: TabularArchitecture) throws(LearningError) {
+        try layout.validate()
+        try architecture.validate(for: layout)
+        let shapes = Dictionary(parameters.tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+        let declarations = declarations(layout: layout, architecture: architecture)
+        for declaration in declarations {
+            guard let shape = shapes[declaration.name] else { throw .missingParameter(declaration.name) }
+            guard shape == declaration.shape else {
+                throw .parameterShapeMismatch(name: declaration.name, expected: declaration.shape, found: shape)
+            }
+        }
+        let declared = Set(declarations.map(\.name))
+        if let extra = parameters.tensors.first(where: { !declared.contains($0.name) }) {
+            throw .unexpectedParameter(extra.name)
+        }
     }
 
     /// The number of trainable values.

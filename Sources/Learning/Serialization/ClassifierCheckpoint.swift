@@ -82,6 +82,7 @@ public struct ClassifierCheckpoint {
         let version = try formatVersion(of: file.metadata)
         let layout: TabularLayout = try decodeJSON(file.metadata, key: layoutKey)
         let architecture: TabularArchitecture = try decodeJSON(file.metadata, key: architectureKey)
+        try TabularClassifier.checkShapes(of: file.parameters, layout: layout, architecture: architecture)
         let classifier = try TabularClassifier(layout: layout, architecture: architecture, seed: 0)
         var batchesTracked = 0
         var parameters = file.parameters

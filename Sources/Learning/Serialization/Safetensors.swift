@@ -122,7 +122,9 @@ public enum Safetensors {
                 let product = partial.0.multipliedReportingOverflow(by: dimension)
                 return (product.partialValue, partial.1 || product.overflow)
             }
-            guard !overflow, end >= begin, end - begin == count * 4 else {
+            // A shape read from the file can make count * 4 overflow: multiply with a check.
+            let byteCount = count.multipliedReportingOverflow(by: 4)
+            guard !overflow, !byteCount.overflow, end >= begin, end - begin == byteCount.partialValue else {
                 throw .corruptFile("tensor '\(name)' of shape \(info.shape) spans bytes \(begin)..<\(end), which is not 4 bytes per element")
             }
             guard end <= dataLength else {
