@@ -82,10 +82,18 @@ public struct ClassifierCheckpoint {
         let version = try formatVersion(of: file.metadata)
         let layout: TabularLayout = try decodeJSON(file.metadata, key: layoutKey)
         let architecture: TabularArchitecture = try decodeJSON(file.metadata, key: architectureKey)
-        try TabularClassifier.checkShapes(of: file.parameters, layout: layout, architecture: architecture)
+        // The batch norms' counts are not parameters of the classifier: the shapes are checked
+        // without them, before the classifier the metadata describes is built.
+        var parameters = file.parameters
+        if version >= 2 {
+            let kept = file.parameters.tensors.filter { !$0.name.hasSuffix(batchesTrackedSuffix) }
+            parameters = try ParameterSet(kept.map { tensor in
+                (tensor.name, tensor.shape, file.parameters.values(of: tensor.name) ?? [])
+            })
+        }
+        try TabularClassifier.checkShapes(of: parameters, layout: layout, architecture: architecture)
         let classifier = try TabularClassifier(layout: layout, architecture: architecture, seed: 0)
         var batchesTracked = 0
-        var parameters = file.parameters
         if version >= 2 {
             var counts: [Int] = []
             for prefix in classifier.batchNormPrefixes {
@@ -98,10 +106,6 @@ public struct ClassifierCheckpoint {
                 counts.append(Int(value))
             }
             batchesTracked = counts.max() ?? 0
-            let kept = file.parameters.tensors.filter { !$0.name.hasSuffix(batchesTrackedSuffix) }
-            parameters = try ParameterSet(kept.map { tensor in
-                (tensor.name, tensor.shape, file.parameters.values(of: tensor.name) ?? [])
-            })
         }
         try classifier.load(parameters)
         return ClassifierCheckpoint(classifier: classifier, batchesTracked: batchesTracked, metadata: file.metadata)
