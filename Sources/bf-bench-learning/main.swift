@@ -139,14 +139,23 @@ func run() throws {
             continuousNames: ["weight", "height"], targetName: "label", classCount: 2)
         let classifier = try TabularClassifier(layout: layout, architecture: .init(hiddenLayers: [4, 3], hiddenDropouts: [0.1, 0.1]), seed: 11)
         let metadata = ["bf.version": "0.1.0-check", "bf.hyperparameters": "{\"epochs\":1}", "bf.note": "quote \" and backslash \\"]
-        try ClassifierCheckpoint.save(classifier, metadata: metadata, to: out)
+        try ClassifierCheckpoint.save(classifier, batchesTracked: 3, metadata: metadata, to: out)
         let parameters = classifier.parameters()
+        // The file holds the classifier's tensors and, as PyTorch's state dict does, each batch
+        // norm's num_batches_tracked (a scalar) after its running_var.
         var tensors: [String: Any] = [:]
+        var order: [String] = []
         for tensor in parameters.tensors {
             tensors[tensor.name] = ["shape": tensor.shape, "values": (parameters.values(of: tensor.name) ?? []).map(Double.init)]
+            order.append(tensor.name)
+            if tensor.name.hasSuffix(".running_var") {
+                let counter = String(tensor.name.dropLast(".running_var".count)) + ClassifierCheckpoint.batchesTrackedSuffix
+                tensors[counter] = ["shape": [Int](), "values": [3.0]]
+                order.append(counter)
+            }
         }
         let saved = try Safetensors.read(from: out)
-        let expected: [String: Any] = ["tensors": tensors, "order": parameters.names, "metadata": saved.metadata]
+        let expected: [String: Any] = ["tensors": tensors, "order": order, "metadata": saved.metadata]
         try json(expected).write(toFile: expect, atomically: true, encoding: .utf8)
     default:
         throw BenchError.message("usage: bf-bench-learning peak|shapes|synthesize|train|write-checkpoint [options]")
