@@ -160,6 +160,7 @@ final class QueryTests: FederationTestCase {
             ("SELECT age FROM df", .notAggregated(column: "age")),
             ("SELECT 1 FROM df", .noAggregate),
             ("SELECT COUNT(*)", .noTable),
+            ("  -- nothing but a comment\n;", .empty),
             ("SELECT occupation, age, COUNT(*) FROM df GROUP BY occupation", .notAggregated(column: "age")),
             ("SELECT occupation, MAX(age, 0) FROM df GROUP BY occupation", .notAggregated(column: "age")),
             ("SELECT occupation, NOT age FROM df GROUP BY occupation", .notAggregated(column: "age")),

@@ -119,6 +119,7 @@ struct AggregateQuery {
     static func singleStatement(_ sql: String) throws(QueryRefusal) -> [SQLToken] {
         var tokens = SQLTokenizer.tokens(sql)
         while tokens.last?.isSymbol(";") == true { tokens.removeLast() }
+        if tokens.isEmpty { throw .empty }
         if tokens.contains(where: { $0.isSymbol(";") }) { throw .multipleStatements }
         return tokens
     }

@@ -7,6 +7,8 @@ public enum QueryRefusal: Error, Sendable, Codable, Equatable, CustomStringConve
     /// SQLite could not compile the query; `message` is SQLite's, `suggestion` a column the
     /// pod has whose name is close to an unknown one.
     case invalidSQL(message: String, suggestion: String?)
+    /// The query holds no statement (nothing, or only comments).
+    case empty
     /// The query holds more than one statement.
     case multipleStatements
     /// The statement is not a SELECT; `found` is its first word.
@@ -48,6 +50,8 @@ public enum QueryRefusal: Error, Sendable, Codable, Equatable, CustomStringConve
         switch self {
         case let .invalidSQL(message, _):
             return "the query is not valid SQL: \(message)"
+        case .empty:
+            return "the query is empty"
         case .multipleStatements:
             return "the query holds more than one statement"
         case let .notASelect(found):
@@ -94,7 +98,7 @@ public enum QueryRefusal: Error, Sendable, Codable, Equatable, CustomStringConve
                 ?? "the pod's table is 'df', with the columns its schema lists (get_pod_schema)"
         case .multipleStatements:
             return "send one SELECT per query"
-        case .notASelect, .noTable, .notOneTable, .readsTableTwice:
+        case .empty, .notASelect, .noTable, .notOneTable, .readsTableTwice:
             return "write one SELECT reading the table 'df', e.g. SELECT occupation, AVG(age) FROM df GROUP BY occupation"
         case .compoundSelect:
             return "run each SELECT as its own query"
