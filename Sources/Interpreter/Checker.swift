@@ -101,6 +101,10 @@ private struct StaticChecker {
                                           help: "it is assigned on line \(line); move that line up"))
             return .unknown
         }
+        if let absent = OutputName.absence(of: name) {
+            diagnostics.append(Diagnostic(.error, absent.message, span: span, help: absent.help))
+            return .unknown
+        }
         let suggestion = Suggestion.closest(to: name, among: Array(defined) + builtins.functionNames)
         diagnostics.append(Diagnostic(.error, "unknown name '\(name)'", span: span,
                                       help: suggestion.map { "did you mean '\($0)'?" } ?? "help() lists the built-ins"))
@@ -116,7 +120,8 @@ private struct StaticChecker {
         var values = OrderedDictionary<String, Value>()
         var allKnown = true
         for entry in entries {
-            if let value = infer(entry.value).value { values[entry.key] = value } else { allKnown = false }
+            let key = entry.literalKey ?? infer(entry.key).value.flatMap { if case .string(let text) = $0 { return text } else { return nil } }
+            if let key, let value = infer(entry.value).value { values[key] = value } else { allKnown = false }
         }
         return StaticValue(value: allKnown ? .dict(values) : nil)
     }

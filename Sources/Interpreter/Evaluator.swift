@@ -48,7 +48,14 @@ extension Session {
             return try Value.checkedNesting(.list(values), span: span)
         case .dictionary(let entries, let span):
             var values = OrderedDictionary<String, Value>()
-            for entry in entries { values[entry.key] = try await evaluate(entry.value) }
+            for entry in entries {
+                let key = try await evaluate(entry.key)
+                guard case .string(let text) = key else {
+                    throw RuntimeError("dictionary keys must be strings, not \(key.typeName)", span: entry.key.span,
+                                       help: "a dictionary is keyed by strings: a string literal or a variable that holds one")
+                }
+                values[text] = try await evaluate(entry.value)
+            }
             return try Value.checkedNesting(.dict(values), span: span)
         case .unary(let op, let operandExpression, let span):
             return try Operators.apply(op, try await evaluate(operandExpression), span: span)
@@ -86,6 +93,9 @@ extension Session {
         if let line = assignedLater[name] {
             return RuntimeError("'\(name)' is used before it is assigned", span: span,
                                 help: "it is assigned on line \(line); move that line up")
+        }
+        if let absent = OutputName.absence(of: name) {
+            return RuntimeError(absent.message, span: span, help: absent.help)
         }
         let candidates = Array(variables.keys) + builtins.functionNames
         if let suggestion = Suggestion.closest(to: name, among: candidates) {
@@ -178,7 +188,7 @@ extension Session {
     private func assign(_ value: Value, to target: AssignmentTarget) async throws {
         switch target {
         case .name(let name, let span):
-            if name.count > 1, name.hasPrefix("_"), name.dropFirst().allSatisfy(\.isNumber) {
+            if OutputName.isNumbered(name) {
                 throw RuntimeError("names like '\(name)' are reserved for the values of REPL cells", span: span,
                                    help: "choose another name")
             }

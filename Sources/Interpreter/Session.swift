@@ -239,11 +239,14 @@ public final class Session: CallContext {
         return .success
     }
 
-    /// Forgets every variable and cell; cell numbers go on, as in IPython.
+    /// Forgets every variable and cell, the chosen pods and the data structure; cell numbers
+    /// go on, as in IPython.
     public func reset() {
         variables = NotebookStandIns.variables
         acceptedCells = []
         notebook.removeAll()
+        openedFederation?.chosenPods = []
+        openedFederation?.currentDataStructure = nil
     }
 
     /// The names of the session's variables, for completion.
@@ -283,5 +286,24 @@ public final class Session: CallContext {
 
     func paint(_ text: String, _ code: String) -> String {
         options.useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// The names a session gives its outputs: `_` for the last value shown and `_N` for `Out[N]`.
+enum OutputName {
+    /// Whether `name` is `_N`, the name of one cell's output.
+    static func isNumbered(_ name: String) -> Bool {
+        name.count > 1 && name.hasPrefix("_") && name.utf8.dropFirst().allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// What to say when `name` is an output name that holds nothing yet; nil for other names.
+    static func absence(of name: String) -> (message: String, help: String)? {
+        if name == "_" {
+            return ("there is no output yet for '_' to hold",
+                    "'_' is the last value the REPL showed as Out[N]; a script shows none, so name the value instead")
+        }
+        guard isNumbered(name) else { return nil }
+        return ("there is no Out[\(name.dropFirst())] for '\(name)' to hold",
+                "'\(name)' is the value shown as Out[\(name.dropFirst())]; only cells that show a value have one")
     }
 }

@@ -59,11 +59,17 @@ public enum Expression: Sendable, Hashable {
     }
 }
 
-/// `"key": value` inside a dictionary literal.
+/// `key: value` inside a dictionary literal. The key is usually a string literal; it may be
+/// any expression whose value is a string (`{first: first}`), checked when it is evaluated.
 public struct DictionaryEntry: Sendable, Hashable {
-    public let key: String
-    public let keySpan: Span
+    public let key: Expression
     public let value: Expression
+
+    /// The key's text when the key is a string literal.
+    public var literalKey: String? {
+        if case .string(let text, _) = key { return text }
+        return nil
+    }
 }
 
 /// One step of a binary chain: the operator, its right operand, and the span of the chain

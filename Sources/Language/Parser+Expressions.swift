@@ -226,21 +226,27 @@ extension Parser {
         return .list(elements, span: opener.span.to(previousSpan))
     }
 
-    // dictionary -> '{' [ STRING ':' expression { ',' STRING ':' expression } [ ',' ] ] '}'
+    // dictionary -> '{' [ expression ':' expression { ',' expression ':' expression } [ ',' ] ] '}'
+    // A key that is a literal of another type can never be a string and is refused here; a
+    // key computed at run time (`{first: first}`) is checked when it is evaluated.
     mutating func parseDictionary() throws -> Expression {
         let opener = open()
         var entries: [DictionaryEntry] = []
         var keys: Set<String> = []
         while current.kind != .rightBrace {
             let key = try parseExpression()
-            guard case .string(let text, let keySpan) = key else {
+            switch key {
+            case .integer, .float, .boolean, .none, .list, .dictionary:
                 throw Failure(error: .nonStringDictKey, span: key.span, token: current, help: nil)
-            }
-            guard keys.insert(text).inserted else {
-                throw Failure(error: .duplicateDictKey(text), span: keySpan, token: current, help: nil)
+            case .string(let text, let keySpan):
+                guard keys.insert(text).inserted else {
+                    throw Failure(error: .duplicateDictKey(text), span: keySpan, token: current, help: nil)
+                }
+            default:
+                break
             }
             try expect(.colon, "':' after the dictionary key")
-            entries.append(DictionaryEntry(key: text, keySpan: keySpan, value: try parseExpression()))
+            entries.append(DictionaryEntry(key: key, value: try parseExpression()))
             guard current.kind == .comma else { break }
             advance()
         }

@@ -55,4 +55,45 @@ final class DataStructureTests: FederationTestCase {
                            [.unknownTable(pod: a.pod, table: "b", expected: "a"), .tableNotMapped(pod: b.pod, expected: "b")])
         }
     }
+
+    func testTableMapKeysMayNameAPodAsAnyCallDoes() async throws {
+        let a = try podSchema("a", "x,TARGET\n1,0\n", categorical: ["TARGET"])
+        let b = try podSchema("b", "x,TARGET\n1,0\n", categorical: ["TARGET"])
+        let spellings = ["bf://127.0.0.1:17401/a": a.pod, "hospital-b": b.pod]
+        var asked: [String] = []
+        let resolve: (String) async throws -> PodIdentifier = { key in
+            asked.append(key)
+            guard let pod = spellings[key] else { throw HubError.noSuchPod(key, suggestion: "hospital-b") }
+            return pod
+        }
+        let structure = try DataStructure(target: "TARGET", table: .perPod(["bf://127.0.0.1:17401/a": "a", "hospital-b": "b"]))
+        let resolved = try await structure.resolvingTableKeys(for: [a.pod, b.pod], resolve)
+        XCTAssertEqual(resolved.table, .perPod(["olivia/a": "a", "olivia/b": "b"]))
+        XCTAssertNoThrow(try resolved.validate(against: [a, b]))
+
+        // Keys that already name one of the task's pods are not sent to the resolver.
+        asked = []
+        _ = try await DataStructure(target: "TARGET", table: .perPod(["a": "a", "olivia/b": "b"])).resolvingTableKeys(for: [a.pod, b.pod], resolve)
+        XCTAssertEqual(asked, [])
+
+        do {
+            _ = try await DataStructure(target: "TARGET", table: .perPod(["hospital-c": "a"])).resolvingTableKeys(for: [a.pod, b.pod], resolve)
+            XCTFail("a key that names no pod was accepted")
+        } catch let error as DataStructureError {
+            XCTAssertEqual(error.diagnostics.first?.message,
+                           "the data structure's table map names 'hospital-c', which is not a pod: " + (HubError.noSuchPod("hospital-c", suggestion: "hospital-b").diagnostics.first?.message ?? ""))
+        }
+
+        do {
+            _ = try await DataStructure(target: "TARGET", table: .perPod(["a": "a", "bf://127.0.0.1:17401/a": "b"])).resolvingTableKeys(for: [a.pod, b.pod], resolve)
+            XCTFail("two tables for one pod were accepted")
+        } catch let error as DataStructureError {
+            XCTAssertEqual(error.diagnostics.first?.description, """
+                the data structure's table map gives pod 'olivia/a' more than one table
+                  'a': 'a'
+                  'bf://127.0.0.1:17401/a': 'b'
+                help: keep one entry for the pod
+                """)
+        }
+    }
 }

@@ -277,6 +277,53 @@ final class QueryTests: FederationTestCase {
         }
     }
 
+    func testFilesExtensionsPragmasAndOneRowFiltersAreRefused() async throws {
+        let rowid = "it is SQLite's number of each row (also named oid and _rowid_), which picks out rows one by one"
+        let cases: [(String, QueryRefusal)] = [
+            ("ATTACH DATABASE '/etc/passwd' AS p", .notASelect(found: "ATTACH")),
+            ("SELECT COUNT(*) FROM df; ATTACH DATABASE ':memory:' AS m", .multipleStatements),
+            ("SELECT COUNT(*) FROM df;SELECT COUNT(*) FROM df", .multipleStatements),
+            ("PRAGMA writable_schema = ON", .notASelect(found: "PRAGMA")),
+            ("VACUUM INTO '/tmp/copy.sqlite'", .notASelect(found: "VACUUM")),
+            // readfile and writefile belong to the sqlite3 shell, not the library: they do not exist at a pod.
+            ("SELECT COUNT(*) FROM df WHERE readfile('/etc/passwd') IS NOT NULL", .invalidSQL(message: "no such function: readfile", suggestion: nil)),
+            ("SELECT COUNT(*) FROM df WHERE writefile('/tmp/x', age) > 0", .invalidSQL(message: "no such function: writefile", suggestion: nil)),
+            ("SELECT COUNT(*) FROM df WHERE load_extension('/tmp/evil.so') IS NULL", .notAllowed(what: "the function 'load_extension'")),
+            ("SELECT COUNT(*) FROM pragma_table_info('df')", .notOneTable),
+            ("SELECT COUNT(*) FROM df WHERE age = (SELECT MAX(age) FROM df)", .subquery),
+            ("SELECT AVG(\"capital-gain\") FROM df WHERE rowid = 17", .unsupported(construct: "rowid", why: rowid)),
+            ("SELECT COUNT(*) FROM df GROUP BY _rowid_", .unsupported(construct: "rowid", why: rowid)),
+            ("SELECT AVG(\"capital-gain\") FROM df WHERE age = 90 AND \"capital-gain\" = 99999 AND gender = 'Female'",
+             .groupTooSmall(minimum: 5)),
+        ]
+        for (sql, expected) in cases {
+            let refusal = try await refusal(sql)
+            XCTAssertEqual(refusal, expected, sql)
+        }
+    }
+
+    func testDifferencingTwoAnsweredQueriesIsNotPreventedButEachIsAudited() async throws {
+        // What RELIABILITY.md says the group-size rule does not promise: two large groups that
+        // differ by a few people are both answered, and their difference is the small group.
+        // Both queries are in the pod's audit log, where its owner sees them.
+        let fixture = try fixture()
+        var counts: [Int: Int] = [:]
+        for row in fixture.rows { if let age = (row["age"] ?? nil).flatMap({ Int($0) }) { counts[age, default: 0] += 1 } }
+        let (age, size) = try XCTUnwrap(counts.filter { $0.value < 5 }.min { ($0.value, $0.key) < ($1.value, $1.key) })
+        let modeller = Modeller(hub: fixture.hub, identity: fixture.owner)
+        let direct = await asyncError { try await modeller.query("SELECT COUNT(*) FROM df WHERE age = \(age)", on: ["census-income-demo"]) }
+        XCTAssertEqual((direct as? QueryError)?.refusal, .groupTooSmall(minimum: 5))
+        let atLeast = try await modeller.query("SELECT COUNT(*) FROM df WHERE age >= \(age)", on: ["census-income-demo"])
+        let above = try await modeller.query("SELECT COUNT(*) FROM df WHERE age > \(age)", on: ["census-income-demo"])
+        guard case .integer(let first) = atLeast[0].rows[0][0], case .integer(let second) = above[0].rows[0][0] else {
+            return XCTFail("counts are not integers: \(atLeast[0].rows), \(above[0].rows)")
+        }
+        XCTAssertEqual(Int(first - second), size)
+        let audited = try fixture.hub.auditLog(for: fixture.demo.pods[0].identifier).suffix(6).map(\.reason)
+        XCTAssertTrue(audited.contains { $0.hasSuffix("query: SELECT COUNT(*) FROM df WHERE age >= \(age)") }, "\(audited)")
+        XCTAssertTrue(audited.contains { $0.hasSuffix("query: SELECT COUNT(*) FROM df WHERE age > \(age)") }, "\(audited)")
+    }
+
     func testAProgramReadingTheTableTwiceIsRefusedBySQLite() throws {
         // Past the text checks, SQLite's compiled program is the judge: a second cursor on df
         // is refused whatever the text looked like to the pod.

@@ -48,6 +48,23 @@ final class FederationBuiltinsTests: XCTestCase {
                       output.standardOutput)
     }
 
+    func testResetForgetsTheChosenPodsAndTheDataStructure() async {
+        let output = CapturedOutput()
+        let session = Session(output: output, options: .init(width: 120, home: Self.home, userName: "owner"))
+        await session.runCell("pods \"census-income-demo\", \"census-income-yaml-demo\"")
+        await session.runCell("DataStructure(target=\"TARGET\")")
+        XCTAssertEqual(try session.federation().chosenPods, ["census-income-demo", "census-income-yaml-demo"])
+        session.reset()
+        XCTAssertEqual(try session.federation().chosenPods, [])
+        let afterReset = await session.runCell("combine_pod_schemas()")
+        XCTAssertEqual(afterReset, .runtimeError)
+        XCTAssertTrue(output.standardError.contains("error: no pods to combine"), output.standardError)
+        // The data structure went too: combining names pods again and uses no target.
+        let combined = await session.runCell("print(combine_pod_schemas([\"census-income-demo\"]).target)")
+        XCTAssertEqual(combined, .success, output.standardError)
+        XCTAssertTrue(output.standardOutput.hasSuffix("None\n"), output.standardOutput)
+    }
+
     func testTheTutorialCellForm() async {
         let (outcome, output) = await run("""
         first_pod_identifier = "census-income-demo"

@@ -19,6 +19,21 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(session.acceptedCells, ["x = 2", "x * 3", "_ + 1; _2 + 10", "print('hi')"])
     }
 
+    func testOutputNamesBeforeAnyOutputSayThereIsNoneYet() async {
+        let (session, output) = session()
+        let before = await session.runCell("_")
+        XCTAssertEqual(before, .runtimeError)
+        XCTAssertTrue(output.standardError.contains("error: there is no output yet for '_' to hold"), output.standardError)
+        XCTAssertFalse(output.standardError.contains("unknown name"), output.standardError)
+        await session.runCell("print(1)")
+        let numbered = await session.runCell("_3")
+        XCTAssertEqual(numbered, .runtimeError)
+        XCTAssertTrue(output.standardError.contains("error: there is no Out[3] for '_3' to hold"), output.standardError)
+        await session.runCell("40 + 2")
+        await session.runCell("_ + _4 - 42")
+        XCTAssertEqual(output.standardOutput, "1\nOut[4]: 42\nOut[5]: 42\n")
+    }
+
     func testFailedCellsAreNotAccepted() async {
         let (session, output) = session()
         let syntax = await session.runCell("f(")

@@ -33,7 +33,7 @@ enum SExpression {
         case .none: return "None"
         case .list(let elements, _): return "[" + elements.map(render).joined(separator: " ") + "]"
         case .dictionary(let entries, _):
-            return "{" + entries.map { "\"\($0.key)\": \(render($0.value))" }.joined(separator: " ") + "}"
+            return "{" + entries.map { "\(render($0.key)): \(render($0.value))" }.joined(separator: " ") + "}"
         case .unary(let op, let operand, _): return "(\(op.rawValue) \(render(operand)))"
         case .binary(let first, let operations, _):
             // Nested left to right, `(+ (+ a b) c)`, built in one pass so long chains stay linear.

@@ -82,22 +82,34 @@ public struct DemoFederation: Sendable {
     /// `notice`. Returns whether it did anything.
     @discardableResult
     public static func completeIfNeeded(hub: Hub, identity: LocalIdentity, notice: (String) -> Void) throws -> Bool {
-        switch try state(of: hub) {
-        case .complete:
-            return false
-        case .absent:
-            notice("note: \(hub.home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
-            _ = try create(hub: hub, owner: identity)
-        case .incomplete:
-            notice("note: the demo federation in \(hub.home.path) is incomplete (a session stopped while creating it); creating it again")
-            let owner = try hub.podDescriptions().first { podNames.contains($0.identifier.name) }?.owner
-            _ = try create(hub: hub, owner: try owner.map { try hub.identity(named: $0) } ?? identity)
+        // Held while the state is read and the demo built, so that a second session opening
+        // the same new home waits and then finds the demo complete.
+        try FileLock.whileHolding(lockFile(in: hub.home).path) {
+            switch try state(of: hub) {
+            case .complete:
+                return false
+            case .absent:
+                notice("note: \(hub.home.path) has no pods yet; creating the demo federation (bf demo recreates it)")
+                _ = try build(hub: hub, owner: identity)
+            case .incomplete:
+                notice("note: the demo federation in \(hub.home.path) is incomplete (a session stopped while creating it); creating it again")
+                let owner = try hub.podDescriptions().first { podNames.contains($0.identifier.name) }?.owner
+                _ = try build(hub: hub, owner: try owner.map { try hub.identity(named: $0) } ?? identity)
+            }
+            return true
         }
-        return true
     }
+
+    /// The lock file that orders the processes building the demo in `home`.
+    static func lockFile(in home: URL) -> URL { home.appendingPathComponent("demo.lock") }
 
     /// Creates (or re-creates) the demo federation in `hub`, owned by `owner`.
     public static func create(hub: Hub, owner: LocalIdentity) throws -> DemoFederation {
+        try FileLock.whileHolding(lockFile(in: hub.home).path) { try build(hub: hub, owner: owner) }
+    }
+
+    /// `create` without taking the lock, for a caller that holds it.
+    private static func build(hub: Hub, owner: LocalIdentity) throws -> DemoFederation {
         let directory = directory(in: hub.home)
         let marker = markerFile(in: hub.home)
         do {

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import GRDB
 
@@ -21,7 +22,9 @@ final class HubStore: Sendable {
         configuration.label = "bf hub"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try HubMigrations.migrator.migrate(pool)
+            // GRDB reads which migrations ran before it takes SQLite's write lock, so two
+            // processes opening a new home at once would both run the first migration.
+            try FileLock.whileHolding(path + "-migration.lock") { try HubMigrations.migrator.migrate(pool) }
         } catch {
             throw .storage(path: path, reason: Self.reason(error))
         }

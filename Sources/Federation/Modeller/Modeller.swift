@@ -89,7 +89,15 @@ public struct Modeller: Sendable {
     /// Fetches the pods' schemas, verifies them for `dataStructure` and
     /// combines them (`combine_pod_schemas`).
     public func combineSchemas(_ pods: [String], dataStructure: DataStructure? = nil) async throws -> CombinedSchema {
-        try SchemaVerifier.combine(try await schemas(of: pods), dataStructure: dataStructure)
+        let schemas = try await schemas(of: pods)
+        let structure = try await resolvingTableKeys(of: dataStructure, for: schemas.map(\.pod))
+        return try SchemaVerifier.combine(schemas, dataStructure: structure)
+    }
+
+    /// `structure` with its per-pod table map keyed by `owner/name`, whichever spelling of a
+    /// pod each key used (name, `owner/name`, `bf://` address, `federation.yaml` alias).
+    public func resolvingTableKeys(of structure: DataStructure?, for pods: [PodIdentifier]) async throws -> DataStructure? {
+        try await structure?.resolvingTableKeys(for: pods) { key in try await hub.resolve(key, as: identity) }
     }
 
     /// Asks each pod whether it would take part in a task of `kind`

@@ -70,6 +70,12 @@ enum QueryEngine {
             compiled = try QueryAuthorizer(sql, columns: table)
         } catch let .invalidSQL(message, _) {
             throw invalid(message: message, columns: columns)
+        } catch .notASelect(let found) where found.uppercased() == "SELECT" {
+            // SQLite was refused an action of its own while compiling a SELECT (a table-valued
+            // function such as pragma_table_info first writes its schema): the pod's reading
+            // of the text says what is wrong with the query.
+            _ = try AggregateQuery(sql, columns: columns)
+            throw .notAllowed(what: "what SQLite would do to compile it (it writes to its schema)")
         }
         let check = try AggregateQuery(sql, columns: columns)
         if compiled.tableOpenings > 1 { throw .readsTableTwice }
@@ -77,6 +83,9 @@ enum QueryEngine {
         if counting.tableOpenings > 1 { throw .readsTableTwice }
         for read in [compiled.columnsRead, counting.columnsRead] {
             if let unseen = read.subtracting(check.columnsNamed).sorted().first {
+                if ["rowid", "oid", "_rowid_"].contains(unseen), !columns.contains(where: { $0.lowercased() == unseen }) {
+                    throw .unsupported(construct: "rowid", why: "it is SQLite's number of each row (also named oid and _rowid_), which picks out rows one by one")
+                }
                 throw .unchecked(column: columns.first { $0.lowercased() == unseen } ?? unseen)
             }
         }

@@ -26,7 +26,7 @@ public struct DataStructure: Sendable, Codable, Equatable {
     /// The column to predict, if the task has one.
     public let target: String?
     /// The tables; nil means each pod's own table.
-    public let table: TableSelection?
+    public private(set) var table: TableSelection?
     /// The columns used.
     public let columns: ColumnSelection
 
@@ -53,6 +53,14 @@ public enum DataStructureError: FederationError, Equatable {
     case selectedAndIgnored
     /// The target is in `ignore_cols`.
     case targetIgnored(String)
+    /// A key of the per-pod table map names no pod the modeller can reach.
+    case tableKeyNotAPod(key: String, reason: String)
+    /// Two keys of the per-pod table map name the same pod and give it different tables.
+    case tableKeysDisagree(pod: PodIdentifier, entries: [(key: String, table: String)])
+
+    public static func == (lhs: DataStructureError, rhs: DataStructureError) -> Bool {
+        lhs.diagnostics == rhs.diagnostics
+    }
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -62,11 +70,55 @@ public enum DataStructureError: FederationError, Equatable {
         case let .targetIgnored(target):
             return [FederationDiagnostic("target column \(quoted(target)) is also in ignore_cols",
                                          help: "remove it from ignore_cols")]
+        case let .tableKeyNotAPod(key, reason):
+            return [FederationDiagnostic("the data structure's table map names \(quoted(key)), which is not a pod: \(reason)",
+                                         help: "name a pod as pod_identifiers do: its name, 'owner/name', a bf:// address or a federation.yaml alias")]
+        case let .tableKeysDisagree(pod, entries):
+            return [FederationDiagnostic("the data structure's table map gives pod \(quoted(pod.description)) more than one table",
+                                         details: entries.map { "\(quoted($0.key)): \(quoted($0.table))" },
+                                         help: "keep one entry for the pod")]
         }
     }
 }
 
 extension DataStructure {
+    /// This structure with the keys of its per-pod table map replaced by what `resolve` makes
+    /// of them (`owner/name`), so that the map accepts every spelling of a pod that a call
+    /// does: its name, `owner/name`, a `bf://` address or a `federation.yaml` alias.
+    /// A key that already names one of `pods` is taken without asking `resolve`.
+    func resolvingTableKeys(for pods: [PodIdentifier],
+                            _ resolve: (String) async throws -> PodIdentifier) async throws -> DataStructure {
+        guard case let .perPod(map)? = table else { return self }
+        var resolved: [String: String] = [:]
+        var entries: [PodIdentifier: [(key: String, table: String)]] = [:]
+        for (key, tableName) in map.sorted(by: { $0.key < $1.key }) {
+            let pod: PodIdentifier
+            if let named = pods.first(where: { $0.description == key }) ?? Self.onlyPod(named: key, in: pods) {
+                pod = named
+            } else {
+                do {
+                    pod = try await resolve(key)
+                } catch let error as HubError {
+                    throw DataStructureError.tableKeyNotAPod(key: key, reason: error.diagnostics.first?.message ?? error.description)
+                }
+            }
+            entries[pod, default: []].append((key, tableName))
+            resolved[pod.description] = tableName
+        }
+        if let (pod, clash) = entries.sorted(by: { $0.key < $1.key }).first(where: { Set($0.value.map(\.table)).count > 1 }) {
+            throw DataStructureError.tableKeysDisagree(pod: pod, entries: clash)
+        }
+        var copy = self
+        copy.table = .perPod(resolved)
+        return copy
+    }
+
+    /// The one pod of `pods` whose bare name is `name`.
+    private static func onlyPod(named name: String, in pods: [PodIdentifier]) -> PodIdentifier? {
+        let matches = pods.filter { $0.name == name }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
     /// Checks this structure against the schemas of the pods it will be
     /// used with (one pod or several), reporting every problem.
     public func validate(against schemas: [PodSchema]) throws(SchemaVerificationError) {

@@ -80,7 +80,9 @@ enum FederationBuiltins {
                                           ignoredColumns: strings(arguments["ignore_cols"]))
         let federation = try arguments.context.federation()
         if !federation.chosenPods.isEmpty {
-            try structure.validate(against: try await federation.modeller.schemas(of: federation.chosenPods))
+            let schemas = try await federation.modeller.schemas(of: federation.chosenPods)
+            let resolved = try await federation.modeller.resolvingTableKeys(of: structure, for: schemas.map(\.pod))
+            _ = try verify(schemas, resolved)
         }
         let object = DataStructureObject(structure)
         federation.currentDataStructure = object
@@ -112,6 +114,7 @@ enum FederationBuiltins {
         var structure = federation.currentDataStructure?.structure
         if let given = arguments.object("datastructure", as: DataStructureObject.self) { structure = given.structure }
         let schemas = try await federation.modeller.schemas(of: names)
+        structure = try await federation.modeller.resolvingTableKeys(of: structure, for: schemas.map(\.pod))
         let combined = try verify(schemas, structure)
         federation.chosenPods = names
         return .object(SchemaObject(.combined(combined)))

@@ -91,7 +91,11 @@ enum ModelBuiltins {
     ) { arguments in
         guard let structure = arguments.object("datastructure", as: DataStructureObject.self),
               let schemaObject = arguments.object("schema", as: SchemaObject.self) else { return .none }
-        let combined = try combinedSchema(schemaObject, structure: structure.structure, arguments: arguments)
+        var resolved = structure.structure
+        if case .pod(let podSchema) = schemaObject.content {
+            resolved = try await arguments.context.federation().modeller.resolvingTableKeys(of: resolved, for: [podSchema.pod]) ?? resolved
+        }
+        let combined = try combinedSchema(schemaObject, structure: resolved, arguments: arguments)
         var layers: [Int] = []
         if case .list(let values) = arguments["hidden_layers"] {
             for case .int(let width) in values { layers.append(width) }

@@ -30,8 +30,10 @@ enum QueryBuiltins {
         let federation = try arguments.context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "query")
         let results = try await federation.modeller.query(query.sql, on: pods)
+        var spellings: [PodIdentifier: [String]] = [:]
+        for name in pods { spellings[try await federation.hub.resolve(name, as: federation.identity), default: []].append(name) }
         let tables = results.map { result in
-            (pod: result.pod.description,
+            (pod: result.pod.description, spellings: spellings[result.pod] ?? [],
              table: TableObject(title: "query result at \(result.pod), smallest group \(result.smallestGroup) rows:", table: result.table))
         }
         return tables.count == 1 ? .object(tables[0].table) : .object(QueryResultsObject(tables))

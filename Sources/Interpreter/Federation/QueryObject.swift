@@ -25,10 +25,12 @@ final class QueryResultsObject: RuntimeObject {
     static let type = ObjectType(name: "QueryResults", summary: "a query's result at each pod, one table per pod",
                                  attributes: ["pods"])
 
-    let tables: [(pod: String, table: TableObject)]
+    /// Each pod's table, with the pod as `owner/name` and the other spellings the query was
+    /// given for it (an address, a `federation.yaml` alias), which name its result too.
+    let tables: [(pod: String, spellings: [String], table: TableObject)]
     var objectType: ObjectType { QueryResultsObject.type }
 
-    init(_ tables: [(pod: String, table: TableObject)]) { self.tables = tables }
+    init(_ tables: [(pod: String, spellings: [String], table: TableObject)]) { self.tables = tables }
 
     func attribute(_ name: String) -> Value? {
         name == "pods" ? .list(tables.map { .string($0.pod) }) : nil
@@ -43,7 +45,7 @@ final class QueryResultsObject: RuntimeObject {
             }
             return .object(tables[resolved].table)
         case .string(let pod):
-            guard let match = tables.first(where: { $0.pod == pod || $0.pod.hasSuffix("/" + pod) }) else {
+            guard let match = tables.first(where: { $0.pod == pod || $0.pod.hasSuffix("/" + pod) || $0.spellings.contains(pod) }) else {
                 throw RuntimeError("no result from pod '\(pod)'; the results are from \(tables.map { "'\($0.pod)'" }.joined(separator: ", "))")
             }
             return .object(match.table)

@@ -113,6 +113,45 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(server.log.contains("stopped serving carol/census-income-demo"), server.log)
     }
 
+    func testAPodNamedByAddressOrAliasIsTheSamePodInTheTableMapTheChecksAndTheResults() throws {
+        let network = try PodNetwork(granted: Self.tutorialPods)
+        let a = try network.serve("census-income-demo").address
+        let b = try network.serve("census-income-yaml-demo").address
+        try "pods:\n  hospital-b: \(b)\n".write(to: network.modellerHome.appendingPathComponent("federation.yaml"),
+                                                  atomically: true, encoding: .utf8)
+        let names = "a = \"\(a)\"\nb = \"hospital-b\"\npods = [a, b]\n"
+        let run = try network.runScript(names + """
+            check_access(pods, task="train", aggregator="secure")
+            ds = DataStructure(target="TARGET", table={a: "census-income-demo", b: "census-income-yaml-demo"})
+            schema = combine_pod_schemas(pods, datastructure=ds)
+            print("combined", schema.pods)
+            model = PyTorchTabularClassifier(datastructure=ds, schema=schema, epochs=1, batch_size=64, hidden_layers=[16])
+            results = model.fit(pod_identifiers=pods, aggregator=SecureAggregator())
+            print("trained", len(results), "rounds")
+            counts = SqlQuery("SELECT COUNT(*) AS n FROM df").execute(pods)
+            print(counts[a].rows == counts["census-income-demo"].rows, counts[b].rows == counts["carol/census-income-yaml-demo"].rows)
+            """)
+        XCTAssertEqual(run.status, 0, run.standardOutput + run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("combined ['carol/census-income-demo', 'carol/census-income-yaml-demo']"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("trained 1 rounds"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("True True"), run.standardOutput)
+
+        // A key naming the wrong table, and a key naming no pod, are reported.
+        let wrongTable = try network.runScript(names + """
+            combine_pod_schemas(pods)
+            DataStructure(target="TARGET", table={a: "census-income-yaml-demo", b: "census-income-yaml-demo"})
+            """)
+        XCTAssertEqual(wrongTable.status, 70, wrongTable.standardError)
+        XCTAssertTrue(wrongTable.standardError.contains("error: pod 'census-income-demo' has no table 'census-income-yaml-demo'"),
+                      wrongTable.standardError)
+        let noPod = try network.runScript(names + """
+            combine_pod_schemas(pods, datastructure=DataStructure(target="TARGET", table={a: "census-income-demo", "hospital-c": "x"}))
+            """)
+        XCTAssertEqual(noPod.status, 70, noPod.standardError)
+        XCTAssertTrue(noPod.standardError.contains("error: the data structure's table map names 'hospital-c', which is not a pod: "),
+                      noPod.standardError)
+    }
+
     func testServingBeyondThisMachineWithoutTLSWarns() throws {
         let network = try PodNetwork(granted: [])
         let loopback = try network.serve("census-income-demo")
