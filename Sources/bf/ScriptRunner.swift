@@ -133,7 +133,7 @@ struct ScriptRunner {
     static func load(_ path: String) throws -> SourceFile {
         if path == "-" { return SourceFile(name: "<stdin>", text: try readStandardInput()) }
         do throws(FileError) {
-            return SourceFile(name: path, text: String(decoding: try RegularFile.read(path), as: UTF8.self))
+            return SourceFile(name: path, text: try text(of: try RegularFile.read(path), name: path))
         } catch {
             Console.error("bf: \(error.description)\n")
             if FileKind(path: path) == .namedPipe {
@@ -144,11 +144,22 @@ struct ScriptRunner {
     }
 
     static func readStandardInput() throws -> String {
-        guard let text = Console.readAll(from: STDIN_FILENO) else {
+        guard let bytes = Console.readAll(from: STDIN_FILENO) else {
             Console.error("bf: cannot read standard input: \(String(cString: strerror(errno)))\n")
             throw ExitCode(Status.io)
         }
-        return text
+        return try text(of: bytes, name: "<stdin>")
+    }
+
+    /// The UTF-8 text of a script; bytes that are not UTF-8 are a syntax error at their place
+    /// (exit 65), as `:load` refuses them, rather than read as replacement characters.
+    static func text<Bytes: Collection<UInt8>>(of bytes: Bytes, name: String) throws -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let (line, column, byte) = TextEncoding.firstInvalidUTF8(in: bytes) ?? (1, 1, 0)
+        Console.error("\(name):\(line):\(column): error: \(name == "<stdin>" ? "the input" : "the file") is not UTF-8 text: "
+                      + "byte 0x\(String(byte, radix: 16, uppercase: true)) here is not part of a UTF-8 character\n"
+                      + "help: save the file as UTF-8 (most editors offer it under 'Save with Encoding')\n")
+        throw ExitCode(Status.syntax)
     }
 
 }

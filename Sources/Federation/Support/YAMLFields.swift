@@ -1,4 +1,6 @@
 import DidYouMean
+import Files
+import Foundation
 import Yams
 
 /// Reads the fields of a YAML document bf configures itself from (a pod's configuration, a
@@ -7,6 +9,20 @@ import Yams
 struct YAMLFields {
     /// The file, as errors name it.
     let path: String
+
+    /// The UTF-8 text of the regular file at `path`: a file that cannot be read is an I/O
+    /// error, bytes that are not UTF-8 an error at their line and column.
+    static func readText(_ path: String) throws(PodConfigError) -> String {
+        let data: Data
+        do throws(FileError) {
+            data = try RegularFile.read(path)
+        } catch {
+            throw .cannotRead(path: path, reason: error.reason)
+        }
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        let (line, column, byte) = TextEncoding.firstInvalidUTF8(in: data) ?? (1, 1, 0)
+        throw .notUTF8(path: path, line: line, column: column, byte: byte)
+    }
 
     /// The document's root node, or nil for an empty document.
     static func compose(_ text: String, path: String) throws(PodConfigError) -> Node? {
@@ -42,8 +58,16 @@ struct YAMLFields {
     func orderedMapping(_ node: Node, field: String) throws(PodConfigError) -> [(String, Node)] {
         guard let mapping = node.mapping else { throw wrongType(node, field: field, expected: "a mapping of fields") }
         var result: [(String, Node)] = []
+        var firstLines: [String: Int] = [:]
         for (key, value) in mapping {
             guard let name = key.string else { throw wrongType(key, field: field, expected: "a mapping with text keys") }
+            // YAML leaves a repeated key to the reader; taking either one would silently drop the other.
+            if let firstLine = firstLines[name] {
+                let (line, column) = position(key)
+                throw .duplicateField(path: path, line: line, column: column, field: field == "the file" ? name : "\(field).\(name)",
+                                      firstLine: firstLine)
+            }
+            firstLines[name] = position(key).0
             result.append((name, value))
         }
         return result

@@ -291,11 +291,20 @@ struct TaskFileReader {
             return nil
         }
         var result: [(String, Node, Node)] = []
+        var firstLines: [String: Int] = [:]
         for (key, value) in mapping {
             guard let name = key.string else {
                 wrongType(key, field: field, expected: "a mapping with text keys")
                 continue
             }
+            // YAML leaves a repeated key to the reader; taking either one would silently drop the other.
+            if let firstLine = firstLines[name] {
+                let prefix = field.contains(" ") ? "" : field + "."
+                problem("'\(prefix)\(name)' is given twice (first at line \(firstLine))", at: key,
+                        help: "keep one of the two")
+                continue
+            }
+            firstLines[name] = key.mark?.line ?? 0
             result.append((name, key, value))
         }
         return result
@@ -379,7 +388,8 @@ struct TaskFileReader {
     // MARK: - Problems
 
     private mutating func wrongType(_ node: Node, field: String, expected: String) {
-        problem("'\(field)' must be \(expected), not \(kind(of: node))", at: node)
+        problem("'\(field)' must be \(expected), not \(kind(of: node))", at: node,
+                help: field.contains(" ") ? "write the file as fields, one 'name: value' per line" : "give '\(field)' \(expected)")
     }
 
     private mutating func missing(_ field: String, at parent: Node?) {
