@@ -99,7 +99,9 @@ struct BadInputCase: Sendable {
         if isREPL, !expectedStandardError.isEmpty || !expectedStandardOutput.isEmpty {
             formatProblems.append("a REPL case checks the terminal with 'screen:', not 'stderr:' or 'stdout:'")
         }
-        if let status = expectedExit, status != 0, !expectedStandardError.contains(where: { $0.hasPrefix("help: ") }) {
+        // A usage error (64) is the argument parser's, whose help is its "See 'bf … --help'" line.
+        if let status = expectedExit, status != 0,
+           !expectedStandardError.contains(where: { $0.hasPrefix("help: ") || (status == 64 && $0.hasPrefix("See 'bf")) }) {
             formatProblems.append("a case that fails must expect the 'help:' line bf prints on standard error")
         }
         if isREPL, !expectedScreen.contains(where: { $0.hasPrefix("help: ") }) {

@@ -105,10 +105,11 @@ struct HomeTemplate: Sendable {
         return csv
     }
 
-    /// The normal task run after every case: a one-epoch training on the home's pod.
+    /// The normal task run after every case: a one-epoch training on the home's pod (a small
+    /// network, so that it takes a quarter of a second).
     static let usableScript = """
         model = PyTorchTabularClassifier(datastructure=DataStructure(target="TARGET", table="usable"),
-                                         schema=get_pod_schema("usable"), epochs=1, batch_size=16)
+                                         schema=get_pod_schema("usable"), epochs=1, batch_size=16, hidden_layers=[8])
         results = model.fit(pod_identifiers=["usable"])
         print("usable:", len(results))
         """

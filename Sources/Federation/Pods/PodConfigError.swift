@@ -5,6 +5,10 @@ public enum PodConfigError: FederationError, Equatable {
     case cannotRead(path: String, reason: String)
     /// The file is not UTF-8 text: `byte` at the line and column is not part of a character.
     case notUTF8(path: String, line: Int, column: Int, byte: UInt8)
+    /// A user's key file cannot be read.
+    case cannotReadKeyFile(path: String, reason: String)
+    /// The file is not a key file 'bf user export' writes.
+    case notAKeyFile(path: String)
     /// The text is not YAML.
     case syntax(path: String, line: Int, column: Int, problem: String)
     /// A field bf does not know.
@@ -24,14 +28,18 @@ public enum PodConfigError: FederationError, Equatable {
     case conflictingFields(path: String, line: Int, column: Int, field: String, other: String, help: String)
     /// The pod's name (given in `field`) is not one a pod can have.
     case invalidPodName(path: String, line: Int, column: Int, field: String, name: String)
+    /// `force_stypes` lists the column `name` under two types.
+    case columnForcedTwice(path: String, line: Int, column: Int, name: String, types: [String])
     /// A key given twice in one mapping; `firstLine` is where it was first given.
     case duplicateField(path: String, line: Int, column: Int, field: String, firstLine: Int)
     /// A data path names a URL bf does not download (only `http://` and `https://`).
     case unsupportedURL(path: String, line: Int, column: Int, field: String, url: String)
 
     public var isInputOutput: Bool {
-        if case .cannotRead = self { return true }
-        return false
+        switch self {
+        case .cannotRead, .cannotReadKeyFile: return true
+        default: return false
+        }
     }
 
     public var diagnostics: [FederationDiagnostic] {
@@ -39,6 +47,12 @@ public enum PodConfigError: FederationError, Equatable {
         case let .cannotRead(path, reason):
             return [FederationDiagnostic("cannot read pod configuration \(quoted(path)): \(reason)",
                                          help: "check the path")]
+        case let .cannotReadKeyFile(path, reason):
+            return [FederationDiagnostic("cannot read the key file \(quoted(path)): \(reason)",
+                                         help: "check the path; 'bf user export --out FILE' writes a user's key file")]
+        case let .notAKeyFile(path):
+            return [FederationDiagnostic("\(quoted(path)) is not a bf key file",
+                                         help: "give the file 'bf user export --out FILE' wrote: its lines are 'user:', 'ed25519:' and 'fingerprint:'")]
         case let .notUTF8(path, line, column, byte):
             return [FederationDiagnostic("\(path):\(line):\(column): the file is not UTF-8 text: byte 0x\(String(byte, radix: 16, uppercase: true)) here is not part of a UTF-8 character",
                                          help: "save the file as UTF-8")]
@@ -71,6 +85,9 @@ public enum PodConfigError: FederationError, Equatable {
             let shown = name.count > 70 ? quoted(String(name.prefix(64)) + "…") + " (\(name.count) characters)" : quoted(name)
             return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) is \(shown), which is not a valid pod name",
                                          help: PodIdentifierError.nameRule)]
+        case let .columnForcedTwice(path, line, column, name, types):
+            return [FederationDiagnostic("\(path):\(line):\(column): force_stypes makes column \(quoted(name)) both \(types.joined(separator: " and "))",
+                                         help: "list the column under one type only")]
         case let .duplicateField(path, line, column, field, firstLine):
             return [FederationDiagnostic("\(path):\(line):\(column): \(quoted(field)) is given twice (first at line \(firstLine))",
                                          help: "keep one of the two")]

@@ -213,10 +213,22 @@ public enum PodConfigFile {
                         throw .wrongType(path: path, line: line, column: column, field: field + ".image",
                                          expected: "empty (a CSV pod holds no images)", found: "a list of columns")
                     }
-                    config.forceStypes[table] = ForcedTypes(
-                        categorical: try types["categorical"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".categorical") } ?? [],
-                        continuous: try types["continuous"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".continuous") } ?? [],
-                        text: try types["text"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".text") } ?? [])
+                    var lists: [String: [String]] = [:]
+                    var typeOfColumn: [String: String] = [:]
+                    for kind in ["categorical", "continuous", "text"] {
+                        guard let node = types[kind] else { continue }
+                        let columns = try yaml.strings(node, field: field + "." + kind)
+                        for column in columns {
+                            if let other = typeOfColumn[column], other != kind {
+                                let (line, position) = yaml.position(node)
+                                throw .columnForcedTwice(path: path, line: line, column: position, name: column, types: [other, kind])
+                            }
+                            typeOfColumn[column] = kind
+                        }
+                        lists[kind] = columns
+                    }
+                    config.forceStypes[table] = ForcedTypes(categorical: lists["categorical"] ?? [], continuous: lists["continuous"] ?? [],
+                                                            text: lists["text"] ?? [])
                 }
             }
             if outerArguments != nil, let node, fields["datasource_args"] != nil {

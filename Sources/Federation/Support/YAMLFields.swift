@@ -30,8 +30,13 @@ struct YAMLFields {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
             switch error {
-            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-                throw .syntax(path: path, line: mark.line, column: mark.column, problem: problem)
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+                throw .syntax(path: path, line: mark.line, column: mark.column, problem: YAMLProblem.syntax(problem, context: context?.text))
+            case let .duplicatedKeysInMapping(duplicates, context):
+                let key = duplicates.first ?? ""
+                let places = YAMLProblem.keyPositions(key, in: text, from: context.mark.line)
+                let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
+                throw .duplicateField(path: path, line: line, column: column, field: key, firstLine: places.first?.line ?? context.mark.line)
             default:
                 throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
             }
@@ -40,7 +45,7 @@ struct YAMLFields {
         }
     }
 
-        /// A mapping's fields by key, after checking every key is allowed.
+    /// A mapping's fields by key, after checking every key is allowed.
     func mapping(_ node: Node, field: String, allowed: [String]) throws(PodConfigError) -> [String: Node] {
         var result: [String: Node] = [:]
         for (key, value) in try orderedMapping(node, field: field) {
@@ -58,16 +63,8 @@ struct YAMLFields {
     func orderedMapping(_ node: Node, field: String) throws(PodConfigError) -> [(String, Node)] {
         guard let mapping = node.mapping else { throw wrongType(node, field: field, expected: "a mapping of fields") }
         var result: [(String, Node)] = []
-        var firstLines: [String: Int] = [:]
         for (key, value) in mapping {
             guard let name = key.string else { throw wrongType(key, field: field, expected: "a mapping with text keys") }
-            // YAML leaves a repeated key to the reader; taking either one would silently drop the other.
-            if let firstLine = firstLines[name] {
-                let (line, column) = position(key)
-                throw .duplicateField(path: path, line: line, column: column, field: field == "the file" ? name : "\(field).\(name)",
-                                      firstLine: firstLine)
-            }
-            firstLines[name] = position(key).0
             result.append((name, value))
         }
         return result
@@ -141,5 +138,30 @@ extension Node {
     public var plainFloat: Double? {
         guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
         return float
+    }
+}
+
+/// What the YAML readers (pod files, federation files, task files) say about text libyaml
+/// refused.
+public enum YAMLProblem {
+    /// libyaml's problem with the context it gives ("expected a single document in the stream"
+    /// before "but found another document"), without a trailing period.
+    public static func syntax(_ problem: String, context: String?) -> String {
+        guard let context, !context.isEmpty, problem.hasPrefix("but ") || problem.hasPrefix("did not find") else { return problem }
+        return context + ", " + problem
+    }
+
+    /// Where lines of `text` at or after `line` start with the key `key` (as `key:`, `"key":`
+    /// or `- key:`): the first is where a repeated key was given first.
+    public static func keyPositions(_ key: String, in text: String, from line: Int) -> [(line: Int, column: Int)] {
+        var positions: [(line: Int, column: Int)] = []
+        for (index, content) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= line {
+            let indentation = content.prefix { $0 == " " || $0 == "-" }
+            let rest = content.dropFirst(indentation.count)
+            for spelling in [key + ":", "\"\(key)\":", "'\(key)':"] where rest.hasPrefix(spelling) {
+                positions.append((index + 1, indentation.count + 1))
+            }
+        }
+        return positions
     }
 }

@@ -291,20 +291,11 @@ struct TaskFileReader {
             return nil
         }
         var result: [(String, Node, Node)] = []
-        var firstLines: [String: Int] = [:]
         for (key, value) in mapping {
             guard let name = key.string else {
                 wrongType(key, field: field, expected: "a mapping with text keys")
                 continue
             }
-            // YAML leaves a repeated key to the reader; taking either one would silently drop the other.
-            if let firstLine = firstLines[name] {
-                let prefix = field.contains(" ") ? "" : field + "."
-                problem("'\(prefix)\(name)' is given twice (first at line \(firstLine))", at: key,
-                        help: "keep one of the two")
-                continue
-            }
-            firstLines[name] = key.mark?.line ?? 0
             result.append((name, key, value))
         }
         return result
@@ -403,9 +394,18 @@ struct TaskFileReader {
 
     private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let start = offset(line: mark.line, column: mark.column)
-            return Diagnostic(.error, "not valid YAML: \(problem)", span: Span(start, start + 1), help: "fix the YAML syntax")
+            return Diagnostic(.error, "not valid YAML: \(YAMLProblem.syntax(problem, context: context?.text))", span: Span(start, start + 1),
+                              help: "fix the YAML syntax")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            // libyaml leaves a repeated key to the reader, and Yams refuses it with the mapping's place only.
+            let key = duplicates.first ?? ""
+            let places = YAMLProblem.keyPositions(key, in: source.text, from: context.mark.line)
+            let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
+            let start = offset(line: line, column: column)
+            return Diagnostic(.error, "'\(key)' is given twice (first at line \(places.first?.line ?? context.mark.line))",
+                              span: Span(start, start + key.utf8.count), help: "keep one of the two")
         default:
             return Diagnostic(.error, "not valid YAML: \(error)", span: nil, help: "fix the YAML syntax")
         }
