@@ -18,6 +18,7 @@ final class BadInputTests: XCTestCase {
 
         let started = Date()
         let template = try HomeTemplate(binary: binary)
+        defer { try? FileManager.default.removeItem(at: template.folder) }
         let jobs = Int(ProcessInfo.processInfo.environment["BAD_INPUT_JOBS"] ?? "") ?? max(2, ProcessInfo.processInfo.activeProcessorCount)
         let reports = BadInputTests.runAll(cases, jobs: jobs) { badInput in
             BadInputRunner(badInput: badInput, binary: binary, template: template).run()
