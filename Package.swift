@@ -98,6 +98,6 @@ let package = Package(
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Transport", "Federation", "Learning"],
-                    resources: [.copy("Golden")]),
+                    resources: [.copy("Golden"), .copy("BadInputs")]),
     ]
 )

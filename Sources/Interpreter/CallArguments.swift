@@ -196,7 +196,7 @@ enum ArgumentBinder {
         guard let value = argument.value, !parameter.type.accepts(value) else { return }
         let shown = value.repr()
         let excerpt = shown.count > 40 ? String(shown.prefix(37)) + "…" : shown
-        var help: String?
+        var help = "give '\(parameter.name)' \(parameter.type.description)"
         if case .builtin(let uncalled) = value {
             // Inside parentheses a statement word is a name, not a call: `schema=combine_schemas`.
             help = "call it: \(uncalled.name)(…)"

@@ -151,7 +151,8 @@ extension Session {
         let type = object.objectType
         let candidates = type.methods.flatMap(\.names) + type.attributes
         throw RuntimeError("'\(type.name)' has no attribute '\(name)'", span: span,
-                           help: Suggestion.closest(to: name, among: candidates).map { "did you mean '\($0)'?" })
+                           help: Suggestion.closest(to: name, among: candidates).map { "did you mean '\($0)'?" }
+                               ?? (candidates.isEmpty ? nil : "its attributes and methods are " + candidates.map { "'\($0)'" }.joined(separator: ", ")))
     }
 
     func element(of value: Value, at index: Value, span: Span, indexSpan: Span) throws -> Value {

@@ -33,7 +33,12 @@ public enum SyntaxError: Error, Sendable, Hashable {
 
     public var message: String {
         switch self {
-        case .unexpectedCharacter(let character): return "unexpected character '\(character)'"
+        case .unexpectedCharacter(let character):
+            // A control character (a NUL from a binary file) would not show between the quotes.
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20 || scalar.value == 0x7F {
+                return "unexpected control character U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            }
+            return "unexpected character '\(character)'"
         case .unterminatedString: return "unterminated string"
         case .unterminatedTripleString: return "unterminated triple-quoted string"
         case .unsupportedOperator(let op): return "operator '\(op)' is not supported"
@@ -65,6 +70,8 @@ public enum SyntaxError: Error, Sendable, Hashable {
     /// A suggestion of what to write instead, where there is one.
     public var help: String? {
         switch self {
+        case .unexpectedCharacter(let character) where character.unicodeScalars.allSatisfy({ $0.value < 0x20 || $0.value == 0x7F }):
+            return "remove it: a script is plain text (a control character usually means a binary file or a bad copy)"
         case .unterminatedString:
             return "close the string with the quote it opened with; use \"\"\"…\"\"\" for text over several lines"
         case .unterminatedTripleString:
@@ -107,5 +114,12 @@ public enum SyntaxError: Error, Sendable, Hashable {
             return "in a script, help() and help(name) show the same help; start 'bf' on a terminal for the REPL"
         default: return nil
         }
+    }
+}
+
+extension String {
+    /// The text with leading zeros up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -76,7 +76,7 @@ extension BF {
                                       notes: { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") },
                                       downloads: Console.report)
                 }
-                print("pod '\(pod.identifier)' is ready: \(pod.rowCount) rows")
+                print("pod '\(pod.identifier)' is ready: \(pod.rowCount) row\(pod.rowCount == 1 ? "" : "s")")
             }
         }
 

@@ -52,10 +52,11 @@ struct ScriptRunner {
                               + "help: call model.predict() (not counts_only=True) on pods that allow row predictions\n")
                 return Status.runtime
             }
-            do {
-                try csv.write(toFile: predictions, atomically: true, encoding: .utf8)
+            do throws(FileError) {
+                try AtomicFile.write(csv, to: predictions)
             } catch {
-                Console.error("bf: cannot write the predictions '\(predictions)': \(error.localizedDescription)\n")
+                Console.error("bf: cannot write the predictions '\(predictions)': \(error.reason)\n"
+                              + "help: choose a path in a folder you can write to\n")
                 return Status.io
             }
         }
@@ -66,7 +67,8 @@ struct ScriptRunner {
             do throws(FileError) {
                 try AtomicFile.write(page, to: report)
             } catch {
-                Console.error("bf: cannot write the report '\(report)': \(error.reason)\n")
+                Console.error("bf: cannot write the report '\(report)': \(error.reason)\n"
+                              + "help: choose a path in a folder you can write to\n")
                 return Status.io
             }
         }
@@ -132,23 +134,43 @@ struct ScriptRunner {
     /// pipe (which would block until something writes to it) is exit 74.
     static func load(_ path: String) throws -> SourceFile {
         if path == "-" { return SourceFile(name: "<stdin>", text: try readStandardInput()) }
+        let bytes: Data
         do throws(FileError) {
-            return SourceFile(name: path, text: String(decoding: try RegularFile.read(path), as: UTF8.self))
+            bytes = try RegularFile.read(path)
         } catch {
             Console.error("bf: \(error.description)\n")
-            if FileKind(path: path) == .namedPipe {
+            switch FileKind(path: path) {
+            case .namedPipe?:
                 Console.error("help: to run a script from a pipe, give it on standard input: bf run - < \(path)\n")
+            case .folder?:
+                Console.error("help: give the path of a script (.bf) or a task file (.yaml) in it\n")
+            case .missing?, nil:
+                Console.error("help: check the path; a relative path starts from the current folder\n")
+            default:
+                Console.error("help: give a regular file: a script (.bf) or a task file (.yaml)\n")
             }
             throw ExitCode(Status.io)
         }
+        return SourceFile(name: path, text: try text(of: bytes, name: path))
     }
 
     static func readStandardInput() throws -> String {
-        guard let text = Console.readAll(from: STDIN_FILENO) else {
+        guard let bytes = Console.readAll(from: STDIN_FILENO) else {
             Console.error("bf: cannot read standard input: \(String(cString: strerror(errno)))\n")
             throw ExitCode(Status.io)
         }
-        return text
+        return try text(of: bytes, name: "<stdin>")
+    }
+
+    /// The UTF-8 text of a script; bytes that are not UTF-8 are a syntax error at their place
+    /// (exit 65), as `:load` refuses them, rather than read as replacement characters.
+    static func text<Bytes: Collection<UInt8>>(of bytes: Bytes, name: String) throws -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let (line, column, byte) = TextEncoding.firstInvalidUTF8(in: bytes) ?? (1, 1, 0)
+        Console.error("\(name):\(line):\(column): error: \(name == "<stdin>" ? "the input" : "the file") is not UTF-8 text: "
+                      + "byte 0x\(String(byte, radix: 16, uppercase: true)) here is not part of a UTF-8 character\n"
+                      + "help: save the file as UTF-8 (most editors offer it under 'Save with Encoding')\n")
+        throw ExitCode(Status.syntax)
     }
 
 }

@@ -28,8 +28,8 @@ enum Console {
     /// Writes one line to standard output at once (unbuffered, so a reader sees it now).
     static func line(_ text: String) { write(text + "\n", to: STDOUT_FILENO) }
 
-    /// Reads a file descriptor to its end as UTF-8 (invalid bytes become U+FFFD).
-    static func readAll(from descriptor: Int32) -> String? {
+    /// Reads a file descriptor to its end.
+    static func readAll(from descriptor: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -41,7 +41,7 @@ enum Console {
             }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 

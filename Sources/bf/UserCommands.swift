@@ -23,7 +23,7 @@ extension BF {
                 do throws(FileError) {
                     try AtomicFile.write(text, to: out)
                 } catch {
-                    Console.error("error: \(error.description)\n")
+                    Console.error("error: \(error.description)\nhelp: choose a path in a folder you can write to\n")
                     throw ExitCode(ScriptRunner.Status.io)
                 }
                 print("wrote the key of '\(identity.name)' (\(identity.fingerprint)) to \(out)")

@@ -170,7 +170,8 @@ final class CommandLineTests: XCTestCase {
         let refused = try bf(["pod", "create", file.path], environment: environment)
         XCTAssertEqual(refused.status, 65)
         XCTAssertEqual(refused.standardError,
-                       "error: \(file.path):\(line):21: 'minimum_group_size' must be a whole number of at least 1, not 0\n")
+                       "error: \(file.path):\(line):21: 'minimum_group_size' must be a whole number of at least 1, not 0\n"
+                       + "help: give 'minimum_group_size' a whole number of at least 1\n")
         let listed = try bf(["pod", "list"], environment: environment)
         XCTAssertFalse(listed.standardOutput.contains("census-copy"), listed.standardOutput)
     }

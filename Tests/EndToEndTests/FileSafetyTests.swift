@@ -79,7 +79,8 @@ final class FileSafetyTests: XCTestCase {
         try requireDevFull()
         let run = try bf(["user", "export", "--out", "/dev/full"])
         XCTAssertEqual(run.status, 74, run.standardError)
-        XCTAssertEqual(run.standardError, "error: cannot write '/dev/full': no space left on device\n")
+        XCTAssertEqual(run.standardError, "error: cannot write '/dev/full': no space left on device\n"
+                       + "help: choose a path in a folder you can write to\n")
         XCTAssertFalse(run.standardOutput.contains("wrote"), run.standardOutput)
         let key = folder.appendingPathComponent("me.key").path
         let good = try bf(["user", "export", "--out", key])

@@ -44,7 +44,8 @@ final class FederationFileTests: XCTestCase {
         XCTAssertTrue(problem("pods:\n  a: http://x:1/a\n").hasPrefix("federation.yaml:2:6: 'pods.a' must be an address bf://HOST:PORT/POD"),
                       problem("pods:\n  a: http://x:1/a\n"))
         XCTAssertEqual(problem("deadline_seconds: 0\n"),
-                       "federation.yaml:1:19: 'deadline_seconds' must be a whole number of seconds above 0, not 0")
+                       "federation.yaml:1:19: 'deadline_seconds' must be a whole number of seconds above 0, not 0\n"
+                       + "help: give 'deadline_seconds' a whole number of seconds above 0")
         XCTAssertEqual(problem("tls:\n  certificate: a.pem\n"),
                        "federation.yaml: the required field 'tls.key' is missing\nhelp: add tls.key to the file")
     }
@@ -60,9 +61,11 @@ final class FederationFileTests: XCTestCase {
                 return error.description
             }
         }
-        XCTAssertEqual(problem("622222222222222222:2"), "federation.yaml:1:1: 'the file' must be a mapping of fields, not text ('622222222222222222:2')")
+        XCTAssertEqual(problem("622222222222222222:2"), "federation.yaml:1:1: 'the file' must be a mapping of fields, not text ('622222222222222222:2')\n"
+                       + "help: write the file as fields, one 'name: value' per line")
         XCTAssertEqual(problem("deadline_seconds: 1:1:1:1:1:1:1:1:1:1:1:1\n"),
-                       "federation.yaml:1:19: 'deadline_seconds' must be a whole number, not text ('1:1:1:1:1:1:1:1:1:1:1:1')")
+                       "federation.yaml:1:19: 'deadline_seconds' must be a whole number, not text ('1:1:1:1:1:1:1:1:1:1:1:1')\n"
+                       + "help: give 'deadline_seconds' a whole number")
         let pod = "pod_name: p\ndata_config:\n  datasource_args:\n    path: x.csv\nminimum_group_size: 99999999999999:1\n"
         do {
             _ = try PodConfigFile.parse(pod, path: "pod.yaml", directory: directory, owner: "ada")

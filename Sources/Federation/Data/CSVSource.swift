@@ -47,6 +47,9 @@ public enum CSVSource {
             guard let name = String(validating: reader.field(index), as: UTF8.self) else {
                 throw DataSourceError.invalidUTF8(path: reader.path, line: reader.line, column: index + 1, header: nil)
             }
+            if name.utf8.contains(0) {
+                throw DataSourceError.nulByte(path: reader.path, line: reader.line, column: index + 1, header: nil)
+            }
             if name.isEmpty {
                 throw DataSourceError.emptyHeader(path: reader.path, column: index + 1)
             }

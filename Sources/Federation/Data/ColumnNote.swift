@@ -15,6 +15,9 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         /// and the note's `count` rows hold `others` (the first distinct ones, in order of
         /// first appearance), which made the column `treatedAs` instead of continuous.
         case notAllNumbers(numbers: Int, others: [String], treatedAs: SemanticType)
+        /// The header is one column whose name holds `separator` (`;`, a tab or `|`): the file
+        /// is most likely separated by it, and bf reads commas.
+        case otherSeparator(String)
     }
 
     /// How many line numbers a note lists.
@@ -52,6 +55,9 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         case let .notAllNumbers(numbers, others, treatedAs):
             let found = "\(grouped(numbers)) number\(numbers == 1 ? "" : "s") and \(grouped(count)) other value\(count == 1 ? "" : "s") (\(Self.listed(others)))"
             return "\(path): column '\(column)': \(found): treated as \(treatedAs.rawValue), not continuous (\(at))"
+        case let .otherSeparator(separator):
+            let shown = column.count > 60 ? String(column.prefix(57)) + "…" : column
+            return "\(path): the header is one column, '\(shown)', which holds \(separator): the file looks separated by \(separator), not by commas (line 1)"
         }
     }
 
@@ -70,6 +76,8 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
             let missing = others.count == 1 ? "list '\(others[0])' in missing_values" : "list those values in missing_values"
             return "\(fix), or \(missing) to read \(count == 1 ? "it" : "them") as missing; "
                 + "to keep the column \(treatedAs.rawValue) on purpose, force it with force_stypes"
+        case .otherSeparator:
+            return "bf reads comma-separated files: save it as CSV with ',' between the fields"
         }
     }
 

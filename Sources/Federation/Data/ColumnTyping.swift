@@ -167,6 +167,7 @@ struct ColumnTyping {
         switch kind {
         case .nonFiniteNumbers: filled = .nonFiniteNumbers(spellings: values)
         case let .notAllNumbers(numbers, _, treatedAs): filled = .notAllNumbers(numbers: numbers, others: values, treatedAs: treatedAs)
+        case .otherSeparator: filled = kind
         }
         return ColumnNote(path: table.path, column: name, kind: filled, count: count, lines: lines)
     }

@@ -17,6 +17,8 @@ public enum DataSourceError: FederationError, Equatable {
     case raggedRow(path: String, line: Int, found: Int, expected: Int)
     /// A field is not valid UTF-8; `column` counts from 1.
     case invalidUTF8(path: String, line: Int, column: Int, header: String?)
+    /// A field holds a NUL byte (a UTF-16 or binary file, or a corrupted one); `column` counts from 1.
+    case nulByte(path: String, line: Int, column: Int, header: String?)
     /// A quoted field is still open at the end of the file.
     case unterminatedQuote(path: String, line: Int, column: Int)
     /// Something other than a delimiter or line break follows a closing quote.
@@ -56,6 +58,10 @@ public enum DataSourceError: FederationError, Equatable {
             let name = header.map { " (\(quoted($0)))" } ?? ""
             return [FederationDiagnostic("\(path):\(line): column \(column)\(name) is not valid UTF-8",
                                          help: "save the file as UTF-8")]
+        case let .nulByte(path, line, column, header):
+            let name = header.map { " (\(quoted($0)))" } ?? ""
+            return [FederationDiagnostic("\(path):\(line): column \(column)\(name) holds a NUL byte",
+                                         help: "a CSV file is text, and a NUL byte usually means a UTF-16 or binary file: save it as UTF-8 text")]
         case let .unterminatedQuote(path, line, column):
             return [FederationDiagnostic("\(path):\(line): the quoted field in column \(column) never closes",
                                          help: "close the field with '\"'; write a quote inside a quoted field as '\"\"'")]

@@ -41,8 +41,13 @@ struct RawTable {
                 for index in kept {
                     let field = reader.field(index)
                     let (code, isNew) = columns[index].values.intern(field)
-                    if isNew && String(validating: field, as: UTF8.self) == nil {
-                        throw .invalidUTF8(path: path, line: reader.line, column: index + 1, header: header[index])
+                    if isNew {
+                        if String(validating: field, as: UTF8.self) == nil {
+                            throw .invalidUTF8(path: path, line: reader.line, column: index + 1, header: header[index])
+                        }
+                        if field.contains(0) {
+                            throw .nulByte(path: path, line: reader.line, column: index + 1, header: header[index])
+                        }
                     }
                     columns[index].codes.append(code)
                 }
@@ -64,6 +69,9 @@ struct RawTable {
             let typing = ColumnTyping(name: header[index], raw: raw, table: self, forced: plan.forced[header[index]])
             typed.append(try typing.column())
             notes += typing.notes
+        }
+        if header.count == 1, let separator = [(";", "';'"), ("\t", "tabs"), ("|", "'|'")].first(where: { header[0].contains($0.0) }) {
+            notes.append(ColumnNote(path: path, column: header[0], kind: .otherSeparator(separator.1), count: 1, lines: [1]))
         }
         let split = DataSplit(rowCount: rowCount, seed: seed)
         let schema = TableSchema(

@@ -49,7 +49,7 @@ public enum HubError: FederationError, Equatable {
                                          help: "write the pod as owner/name")]
         case let .podExists(pod):
             return [FederationDiagnostic("pod \(quoted(pod.description)) exists already",
-                                         help: "choose another pod_name, or remove the pod first")]
+                                         help: "choose another name, or replace the pod: 'bf pod create FILE --replace' (or 'bf pod remove \(pod.name)' first)")]
         case let .unknownUser(name, suggestion):
             return [FederationDiagnostic("the hub has no user \(quoted(name))",
                                          help: suggestion.map { "did you mean \(quoted($0))?" } ?? "a user appears once they have run bf with BF_USER=\(name)")]

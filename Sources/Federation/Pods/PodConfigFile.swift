@@ -49,12 +49,7 @@ import Yams
 public enum PodConfigFile {
     /// Reads the file at `url`; the pod belongs to `owner`.
     public static func read(_ url: URL, owner: String) throws(PodConfigError) -> PodSpec {
-        let text: String
-        do throws(FileError) {
-            text = try RegularFile.readText(url.path)
-        } catch {
-            throw .cannotRead(path: url.path, reason: error.reason)
-        }
+        let text = try YAMLFields.readText(url.path)
         return try parse(text, path: url.path, directory: url.deletingLastPathComponent(), owner: owner)
     }
 
@@ -76,9 +71,9 @@ public enum PodConfigFile {
                                      allowed: ["pod_name", "name", "datasource", "datasources", "pod_details", "pod_details_config",
                                                "data_config", "other_pods", "approved_pods", "minimum_group_size",
                                                "allow_row_predictions"])
-            var name: (value: String, field: String)?
+            var name: (value: String, field: String, node: Node)?
             if let (field, node) = try one(of: ["pod_name", "name"], in: fields, root: root) {
-                name = (try yaml.string(node, field: field), field)
+                name = (try yaml.string(node, field: field), field, node)
             }
             var details = try one(of: ["pod_details", "pod_details_config"], in: fields, root: root)
             let dataPath: URL
@@ -97,7 +92,7 @@ public enum PodConfigFile {
                                                  help: "a bf pod serves its one table under the pod's name: give both the same name "
                                                      + "(now \(quoted(name.value)) and \(quoted(entryName.value)))")
                     }
-                    name = (entryName.value, "datasources[0].name")
+                    name = (entryName.value, "datasources[0].name", entryName.node)
                 }
                 if let entryDetails = entry.details { details = ("datasources[0].datasource_details_config", entryDetails) }
                 (dataPath, config) = try dataConfig(entry.dataConfig, arguments: entry.arguments, prefix: "datasources[0].",
@@ -110,6 +105,10 @@ public enum PodConfigFile {
                 (dataPath, config) = try dataConfig(dataConfigNode, arguments: nil, prefix: "", directory: directory)
             }
             guard let name else { throw .missingField(path: path, field: "pod_name") }
+            guard PodIdentifier.isValidPart(name.value) else {
+                let (line, column) = yaml.position(name.node)
+                throw .invalidPodName(path: path, line: line, column: column, field: name.field, name: name.value)
+            }
             var displayName: String?
             var description = ""
             if let (field, node) = details {
@@ -214,10 +213,22 @@ public enum PodConfigFile {
                         throw .wrongType(path: path, line: line, column: column, field: field + ".image",
                                          expected: "empty (a CSV pod holds no images)", found: "a list of columns")
                     }
-                    config.forceStypes[table] = ForcedTypes(
-                        categorical: try types["categorical"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".categorical") } ?? [],
-                        continuous: try types["continuous"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".continuous") } ?? [],
-                        text: try types["text"].map { node throws(PodConfigError) in try yaml.strings(node, field: field + ".text") } ?? [])
+                    var lists: [String: [String]] = [:]
+                    var typeOfColumn: [String: String] = [:]
+                    for kind in ["categorical", "continuous", "text"] {
+                        guard let node = types[kind] else { continue }
+                        let columns = try yaml.strings(node, field: field + "." + kind)
+                        for column in columns {
+                            if let other = typeOfColumn[column], other != kind {
+                                let (line, position) = yaml.position(node)
+                                throw .columnForcedTwice(path: path, line: line, column: position, name: column, types: [other, kind])
+                            }
+                            typeOfColumn[column] = kind
+                        }
+                        lists[kind] = columns
+                    }
+                    config.forceStypes[table] = ForcedTypes(categorical: lists["categorical"] ?? [], continuous: lists["continuous"] ?? [],
+                                                            text: lists["text"] ?? [])
                 }
             }
             if outerArguments != nil, let node, fields["datasource_args"] != nil {

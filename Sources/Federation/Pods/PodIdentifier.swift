@@ -64,8 +64,11 @@ public enum PodIdentifierError: FederationError, Equatable {
     /// The name part has characters a pod name cannot have.
     case invalidName(String)
 
+    /// What a pod or user name may be made of, as the help of an error says it.
+    static let nameRule = "use at most 64 lower-case letters, digits, '-', '_' and '.', starting with a letter or digit"
+
     public var diagnostics: [FederationDiagnostic] {
-        let rule = "use lower-case letters, digits, '-', '_' and '.', starting with a letter or digit"
+        let rule = Self.nameRule
         switch self {
         case let .notOwnerSlashName(text):
             return [FederationDiagnostic("\(quoted(text)) is not a pod identifier", help: "write it as owner/name, e.g. 'alice/census-income-demo', or as a bare pod name")]

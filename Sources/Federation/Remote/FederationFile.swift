@@ -45,12 +45,7 @@ public struct FederationFile: Sendable, Equatable {
     public static func load(home: URL) throws(PodConfigError) -> FederationFile {
         let url = home.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return FederationFile() }
-        let text: String
-        do throws(FileError) {
-            text = try RegularFile.readText(url.path)
-        } catch {
-            throw .cannotRead(path: url.path, reason: error.reason)
-        }
+        let text = try YAMLFields.readText(url.path)
         return try parse(text, path: url.path, directory: url.deletingLastPathComponent())
     }
 

@@ -35,6 +35,7 @@ public struct UserKeyFile: Sendable, Equatable {
     public init(parsing text: String, path: String) throws(PodConfigError) {
         guard let root = try YAMLFields.compose(text, path: path) else { throw .missingField(path: path, field: "user") }
         let yaml = YAMLFields(path: path)
+        guard root.mapping != nil else { throw .notAKeyFile(path: path) }
         let fields = try yaml.mapping(root, field: "the file", allowed: ["user", "ed25519", "fingerprint"])
         guard let userNode = fields["user"] else { throw .missingField(path: path, field: "user") }
         guard let keyNode = fields["ed25519"] else { throw .missingField(path: path, field: "ed25519") }
@@ -64,10 +65,10 @@ public struct UserKeyFile: Sendable, Equatable {
     /// Reads the key file at `url`.
     public static func read(_ url: URL) throws(PodConfigError) -> UserKeyFile {
         let text: String
-        do throws(FileError) {
-            text = try RegularFile.readText(url.path)
-        } catch {
-            throw .cannotRead(path: url.path, reason: error.reason)
+        do {
+            text = try YAMLFields.readText(url.path)
+        } catch .cannotRead(let path, let reason) {
+            throw .cannotReadKeyFile(path: path, reason: reason)
         }
         return try UserKeyFile(parsing: text, path: url.path)
     }

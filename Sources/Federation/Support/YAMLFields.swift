@@ -1,4 +1,6 @@
 import DidYouMean
+import Files
+import Foundation
 import Yams
 
 /// Reads the fields of a YAML document bf configures itself from (a pod's configuration, a
@@ -8,14 +10,33 @@ struct YAMLFields {
     /// The file, as errors name it.
     let path: String
 
+    /// The UTF-8 text of the regular file at `path`: a file that cannot be read is an I/O
+    /// error, bytes that are not UTF-8 an error at their line and column.
+    static func readText(_ path: String) throws(PodConfigError) -> String {
+        let data: Data
+        do throws(FileError) {
+            data = try RegularFile.read(path)
+        } catch {
+            throw .cannotRead(path: path, reason: error.reason)
+        }
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        let (line, column, byte) = TextEncoding.firstInvalidUTF8(in: data) ?? (1, 1, 0)
+        throw .notUTF8(path: path, line: line, column: column, byte: byte)
+    }
+
     /// The document's root node, or nil for an empty document.
     static func compose(_ text: String, path: String) throws(PodConfigError) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
             switch error {
-            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-                throw .syntax(path: path, line: mark.line, column: mark.column, problem: problem)
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+                throw .syntax(path: path, line: mark.line, column: mark.column, problem: YAMLProblem.syntax(problem, context: context?.text))
+            case let .duplicatedKeysInMapping(duplicates, context):
+                let key = duplicates.first ?? ""
+                let places = YAMLProblem.keyPositions(key, in: text, from: context.mark.line)
+                let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
+                throw .duplicateField(path: path, line: line, column: column, field: key, firstLine: places.first?.line ?? context.mark.line)
             default:
                 throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
             }
@@ -24,7 +45,7 @@ struct YAMLFields {
         }
     }
 
-        /// A mapping's fields by key, after checking every key is allowed.
+    /// A mapping's fields by key, after checking every key is allowed.
     func mapping(_ node: Node, field: String, allowed: [String]) throws(PodConfigError) -> [String: Node] {
         var result: [String: Node] = [:]
         for (key, value) in try orderedMapping(node, field: field) {
@@ -117,5 +138,30 @@ extension Node {
     public var plainFloat: Double? {
         guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
         return float
+    }
+}
+
+/// What the YAML readers (pod files, federation files, task files) say about text libyaml
+/// refused.
+public enum YAMLProblem {
+    /// libyaml's problem with the context it gives ("expected a single document in the stream"
+    /// before "but found another document"), without a trailing period.
+    public static func syntax(_ problem: String, context: String?) -> String {
+        guard let context, !context.isEmpty, problem.hasPrefix("but ") || problem.hasPrefix("did not find") else { return problem }
+        return context + ", " + problem
+    }
+
+    /// Where lines of `text` at or after `line` start with the key `key` (as `key:`, `"key":`
+    /// or `- key:`): the first is where a repeated key was given first.
+    public static func keyPositions(_ key: String, in text: String, from line: Int) -> [(line: Int, column: Int)] {
+        var positions: [(line: Int, column: Int)] = []
+        for (index, content) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= line {
+            let indentation = content.prefix { $0 == " " || $0 == "-" }
+            let rest = content.dropFirst(indentation.count)
+            for spelling in [key + ":", "\"\(key)\":", "'\(key)':"] where rest.hasPrefix(spelling) {
+                positions.append((index + 1, indentation.count + 1))
+            }
+        }
+        return positions
     }
 }

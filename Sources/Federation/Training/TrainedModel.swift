@@ -106,7 +106,7 @@ public struct TrainedModel: Sendable, Codable, Equatable {
     private static func fileError(_ error: LearningError, path: String, writing: Bool = false) -> TrainingError {
         switch error {
         case let .fileAccess(_, reason):
-            return .modelFile(path: path, reason: "cannot be \(writing ? "written" : "read"): \(reason)")
+            return .modelFileAccess(path: path, reason: reason, writing: writing)
         case let .truncatedFile(part, needed, available):
             return .modelFile(path: path, reason: "is truncated: its \(part) needs \(needed) bytes but only \(available) remain")
         case let .corruptFile(reason):

@@ -22,6 +22,8 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     case invalidModel(LearningError)
     /// A model file cannot be loaded or written: unreadable, truncated, not a bf model, or of
     /// a newer format version. `reason` follows the file's name: "is truncated: …".
+    /// A model file could not be read or written (`reason` says why: "no such file", "is a folder").
+    case modelFileAccess(path: String, reason: String, writing: Bool)
     case modelFile(path: String, reason: String)
 
     // Protocol options.
@@ -99,12 +101,18 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     }
 
     public var isInputOutput: Bool {
-        if case .invalidModel(.fileAccess) = self { return true }
-        return false
+        switch self {
+        case .invalidModel(.fileAccess), .modelFileAccess: return true
+        default: return false
+        }
     }
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
+        case let .modelFileAccess(path, reason, writing):
+            return [FederationDiagnostic("model file \(quoted(path)) cannot be \(writing ? "written" : "read"): \(reason)",
+                                         help: writing ? "choose a path in a folder you can write to"
+                                             : "check the path; a relative path starts from the current folder")]
         case let .modelFile(path, reason):
             return [FederationDiagnostic("model file \(quoted(path)) \(reason)",
                                          help: reason.hasPrefix("is not a bf model") || reason.hasPrefix("is truncated")
@@ -129,7 +137,7 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
             return [FederationDiagnostic("categorical column \(quoted(column)) has no values",
                                          help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
         case let .invalidModel(error):
-            return [FederationDiagnostic(error.description)]
+            return [FederationDiagnostic(error.description, help: error.help)]
         case .bothUpdateIntervals:
             return [FederationDiagnostic("both epochs_between_parameter_updates and steps_between_parameter_updates are given",
                                          help: "give the one that matches the model: epochs or steps")]

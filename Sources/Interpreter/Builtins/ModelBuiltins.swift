@@ -22,7 +22,8 @@ enum ModelBuiltins {
             if let params = arguments.value("params") {
                 for (key, value) in optimizerParameters(params) {
                     guard let number = value.number else {
-                        throw arguments.error("optimizer parameter '\(key)' must be a number, not \(value.typeName)", at: "params")
+                        throw arguments.error("optimizer parameter '\(key)' must be a number, not \(value.typeName)", at: "params",
+                                              help: "write it as a number, e.g. params={\"\(key)\": 0.001}")
                     }
                     numbers[key] = number
                 }
@@ -48,11 +49,11 @@ enum ModelBuiltins {
             try hyperparameters.validate()
         } catch {
             switch error {
-            case .hyperparameterNotPositive(let name, _): throw arguments.error(error.description, at: name)
-            case .epochsAndStepsBothGiven: throw arguments.error(error.description, at: "steps")
-            case .unknownOptimizer: throw arguments.error(error.description, at: "name")
-            case .unknownOptimizerParameter, .invalidOptimizerParameter: throw arguments.error(error.description, at: "params")
-            default: throw RuntimeError(error.description, span: arguments.callSpan)
+            case .hyperparameterNotPositive(let name, _): throw arguments.error(error.description, at: name, help: error.help)
+            case .epochsAndStepsBothGiven: throw arguments.error(error.description, at: "steps", help: error.help)
+            case .unknownOptimizer: throw arguments.error(error.description, at: "name", help: error.help)
+            case .unknownOptimizerParameter, .invalidOptimizerParameter: throw arguments.error(error.description, at: "params", help: error.help)
+            default: throw RuntimeError(error.description, span: arguments.callSpan, help: error.help)
             }
         }
     }
@@ -400,6 +401,7 @@ enum ModelBuiltins {
 
 extension LearningError: UserFacingError {
     public var message: String { description }
+
     public var isInputOutput: Bool {
         if case .fileAccess = self { return true }
         return false

@@ -379,7 +379,8 @@ struct TaskFileReader {
     // MARK: - Problems
 
     private mutating func wrongType(_ node: Node, field: String, expected: String) {
-        problem("'\(field)' must be \(expected), not \(kind(of: node))", at: node)
+        problem("'\(field)' must be \(expected), not \(kind(of: node))", at: node,
+                help: field.contains(" ") ? "write the file as fields, one 'name: value' per line" : "give '\(field)' \(expected)")
     }
 
     private mutating func missing(_ field: String, at parent: Node?) {
@@ -393,9 +394,18 @@ struct TaskFileReader {
 
     private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let start = offset(line: mark.line, column: mark.column)
-            return Diagnostic(.error, "not valid YAML: \(problem)", span: Span(start, start + 1), help: "fix the YAML syntax")
+            return Diagnostic(.error, "not valid YAML: \(YAMLProblem.syntax(problem, context: context?.text))", span: Span(start, start + 1),
+                              help: "fix the YAML syntax")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            // libyaml leaves a repeated key to the reader, and Yams refuses it with the mapping's place only.
+            let key = duplicates.first ?? ""
+            let places = YAMLProblem.keyPositions(key, in: source.text, from: context.mark.line)
+            let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
+            let start = offset(line: line, column: column)
+            return Diagnostic(.error, "'\(key)' is given twice (first at line \(places.first?.line ?? context.mark.line))",
+                              span: Span(start, start + key.utf8.count), help: "keep one of the two")
         default:
             return Diagnostic(.error, "not valid YAML: \(error)", span: nil, help: "fix the YAML syntax")
         }

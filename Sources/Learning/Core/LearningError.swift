@@ -93,6 +93,28 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A bf classifier file of a format version newer than this bf reads.
     case newerFormat(version: Int, newest: Int)
 
+    /// What to do about a model's settings; the errors of a model file or of the data say it
+    /// in their message.
+    public var help: String? {
+        let optimizers = "e.g. optimizer=Optimizer(name=\"SGD\", params={\"lr\": 0.001}); the optimizers are SGD, Adam and AdamW"
+        switch self {
+        case .epochsAndStepsBothGiven, .epochsOrStepsMissing:
+            return "give epochs=N or steps=N"
+        case let .hyperparameterNotPositive(name, _):
+            return "give \(name) a whole number of 1 or more"
+        case let .hyperparameterTooLarge(name, _, limit):
+            return "give \(name) a whole number from 1 to \(Self.grouped(limit))"
+        case .unknownOptimizer, .unknownOptimizerParameter, .invalidOptimizerParameter:
+            return optimizers
+        case .invalidHiddenWidth:
+            return "give every hidden layer 1 or more units, e.g. hidden_layers=[64, 32]"
+        case .invalidClassCount:
+            return "choose a target with at least two classes"
+        default:
+            return nil
+        }
+    }
+
     /// The message shown to the user.
     public var description: String {
         switch self {

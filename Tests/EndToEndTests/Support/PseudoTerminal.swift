@@ -162,6 +162,35 @@ final class PseudoTerminal {
         }
     }
 
+    /// Waits until one of `texts` appears on screen after the previous match (the one that
+    /// ends first wins) and returns it.
+    @discardableResult
+    func expect(anyOf texts: [String], timeout: TimeInterval = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let found = texts.compactMap { text in Self.end(of: Array(text.utf8), in: screen, from: matchedUpTo).map { (text, $0) } }
+                .min { $0.1 < $1.1 }
+            if let (text, end) = found {
+                matchedUpTo = end
+                return text
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            if outputEnded || remaining <= 0 {
+                let why = outputEnded ? "the program closed the terminal" : "timed out after \(timeout)s"
+                throw Failure(description: """
+                    \(why) waiting for one of \(texts.map(\.debugDescription).joined(separator: ", ")); since the last match the screen showed:
+                    \(String(decoding: screen[matchedUpTo...], as: UTF8.self))
+                    """)
+            }
+            readAvailable(waitingAtMost: min(remaining, 0.1))
+        }
+    }
+
+    /// Waits for the REPL's next prompt, `In [n]: ` or `   ...: `.
+    func expectPrompt(timeout: TimeInterval = 10) throws {
+        try expect(anyOf: ["In [", "   ...: "], timeout: timeout)
+    }
+
     /// Waits for the child to end and returns its exit status (128 + n when signal n killed
     /// it). A child still running at the timeout is killed, and the wait fails.
     @discardableResult
