@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import GRPCCore
 import GRPCProtobuf
+import Learning
 import SwiftProtobuf
 
 /// A call to the pod service as its server receives it, taken apart without a network: the
