@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "BFInterpreter", targets: ["Interpreter"]),
         .library(name: "BFFederation", targets: ["Federation"]),
         .library(name: "BFLearning", targets: ["Learning"]),
+        .library(name: "BFTransport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -96,6 +97,7 @@ let package = Package(
             "Transport", "Federation", "Learning", "bf",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Transport", "Federation", "Learning"],
                     resources: [.copy("Golden"), .copy("BadInputs")]),

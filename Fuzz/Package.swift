@@ -32,5 +32,11 @@ let package = Package(
         .executableTarget(name: "fuzz-federation-yaml", dependencies: [.product(name: "BFFederation", package: "bf")]),
         // The safetensors reader and the classifier checkpoint read through it.
         .executableTarget(name: "fuzz-safetensors", dependencies: [.product(name: "BFLearning", package: "bf")]),
+        // The pod server's reading of every call (its signature envelope and messages) and a
+        // modeller's reading of every pod answer.
+        .executableTarget(name: "fuzz-wire", dependencies: [
+            .product(name: "BFTransport", package: "bf"),
+            .product(name: "BFFederation", package: "bf"),
+        ]),
     ]
 )

@@ -66,6 +66,24 @@ enum CallMetadata {
                                       bodyDigest: digest, signature: signature))
     }
 
+    /// Who a call to `method` of `pod` claims to come from, and why its signature does not
+    /// hold (nil when it does): the signature in `metadata`, checked against the caller's key
+    /// (`publicKey(user)`, nil for a user the hub does not know), the digest of the call's
+    /// messages and the clock, its nonce recorded in `ledger`. What a pod server checks
+    /// before anything else of a call.
+    static func check(_ metadata: Metadata, method: String, pod: PodIdentifier, bodyDigest: Data,
+                      publicKey: (String) throws -> Data?, ledger: NonceLedger,
+                      now: Date = Date()) rethrows -> (caller: String, refusal: CallRefusal?) {
+        switch signature(in: metadata, method: method) {
+        case let .failure(unsigned):
+            return ("(unsigned)", unsigned)
+        case let .success(signature):
+            let refusal = CallRefusal.check(signature, method: method, pod: pod, bodyDigest: bodyDigest,
+                                            publicKey: try publicKey(signature.user), ledger: ledger, now: now)
+            return (signature.user, refusal)
+        }
+    }
+
     private static let digits = Array("0123456789abcdef".utf8)
 
     static func hex(_ data: Data) -> String {

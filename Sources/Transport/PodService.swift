@@ -190,24 +190,15 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
 
     /// The caller, when the call's signature holds; otherwise the refusal, logged and audited.
     private func authenticate(_ method: String, _ metadata: Metadata, digest: Data, kind: TaskKind) throws -> String {
-        let refusal: CallRefusal
-        var caller = "(unsigned)"
-        switch CallMetadata.signature(in: metadata, method: method) {
-        case let .failure(unsigned):
-            refusal = unsigned
-        case let .success(signature):
-            caller = signature.user
-            let key = try publicKey(of: signature.user)
-            guard let problem = CallRefusal.check(signature, method: method, pod: pod.identifier, bodyDigest: digest,
-                                                  publicKey: key, ledger: ledger) else {
-                guard limiter.admit(signature.user) else {
-                    log(Self.line(caller, method, "refused: over \(limits.callsPerSecond) calls a second", .now))
-                    throw RPCError(code: .resourceExhausted,
-                                   message: "too many calls from '\(caller)': this pod takes at most \(limits.callsPerSecond) a second")
-                }
-                return signature.user
+        let (caller, problem) = try CallMetadata.check(metadata, method: method, pod: pod.identifier, bodyDigest: digest,
+                                                       publicKey: publicKey(of:), ledger: ledger)
+        guard let refusal = problem else {
+            guard limiter.admit(caller) else {
+                log(Self.line(caller, method, "refused: over \(limits.callsPerSecond) calls a second", .now))
+                throw RPCError(code: .resourceExhausted,
+                               message: "too many calls from '\(caller)': this pod takes at most \(limits.callsPerSecond) a second")
             }
-            refusal = problem
+            return caller
         }
         log(Self.line(caller, method, "refused: \(refusal)", .now))
         try? hub.recordRefusedCall(pod: pod.identifier, caller: caller, kind: kind, reason: "\(method): \(refusal)")

@@ -131,9 +131,7 @@ public final class RemotePodConnection: PodConnection, Sendable {
 
     public func query(_ task: QueryRequest) async throws -> QueryResponse {
         let answer = try await unary("Query", Wire.message(task)) { try await self.service.query(request: $0, options: $1) }
-        return try decoded(answer) { message throws(WireError) in
-            try Wire.decode(QueryResponse.self, message.responseJson, field: "response_json")
-        }
+        return try decoded(answer, Wire.queryResponse)
     }
 
     /// One round at the pod: the request goes up in chunks; progress comes back after every
@@ -173,27 +171,15 @@ public final class RemotePodConnection: PodConnection, Sendable {
                 group.addTask {
                     try await self.service.train(metadata: metadata, options: .defaults,
                                                  requestProducer: { try await $0.write(contentsOf: parts) }) { response in
-                        var header: Bf_Pod_V1_UpdateHeader?
-                        var bytes = Data()
+                        var reader = Wire.RoundEventReader()
                         for try await message in response.messages {
                             lastHeard.beat()
-                            switch message.part {
-                            case let .progress(progress)?:
-                                emit(.progress(PodProgress(batch: Int(progress.batch), batches: Int(progress.batches), loss: progress.loss)))
-                            case let .update(update)?:
-                                header = update
-                            case let .updateChunk(chunk)?:
-                                bytes.append(chunk)
-                            case nil:
-                                break
-                            }
+                            if let progress = reader.read(message) { emit(.progress(progress)) }
                         }
-                        if let header {
-                            do {
-                                emit(.finished(try Wire.update(header, bytes: bytes)))
-                            } catch {
-                                throw TransportError.malformedAnswer(pod: label, reason: "\(error)")
-                            }
+                        do {
+                            if let update = try reader.update() { emit(.finished(update)) }
+                        } catch {
+                            throw TransportError.malformedAnswer(pod: label, reason: "\(error)")
                         }
                     }
                 }

@@ -77,7 +77,8 @@ enum Wire {
 
     /// Float32 values from concatenated little-endian bytes.
     static func floats(_ bytes: Data, count: Int, field: String) throws(WireError) -> [Float] {
-        guard bytes.count == count * 4 else {
+        // `count` comes from the other end: compared by division, a huge one cannot overflow.
+        guard count >= 0, bytes.count % 4 == 0, bytes.count / 4 == count else {
             throw .malformed(field: field, reason: "\(bytes.count) bytes arrived for \(count) float32 values")
         }
         return bytes.withUnsafeBytes { raw in
@@ -274,6 +275,10 @@ enum Wire {
         QueryRequest(request: try request(message.request), sql: message.sql)
     }
 
+    static func queryResponse(_ message: Bf_Pod_V1_QueryResponse) throws(WireError) -> QueryResponse {
+        try decode(QueryResponse.self, message.responseJson, field: "response_json")
+    }
+
     // MARK: Streams
 
     /// A model request (evaluation or prediction) as a header and parameter chunks.
@@ -376,6 +381,34 @@ enum Wire {
         }
     }
 
+    /// Reads a round's answer as it arrives: progress after every batch, then the update's
+    /// header and its chunks.
+    struct RoundEventReader {
+        private var header: Bf_Pod_V1_UpdateHeader?
+        private var bytes = Data()
+
+        /// Takes one message of the answer; returns the progress it reports, if any.
+        mutating func read(_ message: Bf_Pod_V1_RoundEventPart) -> PodProgress? {
+            switch message.part {
+            case let .progress(progress)?:
+                return PodProgress(batch: Int(progress.batch), batches: Int(progress.batches), loss: progress.loss)
+            case let .update(update)?:
+                header = update
+            case let .updateChunk(chunk)?:
+                bytes.append(chunk)
+            case nil:
+                break
+            }
+            return nil
+        }
+
+        /// The update the answer ended with, or nil when it sent none.
+        func update() throws(WireError) -> RoundUpdate? {
+            guard let header else { return nil }
+            return try Wire.update(header, bytes: bytes)
+        }
+    }
+
     /// The update a header and its chunks carry.
     static func update(_ header: Bf_Pod_V1_UpdateHeader, bytes: Data) throws(WireError) -> RoundUpdate {
         let contribution: RoundUpdate.Contribution
@@ -383,7 +416,7 @@ enum Wire {
         case let .plainValueCount(count)?:
             contribution = .plain(delta: try floats(bytes, count: Int(count), field: "update"))
         case let .masked(masked)?:
-            guard bytes.count == Int(masked.elementCount) * 8 else {
+            guard masked.elementCount >= 0, bytes.count % 8 == 0, bytes.count / 8 == masked.elementCount else {
                 throw .malformed(field: "update", reason: "\(bytes.count) bytes arrived for \(masked.elementCount) masked elements")
             }
             do {

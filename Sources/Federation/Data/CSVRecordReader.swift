@@ -37,7 +37,11 @@ final class CSVRecordReader {
     /// The file being read, for messages.
     let path: String
     private let delimiter: UInt8
+    /// The open file, or -1 when the bytes are in memory.
     private let descriptor: Int32
+    /// The bytes read as a file's, when they are in memory, and how many were taken.
+    private let contents: [UInt8]?
+    private var contentsTaken = 0
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var position = 0
@@ -71,9 +75,28 @@ final class CSVRecordReader {
             close(descriptor)
             throw .cannotOpen(path: path, reason: FileKind.special.reason)
         }
+        contents = nil
         capacity = max(chunkSize, 16)
         buffer = .allocate(capacity: capacity)
         scratch = .allocate(capacity: scratchCapacity)
+        try start()
+    }
+
+    /// Reads `contents` as the file `name` would be read (`name` is for messages), `chunkSize`
+    /// bytes at a time.
+    init(contents: [UInt8], name: String, delimiter: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20) throws(DataSourceError) {
+        path = name
+        self.delimiter = delimiter
+        descriptor = -1
+        self.contents = contents
+        capacity = max(chunkSize, 16)
+        buffer = .allocate(capacity: capacity)
+        scratch = .allocate(capacity: scratchCapacity)
+        try start()
+    }
+
+    /// Reads the first chunk and steps over a byte-order mark.
+    private func start() throws(DataSourceError) {
         try fill()
         if end - position >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             position = 3
@@ -81,7 +104,7 @@ final class CSVRecordReader {
     }
 
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
         buffer.deallocate()
         scratch.deallocate()
     }
@@ -241,10 +264,22 @@ final class CSVRecordReader {
         try fill()
     }
 
+    /// Reads up to `count` bytes into `destination`, as read(2) does: the count read, 0 at the
+    /// end, -1 on an error.
+    private func readChunk(into destination: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
+        guard let contents else { return read(descriptor, destination, count) }
+        let taken = min(count, contents.count - contentsTaken)
+        if taken > 0 {
+            contents.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + contentsTaken, count: taken) }
+            contentsTaken += taken
+        }
+        return taken
+    }
+
     /// Reads into the free part of the buffer until it is full or the file ends.
     private func fill() throws(DataSourceError) {
         while end < capacity && !atEndOfFile {
-            let count = read(descriptor, buffer + end, capacity - end)
+            let count = readChunk(into: buffer + end, count: capacity - end)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .readFailed(path: path, reason: FileError.reason(errno: errno, action: .read))

@@ -30,8 +30,18 @@ public enum CSVSource {
     /// Throws `DataSourceError` for a file that is not a well-formed CSV table
     /// and `DataConfigError` for a configuration that does not fit it.
     public static func load(_ url: URL, table: String, config: DataConfig) throws -> Dataset {
-        let path = url.path
-        let reader = try CSVRecordReader(path: path)
+        try load(try CSVRecordReader(path: url.path), table: table, config: config)
+    }
+
+    /// Reads CSV bytes already in memory as `load(_:table:config:)` reads a file (`name`
+    /// stands for the file in messages), parsing `chunkSize` bytes at a time as a file is.
+    public static func load(contents: [UInt8], name: String, table: String, config: DataConfig,
+                            chunkSize: Int = 1 << 20) throws -> Dataset {
+        try load(try CSVRecordReader(contents: contents, name: name, chunkSize: chunkSize), table: table, config: config)
+    }
+
+    private static func load(_ reader: CSVRecordReader, table: String, config: DataConfig) throws -> Dataset {
+        let path = reader.path
         guard try reader.nextRecord() else { throw DataSourceError.emptyFile(path: path) }
         let header = try readHeader(reader)
         let plan = try ColumnPlan(header: header, table: table, config: config, path: path)

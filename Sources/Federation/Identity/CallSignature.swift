@@ -98,7 +98,7 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
             return .badSignature(signature.user)
         }
         let nowMilliseconds = now.millisecondsSince1970
-        guard abs(nowMilliseconds - signature.timestamp) <= Pod.allowedClockSkew else { return .stale(signature.user) }
+        guard Pod.isWithinClockSkew(signature.timestamp, of: nowMilliseconds) else { return .stale(signature.user) }
         do {
             guard try ledger.admit(signature.nonce, timestamp: signature.timestamp, now: nowMilliseconds) else {
                 return .replayed(signature.user)

@@ -15,6 +15,12 @@ actor Pod {
     /// How far a request's timestamp may be from the pod's clock.
     static let allowedClockSkew: Int64 = 5 * 60 * 1000
 
+    /// Whether `timestamp` (milliseconds, as signed by a modeller: any Int64) is within the
+    /// allowed skew of `now`; compared without subtracting it, which could overflow.
+    static func isWithinClockSkew(_ timestamp: Int64, of now: Int64) -> Bool {
+        timestamp >= now - allowedClockSkew && timestamp <= now + allowedClockSkew
+    }
+
     /// How long an open model task lasts without a call before the pod forgets it.
     static let taskIdleTimeout: TimeInterval = 60 * 60
 
@@ -92,7 +98,7 @@ actor Pod {
             return .identityNotVerified(.badSignature)
         }
         let nowMilliseconds = now.millisecondsSince1970
-        guard abs(nowMilliseconds - request.timestamp) <= Self.allowedClockSkew else {
+        guard Self.isWithinClockSkew(request.timestamp, of: nowMilliseconds) else {
             return .identityNotVerified(.stale)
         }
         guard try nonces.admit(request.nonce, timestamp: request.timestamp, now: nowMilliseconds) else {

@@ -27,7 +27,9 @@ struct YAMLFields {
     /// The document's root node, or nil for an empty document.
     static func compose(_ text: String, path: String) throws(PodConfigError) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // UTF-8 always: Yams's default reads YAMS_DEFAULT_ENCODING from the environment on
+            // every parse (a copy of the whole environment) and prints to stdout when it is set.
+            return try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch let error as YamlError {
             switch error {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):

@@ -25,7 +25,8 @@ struct TaskFileReader {
     mutating func read() -> TaskFile? {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: source.text) else {
+            // UTF-8 always, as YAMLFields.compose reads pod and federation files.
+            guard let node = try Yams.compose(yaml: source.text, .default, .default, .utf8) else {
                 diagnostics.append(Diagnostic(.error, "the task file is empty", span: nil,
                                               help: "a task file needs pods, data_structure and task; see scripts/tutorials/04_training_from_a_task_yaml.yaml"))
                 return nil

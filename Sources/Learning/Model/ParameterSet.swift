@@ -14,6 +14,18 @@ public struct ParameterSet: Sendable, Hashable, Codable {
         /// The number of elements (product of the shape).
         public var count: Int { shape.reduce(1, *) }
 
+        /// The product of a shape of non-negative dimensions, or nil when multiplying them in
+        /// order passes `Int.max` (as `count` would).
+        static func elementCount(of shape: [Int]) -> Int? {
+            var product = 1
+            for dimension in shape {
+                let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+                if overflow { return nil }
+                product = next
+            }
+            return product
+        }
+
         /// A tensor description.
         public init(name: String, shape: [Int]) {
             self.name = name
@@ -37,7 +49,12 @@ public struct ParameterSet: Sendable, Hashable, Codable {
             guard tensor.shape.allSatisfy({ $0 >= 0 }) else {
                 throw .invalidTensor(name: tensor.name, reason: "shape \(tensor.shape) has a negative dimension")
             }
-            total += tensor.count
+            // Shapes arrive from other machines: a product or sum past Int.max is refused, not a crash.
+            guard let count = Tensor.elementCount(of: tensor.shape),
+                  case let (sum, overflow) = total.addingReportingOverflow(count), !overflow else {
+                throw .invalidTensor(name: tensor.name, reason: "shape \(tensor.shape) is too large: its dimensions multiply past \(Int.max)")
+            }
+            total = sum
         }
         guard total == values.count else {
             throw .flatParameterCount(expected: total, found: values.count)
