@@ -300,7 +300,7 @@ enum OutputName {
     static func absence(of name: String) -> (message: String, help: String)? {
         if name == "_" {
             return ("there is no output yet for '_' to hold",
-                    "'_' is the last value the REPL showed as Out[N]; a script shows none, so name the value instead")
+                    "'_' is the last value shown as Out[N]: run a cell that shows a value first (a script shows none)")
         }
         guard isNumbered(name) else { return nil }
         return ("there is no Out[\(name.dropFirst())] for '\(name)' to hold",

@@ -166,7 +166,7 @@ public final class REPL {
         case .reset:
             engine.reset()
             acceptedCells.removeAll()
-            output.write("session reset: every variable is forgotten; cell numbers go on\n")
+            output.write("session reset: every variable and chosen pod is forgotten; cell numbers go on\n")
         case .whoami:
             writeLine(engine.whoami())
         case .skip:
