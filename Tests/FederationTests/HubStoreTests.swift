@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import XCTest
 @testable import Federation
 
@@ -104,6 +105,24 @@ final class HubStoreTests: FederationTestCase {
             let failure = error(operation)
             XCTAssertTrue(failure is any FederationError, "\(label): \(String(describing: failure))")
             XCTAssertEqual(try snapshot(hub), before, label)
+        }
+    }
+
+    /// Of two connections turning on WAL in a new file together, SQLite fails one at once
+    /// ("database is locked", no busy wait); CI saw it, so opening a store is serialised.
+    func testManyStoresOpeningOneNewFileAtOnceAllOpen() throws {
+        for attempt in 1...20 {
+            let path = try temporaryDirectory().appendingPathComponent("hub.sqlite").path
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    let store = try HubStore(path: path)
+                    _ = try store.integrityCheck()
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            XCTAssertEqual(failures.withLock { $0 }, [], "attempt \(attempt)")
         }
     }
 

@@ -21,10 +21,16 @@ final class HubStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "bf hub"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            // GRDB reads which migrations ran before it takes SQLite's write lock, so two
-            // processes opening a new home at once would both run the first migration.
-            try FileLock.whileHolding(path + "-migration.lock") { try HubMigrations.migrator.migrate(pool) }
+            // Opening is serialised between processes. On a new file, two pools turning on
+            // WAL at once both hold a read lock and ask for the write lock, and SQLite fails
+            // one at once with "database is locked" rather than wait (each waits for the
+            // other). And GRDB reads which migrations ran before it takes the write lock, so
+            // both would run the first migration.
+            pool = try FileLock.whileHolding(path + "-migration.lock") {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try HubMigrations.migrator.migrate(pool)
+                return pool
+            }
         } catch {
             throw .storage(path: path, reason: Self.reason(error))
         }
