@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // bf — a notebook-style REPL and task language for federated learning across data pods.
 // The targets mirror the layers of the architecture: bf → REPL → Interpreter → Language,
-// Interpreter → Federation → Learning → COpenBLAS.
+// Interpreter → Federation → Learning → COpenBLAS, and bf → Kernel (Jupyter) → Interpreter.
 import PackageDescription
 
 /// Async functions run on their caller's executor unless they say otherwise: the interpreter's
@@ -37,6 +37,7 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         .target(name: "DidYouMean"),
         // Reading and writing users' files: atomic writes, regular files only, clear reasons.
@@ -69,10 +70,14 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
+        // bf as a Jupyter kernel: the messaging protocol over ZeroMQ, around one session.
+        .target(name: "Kernel", dependencies: [
+            "Interpreter", "Language", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Interpreter", "Language", "Federation", "Transport", "DidYouMean", "Files",
+            "REPL", "Kernel", "Interpreter", "Language", "Federation", "Transport", "DidYouMean", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
@@ -99,7 +104,7 @@ let package = Package(
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Transport", "Federation", "Learning"],
+        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Kernel", "Transport", "Federation", "Learning"],
                     resources: [.copy("Golden"), .copy("BadInputs")]),
     ]
 )

@@ -4,6 +4,8 @@ import Federation
 public protocol CallContext: AnyObject {
     /// Writes text (with its own line breaks) to the output.
     func write(_ text: String)
+    /// Shows `value` as a cell's result shows (`display()`): richly in a notebook.
+    func display(_ value: Value)
     /// Writes a quiet note to the error stream (`import` lines are ignored, …).
     func notice(_ text: String)
     /// Writes a note the first time `key` is noted in the session, and never again.

@@ -63,6 +63,10 @@ public final class Session: CallContext {
 
     private var openedFederation: FederationContext?
 
+    /// The front end that shows results, progress, charts and errors itself (Jupyter); nil
+    /// for a terminal or a script, which get them as text.
+    public var richOutput: (any RichOutput)?
+
     public func federation() throws -> FederationContext {
         if let openedFederation { return openedFederation }
         do {
@@ -117,12 +121,18 @@ public final class Session: CallContext {
     public func write(_ text: String) { emit(text, to: .standardOutput) }
     public func notice(_ text: String) { emit(text + "\n", to: .standardError) }
 
+    public func display(_ value: Value) {
+        guard let richOutput else { return write(value.repr(in: displayContext) + "\n") }
+        richOutput.showDisplay(value)
+    }
+
     public func noteOnce(_ key: String, _ text: String) {
         guard notesShown.insert(key).inserted else { return }
         notice(paint(text, "2"))
     }
 
     public func progress(_ line: String?) {
+        if let richOutput { return richOutput.showProgress(line) }
         guard options.showsProgress else { return }
         // Carriage return and erase-line: the progress line is redrawn in place.
         output.write("\r\u{1B}[2K" + (line.map { String($0.prefix(options.width)) } ?? ""), to: .standardOutput)
@@ -136,7 +146,10 @@ public final class Session: CallContext {
     public var displayContext: DisplayContext { DisplayContext(useColor: options.useColor, width: options.width) }
     public var isInterrupted: Bool { options.isInterrupted() }
     public var version: String { options.version }
-    public func attach(_ chart: MetricsChart) { notebook.attach(chart) }
+    public func attach(_ chart: MetricsChart) {
+        notebook.attach(chart)
+        richOutput?.showChart(chart)
+    }
     public func recordPredictions(_ predictions: PredictionResults) { latestPredictions = predictions }
 
     /// The per-row predictions the session's last `model.predict()` returned, if any.
@@ -184,7 +197,7 @@ public final class Session: CallContext {
         let source = SourceFile(name: nil, text: text)
         let parsed = parse(source)
         guard parsed.diagnostics.isEmpty else {
-            report(parsed.diagnostics, in: source)
+            report(parsed.diagnostics, in: source, kind: "SyntaxError")
             return .syntaxError
         }
         var last: Value = .none
@@ -200,6 +213,10 @@ public final class Session: CallContext {
         if case .none = last { return .success }
         variables["_"] = last
         variables["_\(number)"] = last
+        if let richOutput {
+            richOutput.showResult(last, number: number)
+            return .success
+        }
         let shown = last.repr(in: displayContext)
         let prompt = paint("Out[\(number)]:", "31")
         write(shown.contains("\n") ? prompt + "\n" + shown + "\n" : prompt + " " + shown + "\n")
@@ -211,7 +228,7 @@ public final class Session: CallContext {
     public func runScript(_ source: SourceFile) async -> Outcome {
         let parsed = parse(source)
         guard parsed.diagnostics.isEmpty else {
-            report(parsed.diagnostics, in: source)
+            report(parsed.diagnostics, in: source, kind: "SyntaxError")
             return .syntaxError
         }
         defer { assignedLater = [:] }
@@ -256,21 +273,52 @@ public final class Session: CallContext {
 
     // MARK: - Reporting
 
-    func report(_ diagnostics: [Diagnostic], in source: SourceFile) {
-        let renderer = DiagnosticRenderer(useColor: options.useColor)
-        emit(renderer.render(diagnostics, in: source) + "\n", to: .standardError)
+    /// Shows `diagnostics` on the error stream, or hands them to the rich front end as a
+    /// failure of `kind`, caused by `error` when it is a runtime error.
+    func report(_ diagnostics: [Diagnostic], in source: SourceFile, kind: String, error: RuntimeError? = nil) {
+        let failure = failure(diagnostics, in: source, kind: kind, error: error)
+        guard let richOutput else { return emit(failure.rendered + "\n", to: .standardError) }
+        notebook.record(failure.rendered + "\n", to: .standardError)
+        richOutput.showFailure(failure)
+    }
+
+    private func failure(_ diagnostics: [Diagnostic], in source: SourceFile, kind: String, error: RuntimeError?) -> CellFailure {
+        let rendered = DiagnosticRenderer(useColor: options.useColor).render(diagnostics, in: source)
+        return CellFailure(kind: kind, message: diagnostics.first?.message ?? "", rendered: rendered, error: error)
+    }
+
+    /// The value of `text`, which must be one expression (Jupyter's `user_expressions`), or
+    /// why it has none. It is not a cell: it gets no number and shows nothing.
+    public func evaluate(expression text: String) async -> Result<Value, CellFailure> {
+        let source = SourceFile(name: nil, text: text)
+        let parsed = parse(source)
+        guard parsed.diagnostics.isEmpty else { return .failure(failure(parsed.diagnostics, in: source, kind: "SyntaxError", error: nil)) }
+        guard parsed.statements.count == 1, case .expression = parsed.statements[0] else {
+            return .failure(failure([Diagnostic(.error, "expected one expression", span: nil)], in: source, kind: "SyntaxError", error: nil))
+        }
+        do {
+            return .success(try await execute(parsed.statements[0]))
+        } catch let error as RuntimeError {
+            return .failure(failure(error.diagnostics, in: source, kind: "RuntimeError", error: error))
+        } catch {
+            return .failure(failure([Diagnostic(.error, "\(error)", span: nil)], in: source, kind: "RuntimeError", error: nil))
+        }
     }
 
     private func handle(_ error: Error, in source: SourceFile) -> Outcome {
         switch error {
         case is Interrupted:
-            notice("interrupted")
+            if let richOutput {
+                richOutput.showFailure(CellFailure(kind: "KeyboardInterrupt", message: "interrupted", rendered: "interrupted", error: nil))
+            } else {
+                notice("interrupted")
+            }
             return .interrupted
         case let error as RuntimeError:
-            report(error.diagnostics, in: source)
+            report(error.diagnostics, in: source, kind: error.isInputOutput ? "InputOutputError" : "RuntimeError", error: error)
             if error.isInputOutput { return .inputOutputError }
         default:
-            report([Diagnostic(.error, "\(error)", span: nil)], in: source)
+            report([Diagnostic(.error, "\(error)", span: nil)], in: source, kind: "RuntimeError")
         }
         return .runtimeError
     }

@@ -1,6 +1,6 @@
 /// The general built-ins every session has: `print`, `help`, `len`, `type`, `Path`.
 enum CoreBuiltins {
-    static let table = BuiltinTable(functions: [print, help, len, type, path], types: [PathObject.type])
+    static let table = BuiltinTable(functions: [print, display, help, len, type, path], types: [PathObject.type])
 
     static let print = Builtin(
         "print",
@@ -15,6 +15,16 @@ enum CoreBuiltins {
         let context = arguments.context.displayContext
         let text = arguments.variadic.map { $0.printed(in: context) }.joined(separator: arguments.string("sep") ?? " ")
         arguments.context.write(text + (arguments.string("end") ?? "\n"))
+        return .none
+    }
+
+    static let display = Builtin(
+        "display",
+        parameters: [Parameter("values", kind: .variadic, "the values to show")],
+        summary: "show values as a cell's result shows: in a notebook, tables as tables",
+        details: "As IPython's display(): in Jupyter each value shows richly (tables as HTML); elsewhere as it would show at the prompt, one per line."
+    ) { arguments in
+        for value in arguments.variadic { arguments.context.display(value) }
         return .none
     }
 

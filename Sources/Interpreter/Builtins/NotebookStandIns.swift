@@ -73,11 +73,11 @@ final class NestAsyncioModule: RuntimeObject {
     func display(in context: DisplayContext) -> String { "<module 'nest_asyncio' (a stand-in: bf needs no event loop patch)>" }
 }
 
-/// `logging`, for `logging.getLogger(...)` and `logging.INFO` in pasted Python.
+/// `logging`, for `logging.getLogger(...)`, `logging.warning(...)` and `logging.INFO` in pasted Python.
 final class LoggingModule: RuntimeObject {
     static let levels: [String: Int] = ["DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50]
     static let type = ObjectType(name: "logging", summary: "a stand-in for the Python module: loggers print as notes",
-                                 methods: [NotebookStandIns.getLoggerMethod, NotebookStandIns.basicConfigMethod],
+                                 methods: [NotebookStandIns.getLoggerMethod, NotebookStandIns.basicConfigMethod] + NotebookStandIns.logMethods,
                                  attributes: levels.keys.sorted())
     var objectType: ObjectType { Self.type }
     func attribute(_ name: String) -> Value? { Self.levels[name].map(Value.int) }
