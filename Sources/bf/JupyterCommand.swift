@@ -26,20 +26,50 @@ extension BF {
             @Flag(help: "Install for yourself only, in your Jupyter data folder.")
             var user = false
 
+            /// What `--user` becomes on this command's line before ArgumentParser reads it.
+            @Flag(name: .customLong("jupyter-user"), help: .hidden)
+            var jupyterUser = false
+
+            private var forUser: Bool { user || jupyterUser }
+
+            /// The command line with `--user` after `bf jupyter install` spelt `--jupyter-user`.
+            /// bf's own `--user NAME` (the local user to act as) belongs to the root command,
+            /// and ArgumentParser lets the root read its options anywhere on the line, so it
+            /// would take `jupyter install --user` for a `--user` without its NAME.
+            static func arguments(_ arguments: [String]) -> [String] {
+                var words: [Int] = []
+                var index = 0
+                while index < arguments.count, words.count < 2 {
+                    let argument = arguments[index]
+                    if argument == "--" { return arguments }
+                    if ["-c", "--color", "--user"].contains(argument) {
+                        index += 2
+                        continue
+                    }
+                    if !argument.hasPrefix("-") { words.append(index) }
+                    index += 1
+                }
+                guard words.count == 2, arguments[words[0]] == "jupyter", arguments[words[1]] == "install" else { return arguments }
+                return arguments.enumerated().map { position, argument in
+                    position > words[1] && argument == "--user" ? "--jupyter-user" : argument
+                }
+            }
+
             @Option(help: ArgumentHelp("Install under this prefix, in PREFIX/share/jupyter.", valueName: "prefix"))
             var prefix: String?
 
             func validate() throws {
-                if user, prefix != nil {
+                if forUser, prefix != nil {
                     throw ValidationError("choose one of --user and --prefix")
                 }
                 if let prefix, prefix.isEmpty { throw ValidationError("--prefix needs a folder") }
             }
 
             func run() async throws {
-                let location: KernelSpec.Location = user ? .user : prefix.map { .prefix(absolute($0)) } ?? .system
-                let dataFolder = KernelSpec.dataFolder(for: location, environment: ProcessInfo.processInfo.environment,
-                                                       home: NSHomeDirectory())
+                let location: KernelSpec.Location = forUser ? .user : prefix.map { .prefix(absolute($0)) } ?? .system
+                let environment = ProcessInfo.processInfo.environment
+                let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+                let dataFolder = KernelSpec.dataFolder(for: location, environment: environment, home: home)
                 guard let executable = KernelSpec.runningExecutable() else {
                     Console.error("error: cannot tell where this bf is, for kernel.json\nhelp: run bf by its full path\n")
                     throw ExitCode(ScriptRunner.Status.runtime)

@@ -98,12 +98,12 @@ public enum KernelSpec {
 
     /// Makes `path` and the folders above it that are missing, each readable by everyone.
     private static func makeFolder(_ path: String) throws(FileError) {
-        switch FileKind(path: path) {
-        case .folder?: return
-        case .missing?: break
-        case nil: throw FileError(.write, path: path, reason: "permission denied")
-        case .some: throw FileError(.write, path: path, reason: "it exists and is not a folder")
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw FileError(.write, path: path, reason: "it is there and is not a folder") }
+            return
         }
+        guard errno == ENOENT else { throw FileError(.write, path: path, errno: errno) }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != path { try makeFolder(parent) }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileError(.write, path: path, errno: errno) }

@@ -13,7 +13,7 @@ enum MetricsChartDrawing {
     static let columnsAtMost = 3
     /// Inside a panel: room for the series' name above, the value labels on the left, the
     /// round numbers and the axis label below.
-    static let left = 52.0, right = 14.0, top = 28.0, bottom = 40.0
+    static let left = 52.0, right = 14.0, top = 28.0, bottom = 40.0, inset = 8.0
     static let colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                           "#bcbd22", "#17becf"]
 
@@ -46,8 +46,10 @@ enum MetricsChartDrawing {
         let finite = values.filter(\.isFinite)
         let scale = ValueScale(low: finite.min() ?? 0, high: finite.max() ?? 1)
         let rounds = values.count
+        // The first and last rounds sit a little inside the axes, so their dots are not on them.
+        let firstX = plotLeft + inset, lastX = plotRight - inset
         func xPosition(_ round: Int) -> Double {
-            rounds > 1 ? plotLeft + Double(round - 1) / Double(rounds - 1) * (plotRight - plotLeft) : (plotLeft + plotRight) / 2
+            rounds > 1 ? firstX + Double(round - 1) / Double(rounds - 1) * (lastX - firstX) : (plotLeft + plotRight) / 2
         }
         func yPosition(_ value: Double) -> Double {
             plotBottom - (value - scale.low) / (scale.high - scale.low) * (plotBottom - plotTop)

@@ -80,9 +80,10 @@ public enum RichDisplay {
         return html + "  </tbody>\n</table>\n"
     }
 
-    /// An escaped text as a paragraph, its line breaks kept.
+    /// An escaped text as a paragraph, its line breaks kept (as `<br/>`, so that the HTML
+    /// is well-formed XML too).
     static func paragraph(_ escaped: String) -> String {
-        "<p>" + escaped.replacingOccurrences(of: "\n", with: "<br>\n") + "</p>\n"
+        "<p>" + escaped.replacingOccurrences(of: "\n", with: "<br/>\n") + "</p>\n"
     }
 
     /// Text made safe inside HTML and XML elements and double-quoted attributes, without the
