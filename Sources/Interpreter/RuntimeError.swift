@@ -1,3 +1,4 @@
+import Federation
 import Language
 
 /// An error while running bf code, shown to the user as a diagnostic at `span`.
@@ -14,6 +15,9 @@ public struct RuntimeError: Error, Sendable {
     /// Whether a file or the store could not be read or written (a script ends with exit
     /// status 74 rather than 70).
     public var isInputOutput = false
+    /// The Federation error this one shows, when it came from one: it keeps what the text
+    /// flattens (each pod's values of a column the pods disagree on), for `RichDisplay`.
+    public var federationError: (any FederationError)?
 
     public init(_ message: String, span: Span? = nil, notes: [String] = [], help: String? = nil, more: [RuntimeError] = []) {
         self.message = message

@@ -23,7 +23,8 @@ struct BF: AsyncParsableCommand {
         reads standard input as a script.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self, KernelCommand.self]
+        subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self,
+                      JupyterCommand.self, KernelCommand.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))
@@ -34,14 +35,16 @@ struct BF: AsyncParsableCommand {
     /// Runs the command line with a umask of 077: everything bf writes (the home's store,
     /// keys and checkpoints, models, reports, history) is its user's alone, whatever the
     /// umask it was started with. A misspelt command word is caught before ArgumentParser
-    /// reads the line, to say which command was meant.
+    /// reads the line, to say which command was meant; `bf jupyter install --user` is given
+    /// its own spelling of `--user` (see `JupyterCommand.Install.arguments`).
     static func main() async {
         umask(0o077)
-        if let misspelt = MisspeltCommand.find(in: Array(CommandLine.arguments.dropFirst()), root: BF.self) {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let misspelt = MisspeltCommand.find(in: arguments, root: BF.self) {
             FileHandle.standardError.write(Data(misspelt.message.utf8))
             Self.exit(withError: ExitCode.validationFailure)
         }
-        await main(nil)
+        await main(JupyterCommand.Install.arguments(arguments))
     }
 
     func run() async throws {

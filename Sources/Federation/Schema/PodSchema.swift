@@ -16,10 +16,11 @@ public struct PodSchema: Sendable, Codable, Equatable {
 
 /// Short names for pods in messages: the bare pod name when no two pods of
 /// the group share it, `owner/name` otherwise.
-struct PodLabels {
+public struct PodLabels: Sendable {
     private let labels: [PodIdentifier: String]
 
-    init(_ pods: [PodIdentifier]) {
+    /// Labels for `pods`, the pods of one message.
+    public init(_ pods: [PodIdentifier]) {
         var nameCounts: [String: Int] = [:]
         for pod in pods { nameCounts[pod.name, default: 0] += 1 }
         var labels: [PodIdentifier: String] = [:]
@@ -27,7 +28,8 @@ struct PodLabels {
         self.labels = labels
     }
 
-    subscript(pod: PodIdentifier) -> String { labels[pod] ?? pod.description }
+    /// The label of `pod`; its full identifier when it is not one of the pods.
+    public subscript(pod: PodIdentifier) -> String { labels[pod] ?? pod.description }
 
     /// `label  text` lines with the texts aligned after the longest label.
     func aligned(_ rows: [(PodIdentifier, String)]) -> [String] {

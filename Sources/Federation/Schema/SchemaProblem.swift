@@ -140,10 +140,10 @@ public struct CategoricalMismatch: Sendable, Codable, Equatable {
         self.missingIn = missingIn
     }
 
-    /// language.md's rendering: each pod's values, then what is only at one
-    /// pod, then what a pod lacks that more than one other pod has.
-    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
-        var details = labels.aligned(values.map { ($0.pod, "has " + $0.values.joined(separator: ", ")) })
+    /// What differs, as the diagnostic says it: `only in POD: values` for each pod with values
+    /// no other pod has, then `missing in POD: values` for values a pod lacks that are not
+    /// already explained as being only at one other pod.
+    public func differences(_ labels: PodLabels) -> [String] {
         var summary = onlyIn.map { "only in \(labels[$0.pod]): " + $0.values.joined(separator: ", ") }
         let explained = Set(onlyIn.flatMap(\.values))
         for entry in missingIn {
@@ -152,7 +152,14 @@ public struct CategoricalMismatch: Sendable, Codable, Equatable {
                 summary.append("missing in \(labels[entry.pod]): " + unexplained.joined(separator: ", "))
             }
         }
-        details.append(summary.joined(separator: " · "))
+        return summary
+    }
+
+    /// language.md's rendering: each pod's values, then what is only at one
+    /// pod, then what a pod lacks that more than one other pod has.
+    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
+        var details = labels.aligned(values.map { ($0.pod, "has " + $0.values.joined(separator: ", ")) })
+        details.append(differences(labels).joined(separator: " · "))
         return FederationDiagnostic(
             "pods disagree on categorical column \(quoted(column))",
             details: details,

@@ -358,15 +358,14 @@ enum FederationBuiltins {
             rows.append([response.pod.description, roles.isEmpty ? "none" : roles.map(\.rawValue).joined(separator: ", "),
                          response.rejection.map { "refused: " + $0.reason } ?? "accepted"])
         }
-        var footer: [String] = []
+        var footer: [DisplayBlock] = []
         if report.secureAggregation, pods.count > 1 {
             var matrix: [[String]] = []
             for pod in pods {
                 let approved = try await federation.modeller.describe(pod).approvedPods
                 matrix.append([pod.name] + pods.map { other in other == pod ? "·" : approved.contains(other) ? "yes" : "NO" })
             }
-            footer = ["", "approvals (row approves column):",
-                      PlainTextTable(headers: ["pod"] + pods.map(\.name), rows: matrix).rendered()]
+            footer = [.text("approvals (row approves column):"), .table(PlainTextTable(headers: ["pod"] + pods.map(\.name), rows: matrix))]
         }
         return TableObject(title: title, table: PlainTextTable(headers: ["pod", "your role", report.task.rawValue], rows: rows),
                            footer: footer)

@@ -54,5 +54,6 @@ extension RuntimeError {
         self = all.first ?? RuntimeError(error.description, span: span)
         self.more = Array(all.dropFirst())
         self.isInputOutput = error.isInputOutput
+        self.federationError = error
     }
 }

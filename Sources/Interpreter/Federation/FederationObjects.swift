@@ -3,7 +3,7 @@ import Foundation
 import OrderedCollections
 
 /// A pod's schema (`get_pod_schema`) or the schema combined across pods (`combine_pod_schemas`).
-final class SchemaObject: RuntimeObject {
+final class SchemaObject: TabularObject {
     static let type = ObjectType(name: "Schema", summary: "the columns of one pod, or verified and combined across pods",
                                  attributes: ["columns", "pods", "rows", "target"])
 
@@ -65,21 +65,21 @@ final class SchemaObject: RuntimeObject {
         }
     }
 
-    func display(in context: DisplayContext) -> String {
+    func blocks(in context: DisplayContext) -> [DisplayBlock] {
         switch content {
         case .pod(let schema):
             let splits = schema.schema.splits
-            return "schema of \(schema.pod): \(schema.schema.rowCount) rows "
-                + "(train \(splits.train), validation \(splits.validation), test \(splits.test))\n"
-                + SchemaObject.fitted(schema.schema.summaryTable, width: context.width).rendered()
+            return [.text("schema of \(schema.pod): \(schema.schema.rowCount) rows "
+                          + "(train \(splits.train), validation \(splits.validation), test \(splits.test))"),
+                    .table(SchemaObject.fitted(schema.schema.summaryTable, width: context.width))]
         case .combined(let schema):
-            var text = "combined schema of \(schema.pods.map(\.description).joined(separator: ", ")): "
-            text += schema.podRows.map { "\($0.pod.name) \($0.rowCount) rows" }.joined(separator: ", ")
-            text += ", verified\n" + SchemaObject.fitted(schema.summaryTable, width: context.width).rendered()
+            var title = "combined schema of \(schema.pods.map(\.description).joined(separator: ", ")): "
+            title += schema.podRows.map { "\($0.pod.name) \($0.rowCount) rows" }.joined(separator: ", ") + ", verified"
+            var blocks: [DisplayBlock] = [.text(title), .table(SchemaObject.fitted(schema.summaryTable, width: context.width))]
             if !schema.excludedColumns.isEmpty {
-                text += "\nnot used: " + schema.excludedColumns.map { "\($0.name) (\($0.reason.rawValue))" }.joined(separator: ", ")
+                blocks.append(.text("not used: " + schema.excludedColumns.map { "\($0.name) (\($0.reason.rawValue))" }.joined(separator: ", ")))
             }
-            return text
+            return blocks
         }
     }
 }
@@ -127,15 +127,16 @@ final class DataStructureObject: RuntimeObject {
 
 /// A table the workflow shows: the pod list, an access report, who you are. It keeps the
 /// rows so that scripts can read them (`report.rows[0]["role"]`).
-final class TableObject: RuntimeObject {
+final class TableObject: TabularObject {
     static let type = ObjectType(name: "Table", summary: "rows of results shown as a table", attributes: ["rows", "columns"])
 
     let title: String
     let table: PlainTextTable
-    let footer: [String]
+    /// What follows the table: a note, a second table (the approvals of an access report).
+    let footer: [DisplayBlock]
     var objectType: ObjectType { TableObject.type }
 
-    init(title: String, table: PlainTextTable, footer: [String] = []) {
+    init(title: String, table: PlainTextTable, footer: [DisplayBlock] = []) {
         self.title = title
         self.table = table
         self.footer = footer
@@ -169,8 +170,8 @@ final class TableObject: RuntimeObject {
 
     var length: Int? { table.rows.count }
 
-    func display(in context: DisplayContext) -> String {
-        ([title, table.rendered()] + footer).filter { !$0.isEmpty }.joined(separator: "\n")
+    func blocks(in context: DisplayContext) -> [DisplayBlock] {
+        ([.text(title), .table(table)] + footer).filter { $0 != .text("") }
     }
 }
 

@@ -36,7 +36,7 @@ final class SecureAggregatorObject: RuntimeObject {
 }
 
 /// The metrics of a training, one row per round: what `fit` returns.
-final class ResultsObject: RuntimeObject {
+final class ResultsObject: TabularObject {
     static let type = ObjectType(name: "Results", summary: "one row of metrics per round (results[i][\"AUC\"])",
                                  attributes: ["rounds", "metrics"])
 
@@ -83,18 +83,18 @@ final class ResultsObject: RuntimeObject {
 
     var length: Int? { rounds.count }
 
-    func display(in context: DisplayContext) -> String {
+    func blocks(in context: DisplayContext) -> [DisplayBlock] {
         let names = metricNames
         let rows = rounds.map { round in
             [String(round.round)] + round.combined.namedValues.map { $0.value.map { String(format: "%.4f", $0) } ?? "—" }
         }
-        var text = PlainTextTable(headers: ["round"] + names, rows: rows).rendered()
+        var blocks: [DisplayBlock] = [.table(PlainTextTable(headers: ["round"] + names, rows: rows))]
         if rounds.count > 1 {
-            text += "\n" + names.map { name in
+            blocks.append(.text(names.map { name in
                 name + " " + Sparkline.render(rounds.map { $0.combined.value(named: name) ?? .nan })
-            }.joined(separator: "   ")
+            }.joined(separator: "   ")))
         }
-        return text
+        return blocks
     }
 }
 

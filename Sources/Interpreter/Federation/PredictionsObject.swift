@@ -6,7 +6,7 @@ import OrderedCollections
 /// rows by their index in the pod's test split, the predicted class and the probability of
 /// each class. `predictions[i]` is one row as a dictionary; `bf run --predictions OUT.csv`
 /// writes them all.
-final class PredictionsObject: RuntimeObject {
+final class PredictionsObject: TabularObject {
     static let type = ObjectType(name: "Predictions",
                                  summary: "each test row's predicted class and class probabilities, per pod (predictions[i])",
                                  attributes: ["classes", "pods"])
@@ -69,16 +69,16 @@ final class PredictionsObject: RuntimeObject {
         return .dict(entries)
     }
 
-    func display(in context: DisplayContext) -> String {
+    func blocks(in context: DisplayContext) -> [DisplayBlock] {
         let all = rows
         let shown = all.prefix(5).map { row in
             [row.pod.description, String(row.testRow), results.classes[row.predicted]]
                 + row.probabilities.map { String(format: "%.4f", Double($0)) }
         }
-        var text = "predictions of \(all.count) test row\(all.count == 1 ? "" : "s") from \(results.pods.count) pod\(results.pods.count == 1 ? "" : "s")"
-            + (all.count > shown.count ? " (the first \(shown.count); predictions[i] for any, bf run --predictions OUT.csv for all):\n" : ":\n")
-        text += PlainTextTable(headers: ["pod", "test row", "predicted"] + results.classes.map { "p(\($0))" }, rows: shown).rendered()
-        return text
+        let title = "predictions of \(all.count) test row\(all.count == 1 ? "" : "s") from \(results.pods.count) pod\(results.pods.count == 1 ? "" : "s")"
+            + (all.count > shown.count ? " (the first \(shown.count); predictions[i] for any, bf run --predictions OUT.csv for all):" : ":")
+        return [.text(title),
+                .table(PlainTextTable(headers: ["pod", "test row", "predicted"] + results.classes.map { "p(\($0))" }, rows: shown))]
     }
 }
 

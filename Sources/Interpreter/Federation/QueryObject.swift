@@ -21,7 +21,7 @@ final class QueryObject: RuntimeObject {
 
 /// The results of one query at several pods: one table per pod, shown one after another;
 /// `results[0]` is the first pod's table and `len(results)` the number of pods.
-final class QueryResultsObject: RuntimeObject {
+final class QueryResultsObject: TabularObject {
     static let type = ObjectType(name: "QueryResults", summary: "a query's result at each pod, one table per pod",
                                  attributes: ["pods"])
 
@@ -56,7 +56,8 @@ final class QueryResultsObject: RuntimeObject {
 
     var length: Int? { tables.count }
 
-    func display(in context: DisplayContext) -> String {
-        tables.map { $0.table.display(in: context) }.joined(separator: "\n\n")
+    /// Each pod's table, a blank line between two.
+    func blocks(in context: DisplayContext) -> [DisplayBlock] {
+        Array(tables.map { $0.table.blocks(in: context) }.joined(separator: [.text("")]))
     }
 }
