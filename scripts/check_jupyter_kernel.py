@@ -3,8 +3,12 @@ the suite leaves to each kernel: interrupting a running cell, aborting the cells
 a failed one, and a refused message signature. Run by scripts/check-jupyter, which installs
 the kernelspec into a temporary JUPYTER_PATH and points BF_HOME at an empty home."""
 
+import os
 import time
 import unittest
+
+import nbformat
+from nbclient import NotebookClient
 
 import jupyter_kernel_test
 from jupyter_client.manager import start_new_kernel
@@ -103,6 +107,40 @@ class BFKernelBehaviour(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 120)
         reply, outputs = self.execute("kept + 1")
         self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"], ["42"])
+
+
+class TutorialNotebook(unittest.TestCase):
+    """nbclient runs the notebook of tutorial 5 that `bf jupyter notebook 5` wrote, with bf as
+    its kernel, as JupyterLab's "Run All" would."""
+
+    def test_tutorial_5_runs_with_tables_a_chart_and_final_metrics(self):
+        notebook = nbformat.read(os.environ["BF_TUTORIAL_NOTEBOOK"], as_version=4)
+        nbformat.validate(notebook)
+        NotebookClient(notebook, timeout=600, kernel_name="bf").execute()
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        outputs = [output for cell in code for output in cell.outputs]
+        failing = [cell for cell in code if "raises-exception" in cell.metadata.get("tags", [])]
+        self.assertEqual(len(failing), 2)
+        for cell in failing:
+            self.assertEqual([o.output_type for o in cell.outputs if o.output_type == "error"], ["error"], cell.source)
+        for cell in code:
+            if cell not in failing:
+                self.assertNotIn("error", [o.output_type for o in cell.outputs], cell.source)
+        # The schema comparison error shows as a table beside its text.
+        self.assertTrue(any("text/html" in o.get("data", {}) and "gender" in o.data["text/html"]
+                            for cell in failing for o in cell.outputs))
+        # Tables as HTML: the combined schema and the metrics per round.
+        html = [o.data["text/html"] for o in outputs if o.output_type == "execute_result" and "text/html" in o.data]
+        self.assertGreaterEqual(len(html), 2)
+        # The chart of the training's metrics, as SVG.
+        svg = [o.data["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
+        self.assertEqual(len(svg), 1)
+        self.assertIn("<svg", svg[0])
+        # The last cell shows the metrics of the final round.
+        final = code[-1].outputs[-1]
+        self.assertEqual(final.output_type, "execute_result")
+        for metric in ("AUC", "Accuracy"):
+            self.assertIn(metric, final.data["text/plain"])
 
 
 if __name__ == "__main__":
