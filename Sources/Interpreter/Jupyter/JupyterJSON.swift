@@ -4,22 +4,34 @@ import Foundation
 /// sort_keys=True, ensure_ascii=False)`): keys sorted, one space of indent per level, `": "`
 /// between key and value, `{}` and `[]` when empty, text other than quotes, backslashes and
 /// control characters as it is. A notebook bf writes is then byte for byte what Jupyter saves,
-/// so saving it unchanged in JupyterLab changes nothing.
-enum JupyterJSON {
+/// so saving it unchanged in JupyterLab changes nothing. `compact` writes the same on one
+/// line, for the kernel's messages.
+public enum JupyterJSON {
     /// A value that JSON cannot hold (a float that is not finite, an unknown type).
-    struct UnsupportedValue: Error, CustomStringConvertible {
-        let description: String
+    public struct UnsupportedValue: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// `value` (dictionaries with string keys, arrays, strings, integers, booleans, finite
     /// doubles and `NSNull`) as JSON text with a final line break.
-    static func text(_ value: Any) throws -> String {
+    public static func text(_ value: Any) throws -> String {
         var text = ""
         try write(value, indent: 0, into: &text)
         return text + "\n"
     }
 
-    private static func write(_ value: Any, indent: Int, into text: inout String) throws {
+    /// `value` as JSON on one line, keys sorted, no spaces.
+    public static func compact(_ value: Any) throws -> String {
+        var text = ""
+        try write(value, indent: nil, into: &text)
+        return text
+    }
+
+    /// Writes `value` laid out at `indent`, or on one line when `indent` is nil.
+    private static func write(_ value: Any, indent: Int?, into text: inout String) throws {
+        let newline = indent == nil ? "" : "\n"
+        func pad(_ level: Int?) -> String { level.map { String(repeating: " ", count: $0) } ?? "" }
+        let inner = indent.map { $0 + 1 }
         switch value {
         case is NSNull:
             text += "null"
@@ -34,24 +46,24 @@ enum JupyterJSON {
             quote(string, into: &text)
         case let object as [String: Any]:
             guard !object.isEmpty else { text += "{}"; return }
-            text += "{\n"
+            text += "{" + newline
             for (index, key) in object.keys.sorted().enumerated() {
-                text += String(repeating: " ", count: indent + 1)
+                text += pad(inner)
                 quote(key, into: &text)
-                text += ": "
-                try write(object[key] as Any, indent: indent + 1, into: &text)
-                text += index == object.count - 1 ? "\n" : ",\n"
+                text += indent == nil ? ":" : ": "
+                try write(object[key] as Any, indent: inner, into: &text)
+                text += (index == object.count - 1 ? "" : ",") + newline
             }
-            text += String(repeating: " ", count: indent) + "}"
+            text += pad(indent) + "}"
         case let array as [Any]:
             guard !array.isEmpty else { text += "[]"; return }
-            text += "[\n"
+            text += "[" + newline
             for (index, element) in array.enumerated() {
-                text += String(repeating: " ", count: indent + 1)
-                try write(element, indent: indent + 1, into: &text)
-                text += index == array.count - 1 ? "\n" : ",\n"
+                text += pad(inner)
+                try write(element, indent: inner, into: &text)
+                text += (index == array.count - 1 ? "" : ",") + newline
             }
-            text += String(repeating: " ", count: indent) + "]"
+            text += pad(indent) + "]"
         default:
             throw UnsupportedValue(description: "a value of type \(type(of: value)) has no JSON form")
         }
