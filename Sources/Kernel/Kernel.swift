@@ -180,8 +180,10 @@ public final class Kernel {
             content.merge(["status": "error", "ename": failure.kind, "evalue": failure.message,
                            "traceback": failure.rendered.components(separatedBy: "\n")]) { _, new in new }
         }
-        reply(on: shell, to: message, content)
+        // The queue is aborted before the reply goes: a cell sent once the reply is seen
+        // must run.
         if outcome != .success && stopsOnError { abortQueuedExecutions() }
+        reply(on: shell, to: message, content)
     }
 
     /// After a failed cell, the cells already waiting behind it are not run (as in IPython):

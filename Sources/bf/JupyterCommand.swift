@@ -125,13 +125,7 @@ extension BF {
             var force = false
 
             func run() async throws {
-                let tutorials: [Tutorial]
-                do {
-                    tutorials = try TutorialCatalogue.tutorials()
-                } catch {
-                    Console.error("bf: the tutorials inside this bf are broken: \(error)\n")
-                    throw ExitCode(ScriptRunner.Status.runtime)
-                }
+                let tutorials = try TutorialCommand.builtInTutorials()
                 guard let tutorial = tutorials.first(where: { $0.number == number }) else {
                     let numbers = tutorials.map(\.number)
                     Console.error("error: there is no tutorial \(number); the tutorials are \(numbers.first ?? 1) to \(numbers.last ?? 1)\n"

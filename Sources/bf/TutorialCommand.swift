@@ -39,13 +39,7 @@ extension BF {
         @OptionGroup var display: DisplayOptions
 
         func run() async throws {
-            let tutorials: [Tutorial]
-            do {
-                tutorials = try TutorialCatalogue.tutorials()
-            } catch {
-                Console.error("bf: the tutorials inside this bf are broken: \(error)\n")
-                throw ExitCode(ScriptRunner.Status.runtime)
-            }
+            let tutorials = try TutorialCommand.builtInTutorials()
             guard let number else {
                 print(Self.listing(tutorials), terminator: "")
                 return
@@ -62,6 +56,17 @@ extension BF {
                 throw ExitCode(await runner.runInteractive(walkthrough: walkthrough))
             }
             throw ExitCode(await runner.runStraightThrough(walkthrough))
+        }
+
+        /// The tutorials carried inside bf; a catalogue that does not read is bf's own fault,
+        /// reported as such.
+        static func builtInTutorials() throws -> [Tutorial] {
+            do {
+                return try TutorialCatalogue.tutorials()
+            } catch {
+                Console.error("bf: the tutorials inside this bf are broken: \(error)\n")
+                throw ExitCode(ScriptRunner.Status.runtime)
+            }
         }
 
         /// The tutorials, one a line, with how to start one.
