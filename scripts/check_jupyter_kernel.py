@@ -36,8 +36,14 @@ class BFKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "1 + 2", "result": "3"},
         {"code": '"a" + "b"', "result": "'ab'"},
         {"code": "[1, 2] + [3]", "result": "[1, 2, 3]"},
+        # Tables show as HTML beside their text.
+        {"code": "whoami()", "mime": "text/html"},
+        {"code": 'get_pod_schema("census-income-demo")', "mime": "text/html"},
     ]
-    code_display_data = [{"code": 'display("shown")', "mime": "text/plain"}]
+    code_display_data = [
+        {"code": 'display("shown")', "mime": "text/plain"},
+        {"code": "display(whoami())", "mime": "text/html"},
+    ]
 
     code_history_pattern = "1 + *"
     supported_history_operations = ("tail", "range", "search")
