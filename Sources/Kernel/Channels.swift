@@ -51,8 +51,9 @@ struct RequestChannel: Sendable {
 }
 
 /// The control channel, served on a thread of its own so that `interrupt_request` and
-/// `shutdown_request` are answered while a cell runs. It also stops the kernel when the
-/// process that started it (Jupyter's `JPY_PARENT_PID`) is gone.
+/// `shutdown_request` are answered while a cell runs. It also stops a kernel Jupyter started
+/// (`JPY_PARENT_PID` set) once the process that started it is gone, as IPython's does, so a
+/// server that dies leaves no kernel behind.
 final class ControlChannel: Sendable {
     let channel: RequestChannel
     private let iopub: Publisher
@@ -60,7 +61,15 @@ final class ControlChannel: Sendable {
     private let identity: KernelIdentity
     private let zeroMQ: ZeroMQContext
     private let stopped = Atomic<Bool>(false)
-    private let parent = ProcessInfo.processInfo.environment["JPY_PARENT_PID"].flatMap { pid_t($0) }
+    /// Whether the process that started the kernel is gone, asked every second; nil when
+    /// Jupyter did not start it. As in IPython's kernel: the parent Jupyter names
+    /// (`JPY_PARENT_PID`) changed, or, when that is not the parent (a wrapper started the
+    /// kernel), the kernel was handed to init.
+    private let parentIsGone: (@Sendable () -> Bool)? = {
+        guard let named = ProcessInfo.processInfo.environment["JPY_PARENT_PID"].flatMap({ pid_t($0) }) else { return nil }
+        if named > 1 && getppid() == named { return { getppid() != named } }
+        return { getppid() == 1 }
+    }()
 
     init(channel: RequestChannel, iopub: Publisher, interrupt: InterruptSwitch, identity: KernelIdentity, zeroMQ: ZeroMQContext) {
         self.channel = channel
@@ -83,7 +92,7 @@ final class ControlChannel: Sendable {
         while true {
             guard let message = channel.next(timeout: 1000) else {
                 if stopped.load(ordering: .acquiring) { break }
-                if let parent, parent > 1, getppid() != parent {
+                if let parentIsGone, parentIsGone() {
                     Kernel.log("the process that started the kernel has gone; stopping")
                     stop()
                 }

@@ -69,6 +69,34 @@ final class KernelTests: XCTestCase {
         XCTAssertTrue(kernel.log.contains("dropped a message with a bad signature"), kernel.log)
     }
 
+    func testAKernelWhoseParentDiesStops() throws {
+        // A shell starts the kernel as Jupyter would (JPY_PARENT_PID set), says its pid and
+        // waits; killing the shell orphans the kernel, which must then stop by itself.
+        let connection = try StartedKernel.connectionFile(in: environment, key: "k")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\"$0\" kernel -f \"$1\" 2>/dev/null & echo $!; wait", binary.url.path, connection.file.path]
+        shell.environment = ProcessInfo.processInfo.environment.merging(environment.variables(extra: ["JPY_PARENT_PID": "1"])) { _, given in given }
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let kernel = try XCTUnwrap(pid_t(line.trimmingCharacters(in: .whitespacesAndNewlines)), line)
+        kill(shell.processIdentifier, SIGKILL)
+        shell.waitUntilExit()
+        let deadline = Date().addingTimeInterval(15)
+        while Self.isRunning(kernel) && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertFalse(Self.isRunning(kernel), "the orphaned kernel \(kernel) is still running")
+        if Self.isRunning(kernel) { kill(kernel, SIGKILL) }
+    }
+
+    /// Whether `pid` is a process that has not ended (a zombie nobody reaped has ended).
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let state = stat.split(separator: ")").last?.split(separator: " ").first else { return false }
+        return state != "Z" && state != "X"
+    }
+
     func testABadConnectionFileIsRefusedByName() throws {
         let file = environment.directory.appendingPathComponent("connection.json")
         try Data(#"{"transport": "tcp", "ip": "127.0.0.1", "shell_port": 1}"#.utf8).write(to: file)
@@ -93,12 +121,7 @@ private final class StartedKernel {
     init(binary: BFBinary, environment: TestEnvironment) throws {
         let key = UUID().uuidString
         codec = MessageCodec(key: key)
-        let base = environment.directory.appendingPathComponent("k").path
-        let connection = environment.directory.appendingPathComponent("connection.json")
-        let ports = ["shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5]
-        var file: JSONObject = ["transport": "ipc", "ip": base, "key": key, "signature_scheme": "hmac-sha256"]
-        file.merge(ports) { $1 }
-        try MessageCodec.json(file).write(to: connection)
+        let (connection, base) = try Self.connectionFile(in: environment, key: key)
         errorFile = environment.directory.appendingPathComponent("kernel.log")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = binary.url
@@ -117,6 +140,17 @@ private final class StartedKernel {
         try control.connect("ipc://\(base)-4")
         try iopub.connect("ipc://\(base)-2")
         try waitUntilReady()
+    }
+
+    /// A connection file on `ipc` endpoints `<base>-1` (shell) … `<base>-5` in the scratch folder.
+    static func connectionFile(in environment: TestEnvironment, key: String) throws -> (file: URL, base: String) {
+        let base = environment.directory.appendingPathComponent("k").path
+        let connection = environment.directory.appendingPathComponent("connection.json")
+        let ports = ["shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5]
+        var file: JSONObject = ["transport": "ipc", "ip": base, "key": key, "signature_scheme": "hmac-sha256"]
+        file.merge(ports) { $1 }
+        try MessageCodec.json(file).write(to: connection)
+        return (connection, base)
     }
 
     deinit {
