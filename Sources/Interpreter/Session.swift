@@ -273,10 +273,13 @@ public final class Session: CallContext {
 
     // MARK: - Reporting
 
-    /// Shows `diagnostics` on the error stream, or hands them to the rich front end as a
-    /// failure of `kind`, caused by `error` when it is a runtime error.
-    func report(_ diagnostics: [Diagnostic], in source: SourceFile, kind: String, error: RuntimeError? = nil) {
-        let failure = failure(diagnostics, in: source, kind: kind, error: error)
+    /// Shows `diagnostics` on the error stream, or hands them to the rich front end, as a
+    /// failure of `kind`.
+    func report(_ diagnostics: [Diagnostic], in source: SourceFile, kind: String) {
+        show(failure(diagnostics, in: source, kind: kind, error: nil))
+    }
+
+    private func show(_ failure: CellFailure) {
         guard let richOutput else { return emit(failure.rendered + "\n", to: .standardError) }
         notebook.record(failure.rendered + "\n", to: .standardError)
         richOutput.showFailure(failure)
@@ -285,6 +288,18 @@ public final class Session: CallContext {
     private func failure(_ diagnostics: [Diagnostic], in source: SourceFile, kind: String, error: RuntimeError?) -> CellFailure {
         let rendered = DiagnosticRenderer(useColor: options.useColor).render(diagnostics, in: source)
         return CellFailure(kind: kind, message: diagnostics.first?.message ?? "", rendered: rendered, error: error)
+    }
+
+    /// What running `source` threw, as the failure a front end shows.
+    private func failure(for error: Error, in source: SourceFile) -> CellFailure {
+        switch error {
+        case is Interrupted:
+            CellFailure(kind: "KeyboardInterrupt", message: "interrupted", rendered: "interrupted", error: nil)
+        case let error as RuntimeError:
+            failure(error.diagnostics, in: source, kind: error.isInputOutput ? "InputOutputError" : "RuntimeError", error: error)
+        default:
+            failure([Diagnostic(.error, "\(error)", span: nil)], in: source, kind: "RuntimeError", error: nil)
+        }
     }
 
     /// The value of `text`, which must be one expression (Jupyter's `user_expressions`), or
@@ -298,29 +313,18 @@ public final class Session: CallContext {
         }
         do {
             return .success(try await execute(parsed.statements[0]))
-        } catch let error as RuntimeError {
-            return .failure(failure(error.diagnostics, in: source, kind: "RuntimeError", error: error))
         } catch {
-            return .failure(failure([Diagnostic(.error, "\(error)", span: nil)], in: source, kind: "RuntimeError", error: nil))
+            return .failure(failure(for: error, in: source))
         }
     }
 
     private func handle(_ error: Error, in source: SourceFile) -> Outcome {
+        show(failure(for: error, in: source))
         switch error {
-        case is Interrupted:
-            if let richOutput {
-                richOutput.showFailure(CellFailure(kind: "KeyboardInterrupt", message: "interrupted", rendered: "interrupted", error: nil))
-            } else {
-                notice("interrupted")
-            }
-            return .interrupted
-        case let error as RuntimeError:
-            report(error.diagnostics, in: source, kind: error.isInputOutput ? "InputOutputError" : "RuntimeError", error: error)
-            if error.isInputOutput { return .inputOutputError }
-        default:
-            report([Diagnostic(.error, "\(error)", span: nil)], in: source, kind: "RuntimeError")
+        case is Interrupted: return .interrupted
+        case let error as RuntimeError where error.isInputOutput: return .inputOutputError
+        default: return .runtimeError
         }
-        return .runtimeError
     }
 
     func noteIgnoredImport(_ modules: [String]) {

@@ -85,8 +85,9 @@ final class KernelOutput: OutputSink, RichOutput {
     // MARK: - RichOutput
 
     func showResult(_ value: Value, number: Int) {
-        result = value.repr(in: display)
-        publish("execute_result", ["execution_count": number, "data": bundle(for: value), "metadata": JSONObject()])
+        let data = bundle(for: value)
+        result = data["text/plain"] as? String
+        publish("execute_result", ["execution_count": number, "data": data, "metadata": JSONObject()])
     }
 
     func showDisplay(_ value: Value) {
