@@ -56,6 +56,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     case rowIndexOutOfRange(index: Int, rowCount: Int)
     /// The FedProx coefficient is negative or not finite.
     case invalidProximalCoefficient(Double)
+    /// A DP-SGD setting (`max_grad_norm`, `noise_multiplier`) is out of range.
+    case invalidPrivacySetting(name: String, value: Double, requirement: String)
 
     // Parameters and optimizer state.
     /// A parameter set lacks a tensor the model needs.
@@ -169,6 +171,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "row index \(index) is outside the dataset's \(rowCount) rows"
         case let .invalidProximalCoefficient(mu):
             return "proximal coefficient 'mu' is \(mu): it must be a finite number at least 0"
+        case let .invalidPrivacySetting(name, value, requirement):
+            return "differential privacy setting '\(name)' is \(value): it must be \(requirement)"
         case let .missingParameter(name):
             return "parameter '\(name)' is missing: the parameters come from a different model layout"
         case let .unexpectedParameter(name):

@@ -1,3 +1,13 @@
+/// Which statistics a batch norm normalises with while training.
+enum NormalisationStatistics {
+    /// The batch's own mean and variance, moving the running statistics toward them
+    /// (PyTorch's training mode).
+    case batch
+    /// The running statistics, left as they are: each row's output then depends on that row
+    /// alone, which DP-SGD's per-sample clipping needs (see `PrivateGradients`).
+    case running
+}
+
 /// Batch normalisation over the rows of a batch, per feature (PyTorch's `nn.BatchNorm1d`
 /// with momentum 0.1 and ε = 10⁻⁵).
 ///
@@ -98,9 +108,21 @@ final class BatchNorm1d {
         }
     }
 
-    /// Training: y ← weight·x̂ + bias with batch statistics; stores x̂ (y may alias x).
-    func forwardTraining(_ x: MatrixView, into y: MatrixView, workspace: Workspace) {
-        computeBatchStatistics(x, workspace: workspace)
+    /// mean ← running mean and inverseDeviation ← 1/√(running var + ε), per feature.
+    func runningStatistics(mean: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>) {
+        for j in 0..<features {
+            mean[j] = runningMean[j]
+            inverseDeviation[j] = 1 / (runningVariance[j] + epsilon).squareRoot()
+        }
+    }
+
+    /// Training: y ← weight·x̂ + bias with the batch's statistics or the running ones;
+    /// stores x̂ (y may alias x).
+    func forwardTraining(_ x: MatrixView, into y: MatrixView, workspace: Workspace, statistics: NormalisationStatistics = .batch) {
+        switch statistics {
+        case .batch: computeBatchStatistics(x, workspace: workspace)
+        case .running: runningStatistics(mean: workspace.mean.base, inverseDeviation: workspace.inverseDeviation.base)
+        }
         let mean = workspace.mean.base
         let inverseDeviation = workspace.inverseDeviation.base
         for r in 0..<x.rows {

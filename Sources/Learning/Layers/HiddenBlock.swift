@@ -72,8 +72,12 @@ final class HiddenBlock {
         MatrixView(workspace.output.base, rows: rows, columns: width)
     }
 
-    /// Training forward pass over `input` (at least two rows), drawing a new dropout mask.
-    func forwardTraining(_ input: MatrixView, workspace: Workspace, generator: inout SeededGenerator) {
+    /// Training forward pass over `input`, drawing a new dropout mask. With the batch's
+    /// statistics `input` needs at least two rows; with the running ones (DP-SGD) any number.
+    func forwardTraining(
+        _ input: MatrixView, workspace: Workspace, generator: inout SeededGenerator,
+        statistics: NormalisationStatistics = .batch
+    ) {
         let rows = input.rows
         let columns = width
         let activation = workspace.activation.base
@@ -83,30 +87,42 @@ final class HiddenBlock {
         let bias = linear.bias
         linear.multiply(input, into: MatrixView(activation, rows: rows, columns: columns))
 
-        mean.update(repeating: 0, count: columns)
-        for r in 0..<rows {
-            let z = activation + r * columns
-            let slope = derivative + r * columns
-            for j in 0..<columns {
-                let (value, derivativeValue) = Kernels.mish(z[j] + bias[j])
-                z[j] = value
-                slope[j] = derivativeValue
-                mean[j] += value
-            }
-        }
-        let inverseRows = 1 / Float(rows)
-        for j in 0..<columns { mean[j] *= inverseRows }
-        variance.update(repeating: 0, count: columns)
-        for r in 0..<rows {
-            let a = activation + r * columns
-            for j in 0..<columns {
-                let centred = a[j] - mean[j]
-                variance[j] += centred * centred
-            }
-        }
-        for j in 0..<columns { variance[j] *= inverseRows }
         let inverseDeviation = workspace.inverseDeviation.base
-        norm.finishStatistics(rows: rows, mean: mean, variance: variance, inverseDeviation: inverseDeviation)
+        switch statistics {
+        case .batch:
+            mean.update(repeating: 0, count: columns)
+            for r in 0..<rows {
+                let z = activation + r * columns
+                let slope = derivative + r * columns
+                for j in 0..<columns {
+                    let (value, derivativeValue) = Kernels.mish(z[j] + bias[j])
+                    z[j] = value
+                    slope[j] = derivativeValue
+                    mean[j] += value
+                }
+            }
+            let inverseRows = 1 / Float(rows)
+            for j in 0..<columns { mean[j] *= inverseRows }
+            variance.update(repeating: 0, count: columns)
+            for r in 0..<rows {
+                let a = activation + r * columns
+                for j in 0..<columns {
+                    let centred = a[j] - mean[j]
+                    variance[j] += centred * centred
+                }
+            }
+            for j in 0..<columns { variance[j] *= inverseRows }
+            norm.finishStatistics(rows: rows, mean: mean, variance: variance, inverseDeviation: inverseDeviation)
+        case .running:
+            for r in 0..<rows {
+                let z = activation + r * columns
+                let slope = derivative + r * columns
+                for j in 0..<columns {
+                    (z[j], slope[j]) = Kernels.mish(z[j] + bias[j])
+                }
+            }
+            norm.runningStatistics(mean: mean, inverseDeviation: inverseDeviation)
+        }
 
         let mask = workspace.mask.base
         dropout.drawMask(mask, count: rows * columns, generator: &generator)

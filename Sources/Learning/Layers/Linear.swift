@@ -74,12 +74,7 @@ final class Linear {
         input x: MatrixView, outputGradient dy: MatrixView, inputGradient dx: MatrixView?,
         weightGradient use: WeightGradientUse = .store
     ) {
-        if let dx {
-            BLAS.gemm(
-                transposeA: false, transposeB: false, m: dy.rows, n: inputs, k: outputs,
-                alpha: 1, a: dy.base, lda: dy.stride, b: weight, ldb: inputs,
-                beta: 0, c: dx.base, ldc: dx.stride)
-        }
+        if let dx { inputBackward(outputGradient: dy, into: dx) }
         switch use {
         case .store:
             BLAS.gemm(
@@ -92,6 +87,14 @@ final class Linear {
                 alpha: -learningRate, a: dy.base, lda: dy.stride, b: x.base, ldb: x.stride,
                 beta: 1, c: weight, ldc: inputs)
         }
+    }
+
+    /// dx ← dy·W.
+    func inputBackward(outputGradient dy: MatrixView, into dx: MatrixView) {
+        BLAS.gemm(
+            transposeA: false, transposeB: false, m: dy.rows, n: inputs, k: outputs,
+            alpha: 1, a: dy.base, lda: dy.stride, b: weight, ldb: inputs,
+            beta: 0, c: dx.base, ldc: dx.stride)
     }
 
     /// db ← column sums of dy (overwritten).

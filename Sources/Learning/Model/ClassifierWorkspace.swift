@@ -32,6 +32,8 @@ final class ClassifierWorkspace {
     let logits: FloatBuffer
     /// dL/d logits.
     let logitGradient: FloatBuffer
+    /// DP-SGD: each row's squared gradient norm, then its clipping factor.
+    let sampleNorms: FloatBuffer
 
     /// Buffers for up to `capacity` rows of `model`'s shapes.
     init(capacity: Int, embeddingWidth: Int, continuousCount: Int, categoricalCount: Int, blockWidths: [Int], classCount: Int) {
@@ -51,5 +53,6 @@ final class ClassifierWorkspace {
         blocks = blockWidths.map { HiddenBlock.Workspace(rows: capacity, width: $0) }
         logits = FloatBuffer(count: capacity * classCount)
         logitGradient = FloatBuffer(count: capacity * classCount)
+        sampleNorms = FloatBuffer(count: capacity)
     }
 }

@@ -216,8 +216,12 @@ public final class TabularClassifier {
     }
 
     /// The training forward pass over the first `rows` rows of the workspace: fills the
-    /// probabilities and returns the mean cross-entropy.
-    func forwardTraining(rows: Int, workspace: ClassifierWorkspace, generator: inout SeededGenerator) -> Double {
+    /// probabilities and returns the mean cross-entropy. The batch norms use the batch's
+    /// statistics, or with `.running` (DP-SGD) their running ones, unchanged.
+    func forwardTraining(
+        rows: Int, workspace: ClassifierWorkspace, generator: inout SeededGenerator,
+        statistics: NormalisationStatistics = .batch
+    ) -> Double {
         let embedded = MatrixView(workspace.embedded.base, rows: rows, columns: embeddingWidth)
         for (index, embedding) in embeddings.enumerated() {
             embedding.forward(
@@ -232,12 +236,12 @@ public final class TabularClassifier {
         if let continuousNorm {
             continuousNorm.forwardTraining(
                 MatrixView(workspace.continuous.base, rows: rows, columns: layout.continuousCount),
-                into: continuous, workspace: workspace.continuousNorm)
+                into: continuous, workspace: workspace.continuousNorm, statistics: statistics)
         }
         var input = MatrixView(workspace.input.base, rows: rows, columns: inputConcatenation.width)
         inputConcatenation.forward([embedded, continuous], into: input)
         for (index, block) in blocks.enumerated() {
-            block.forwardTraining(input, workspace: workspace.blocks[index], generator: &generator)
+            block.forwardTraining(input, workspace: workspace.blocks[index], generator: &generator, statistics: statistics)
             input = block.output(workspace.blocks[index], rows: rows)
         }
         return classify(input, rows: rows, workspace: workspace)
@@ -269,7 +273,7 @@ public final class TabularClassifier {
     }
 
     /// Output layer and softmax cross-entropy: logits → probabilities in place.
-    private func classify(_ input: MatrixView, rows: Int, workspace: ClassifierWorkspace) -> Double {
+    func classify(_ input: MatrixView, rows: Int, workspace: ClassifierWorkspace) -> Double {
         let logits = MatrixView(workspace.logits.base, rows: rows, columns: layout.classCount)
         output.forward(input, into: logits)
         return SoftmaxCrossEntropy.forward(logits, labels: workspace.labels.base, probabilities: logits)

@@ -14,15 +14,23 @@ public final class ClassifierTrainer {
     public let hyperparameters: TrainingHyperparameters
     let optimizer: Optimizer
     private var shuffleGenerator: SeededGenerator
-    private var dropoutGenerator: SeededGenerator
+    var dropoutGenerator: SeededGenerator
+    /// DP-SGD's noise and Poisson sampling: never the seeded streams (see `SecureRandom`).
+    let privateRandom: SecureRandom
     private var order: [Int] = []
     /// The trainable elements outside the Linear weights, as ranges of the flat buffer: what
     /// the optimizer still steps when the model steps its weights itself (plain SGD).
     private let rangesOutsideLinearWeights: [Range<Int>]
 
     /// A trainer for `model`; throws if the hyperparameters are invalid.
-    public init(model: TabularClassifier, hyperparameters: TrainingHyperparameters) throws(LearningError) {
+    public convenience init(model: TabularClassifier, hyperparameters: TrainingHyperparameters) throws(LearningError) {
+        try self.init(model: model, hyperparameters: hyperparameters, privateRandom: SecureRandom())
+    }
+
+    /// A trainer drawing DP-SGD's noise and batches from `privateRandom` (tests seed it).
+    init(model: TabularClassifier, hyperparameters: TrainingHyperparameters, privateRandom: SecureRandom) throws(LearningError) {
         let settings = try hyperparameters.resolvedOptimizer()
+        self.privateRandom = privateRandom
         self.model = model
         self.hyperparameters = hyperparameters
         optimizer = Optimizer(settings: settings, count: model.store.trainableCount)
@@ -59,6 +67,9 @@ public final class ClassifierTrainer {
             guard proximal.mu.isFinite, proximal.mu >= 0 else { throw .invalidProximalCoefficient(proximal.mu) }
             reference = try model.store.trainableLayout(of: proximal.reference)
             mu = Float(proximal.mu)
+        }
+        if let privacy = hyperparameters.privacy {
+            return trainPrivately(on: data, settings: privacy, reference: reference, mu: mu, progress: progress)
         }
 
         let batchSize = min(hyperparameters.batchSize, data.rowCount)
@@ -111,6 +122,15 @@ public final class ClassifierTrainer {
             return loss
         }
         model.backward(rows: rows, workspace: workspace)
+        stepOptimizer(reference: reference, mu: mu)
+        return loss
+    }
+
+    /// Adds FedProx's gradient μ(w − w_global) when there is a reference, then takes one
+    /// optimizer step on the gradients in the store.
+    func stepOptimizer(reference: FloatBuffer?, mu: Float) {
+        let values = model.store.values.base
+        let gradients = model.store.gradients.base
         if let reference {
             let global = reference.base
             for i in 0..<model.store.trainableCount {
@@ -118,7 +138,6 @@ public final class ClassifierTrainer {
             }
         }
         optimizer.step(values: values, gradients: gradients)
-        return loss
     }
 
     /// The optimizer's state, for a checkpoint.

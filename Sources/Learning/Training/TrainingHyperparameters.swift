@@ -12,6 +12,8 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
     public var optimizer: OptimizerConfig
     /// The seed of the shuffling and dropout streams.
     public var seed: UInt64
+    /// DP-SGD's clipping and noise, when the training is differentially private.
+    public var privacy: DPSGDSettings?
 
     /// The most epochs one training may ask for. More is a typo or a runaway value (10**12
     /// epochs would run for longer than anyone waits), refused before any work starts.
@@ -23,18 +25,19 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
     public init(
         epochs: Int? = nil, steps: Int? = nil, batchSize: Int = 512,
         optimizer: OptimizerConfig = OptimizerConfig(name: "AdamW", params: ["lr": 0.01]),
-        seed: UInt64 = 0
+        seed: UInt64 = 0, privacy: DPSGDSettings? = nil
     ) {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
         self.optimizer = optimizer
         self.seed = seed
+        self.privacy = privacy
     }
 
     /// Throws the first problem: both or neither of epochs and steps, a count or batch size
-    /// below 1, more than `maximumEpochs` epochs or `maximumSteps` steps, or an invalid
-    /// optimizer. This is the one place training options are checked.
+    /// below 1, more than `maximumEpochs` epochs or `maximumSteps` steps, invalid privacy
+    /// settings or an invalid optimizer. This is the one place training options are checked.
     public func validate() throws(LearningError) {
         _ = try resolvedOptimizer()
     }
@@ -53,6 +56,7 @@ public struct TrainingHyperparameters: Sendable, Codable, Hashable {
         default: break
         }
         guard batchSize >= 1 else { throw .hyperparameterNotPositive(name: "batch_size", value: batchSize) }
+        try privacy?.validate()
         return try optimizer.resolve()
     }
 }

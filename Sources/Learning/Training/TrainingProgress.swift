@@ -34,6 +34,9 @@ public struct TrainingSummary: Sendable, Hashable {
     public var lastLoss: Double
     /// True when the progress callback asked to stop before the end.
     public var stopped: Bool
+    /// DP-SGD: the rows whose gradient was clipped (over all batches, a row counted once per
+    /// batch it joined); 0 without differential privacy.
+    public var clippedRows: Int = 0
 }
 
 /// FedProx's proximal term μ/2·‖w − w_global‖² for a federated round: it pulls the local
