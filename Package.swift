@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Kernel", "Interpreter", "Language", "Federation", "Transport", "DidYouMean", "Files",
+            "REPL", "Kernel", "Interpreter", "Language", "Federation", "Learning", "Transport", "DidYouMean", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),

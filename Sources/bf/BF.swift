@@ -24,7 +24,7 @@ struct BF: AsyncParsableCommand {
         """,
         version: version,
         subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self,
-                      JupyterCommand.self, KernelCommand.self]
+                      JupyterCommand.self, KernelCommand.self, PrivacyCommand.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "statements"))

@@ -37,7 +37,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(tutorial.status, 64)
         XCTAssertEqual(tutorial.standardError, """
             error: unknown command 'bf tutorail'
-            help: did you mean 'bf tutorial'? the commands here are 'run', 'check', 'tutorial', 'pod', 'user', 'demo', 'jupyter', 'kernel'
+            help: did you mean 'bf tutorial'? the commands here are 'run', 'check', 'tutorial', 'pod', 'user', 'demo', 'jupyter', 'kernel', 'privacy'
 
             """)
         let nested = try bf(["--user", "alice", "pod", "lst"])
@@ -77,6 +77,34 @@ final class CommandLineTests: XCTestCase {
         let checked = try bf(["check", try script("fine.bf", "print('not run')")])
         XCTAssertEqual(checked.status, 0)
         XCTAssertEqual(checked.standardOutput, "")
+    }
+
+    func testPrivacyEpsilonAndNoise() throws {
+        // dp_accounting 0.6.0's RdpAccountant gives 5.632010670081592 at order 4.7 here.
+        let spent = try bf(["privacy", "epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1.1",
+                            "--steps", "10000", "--delta", "1e-5", "--json"])
+        XCTAssertEqual(spent.status, 0, spent.standardError)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(spent.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(object["epsilon"] as? Double), 5.632010670081592, accuracy: 1e-9)
+        XCTAssertEqual(object["order"] as? Double, 4.7)
+        XCTAssertEqual(object["steps"] as? Int, 10000)
+
+        // 10 epochs of 60000 rows in batches of 256: 2343 steps, as Opacus counts them.
+        let noise = try bf(["privacy", "noise", "--epsilon", "3", "--delta", "1e-5", "--batch-size", "256", "--rows", "60000",
+                            "--epochs", "10"])
+        XCTAssertEqual(noise.status, 0, noise.standardError)
+        XCTAssertTrue(noise.standardOutput.hasPrefix("noise multiplier 0.7421 (smallest: 0.742003"), noise.standardOutput)
+        XCTAssertTrue(noise.standardOutput.contains("after 2343 steps (10 epochs)"), noise.standardOutput)
+
+        let outside = try bf(["privacy", "epsilon", "--sampling-rate", "1.5", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5"])
+        XCTAssertEqual(outside.status, 64)
+        XCTAssertEqual(outside.standardOutput, "")
+        XCTAssertTrue(outside.standardError.hasPrefix("error: sampling rate 1.5 is outside 0 to 1"), outside.standardError)
+        XCTAssertTrue(outside.standardError.contains("\nhelp: "), outside.standardError)
+        let both = try bf(["privacy", "noise", "--epsilon", "3", "--delta", "1e-5", "--sampling-rate", "0.01", "--steps", "10",
+                           "--epochs", "2"])
+        XCTAssertEqual(both.status, 64)
+        XCTAssertEqual(both.standardError, "error: give --steps or --epochs, not both\nhelp: --epochs E counts E × rows / batch size steps\n")
     }
 
     func testColourOnlyWhenAskedAndNeverWithNoColor() throws {

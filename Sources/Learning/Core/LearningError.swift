@@ -59,6 +59,24 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A DP-SGD setting (`max_grad_norm`, `noise_multiplier`) is out of range.
     case invalidPrivacySetting(name: String, value: Double, requirement: String)
 
+    // Differential privacy accounting.
+    /// A sampling rate outside [0, 1].
+    case invalidSamplingRate(Double)
+    /// A noise multiplier below 0 or not a number.
+    case invalidNoiseMultiplier(Double)
+    /// A negative number of steps.
+    case negativeSteps(Int)
+    /// A δ outside (0, 1).
+    case invalidDelta(Double)
+    /// A target ε below 0 or not finite.
+    case invalidEpsilonTarget(Double)
+    /// No noise multiplier up to the largest tried reaches the target ε.
+    case unreachableEpsilon(target: Double, delta: Double, largestNoiseMultiplier: Double, reached: Double)
+    /// A target ε so large that noise multipliers too small to matter meet it.
+    case epsilonTargetTooLarge(Double)
+    /// Rényi orders an accountant cannot use.
+    case invalidRenyiOrders(String)
+
     // Parameters and optimizer state.
     /// A parameter set lacks a tensor the model needs.
     case missingParameter(String)
@@ -112,6 +130,22 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "give every hidden layer 1 or more units, e.g. hidden_layers=[64, 32]"
         case .invalidClassCount:
             return "choose a target with at least two classes"
+        case .invalidSamplingRate:
+            return "give the chance that a row joins a batch, e.g. 0.01 for batches of 100 rows out of 10,000"
+        case .invalidNoiseMultiplier:
+            return "give the noise's standard deviation over the clipping norm, e.g. 1.1"
+        case .negativeSteps:
+            return "give the number of training steps, 0 or more"
+        case .invalidDelta:
+            return "choose a delta well below 1 / rows, e.g. 1e-5 for 10,000 rows"
+        case .invalidEpsilonTarget:
+            return "give the privacy budget as a number of 0 or more, e.g. 3"
+        case .unreachableEpsilon:
+            return "allow a larger epsilon, or train fewer steps or with a lower sampling rate"
+        case .epsilonTargetTooLarge:
+            return "give a smaller epsilon, e.g. 8"
+        case .invalidRenyiOrders:
+            return "give orders above 1, e.g. the default orders 1.1 to 1024"
         default:
             return nil
         }
@@ -173,6 +207,22 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "proximal coefficient 'mu' is \(mu): it must be a finite number at least 0"
         case let .invalidPrivacySetting(name, value, requirement):
             return "differential privacy setting '\(name)' is \(value): it must be \(requirement)"
+        case let .invalidSamplingRate(rate):
+            return "sampling rate \(rate) is outside 0 to 1: it is the chance that a row joins a batch (batch size / rows)"
+        case let .invalidNoiseMultiplier(sigma):
+            return "noise multiplier \(sigma) is not a number of 0 or more"
+        case let .negativeSteps(steps):
+            return "steps is \(steps): it must be 0 or more"
+        case let .invalidDelta(delta):
+            return "delta \(delta) is outside 0 to 1: it must be above 0 and below 1"
+        case let .invalidEpsilonTarget(epsilon):
+            return "target epsilon \(epsilon) is not a finite number of 0 or more"
+        case let .unreachableEpsilon(target, delta, largest, reached):
+            return "no noise multiplier up to \(Self.grouped(Int(largest))) reaches epsilon \(target) at delta \(delta): the largest gives epsilon \(reached)"
+        case let .epsilonTargetTooLarge(epsilon):
+            return "target epsilon \(epsilon) is so large that a noise multiplier below 1e-12 meets it"
+        case let .invalidRenyiOrders(reason):
+            return "Rényi orders: \(reason)"
         case let .missingParameter(name):
             return "parameter '\(name)' is missing: the parameters come from a different model layout"
         case let .unexpectedParameter(name):
