@@ -202,7 +202,8 @@ public struct Parser {
         return name
     }
 
-    // verb_call -> VERB [ argument { ',' argument } [ ',' ] ]      (VERB not followed by '(')
+    // verb_call -> VERB [ verb_argument { ',' verb_argument } [ ',' ] ]      (VERB not followed by '(')
+    // verb_argument -> clause | argument
     mutating func parseVerbCallIfPresent() throws -> Expression? {
         guard current.kind == .identifier else { return nil }
         let name = source.text(of: current.span)
@@ -211,12 +212,38 @@ public struct Parser {
         advance()
         var arguments: [ArgumentSyntax] = []
         while !isAtStatementEnd {
-            arguments.append(try parseArgument(after: arguments))
+            arguments.append(try parseClauseIfPresent(after: arguments) ?? parseArgument(after: arguments))
             guard current.kind == .comma else { break }
             advance()
         }
         let end = arguments.last?.span ?? verbSpan
         return .call(callee: .statementWord(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
+    }
+
+    // clause -> WORD NAME '=' expression { NAME '=' expression }
+    /// A clause of a statement form, `privacy epsilon=3 delta=1e-5`: the keyword argument
+    /// `privacy=privacy(epsilon=3, delta=1e-5)`, calling the built-in named by the word. No
+    /// expression is two names in a row, so the second name tells a clause apart.
+    mutating func parseClauseIfPresent(after previous: [ArgumentSyntax]) throws -> ArgumentSyntax? {
+        guard current.kind == .identifier, peekNext().kind == .identifier else { return nil }
+        let wordSpan = current.span
+        let word = source.text(of: wordSpan)
+        guard !previous.contains(where: { $0.label == word }) else {
+            throw Failure(error: .duplicateKeyword(word), span: wordSpan, token: current, help: nil)
+        }
+        advance()
+        var settings: [ArgumentSyntax] = []
+        while current.kind == .identifier {
+            guard peekNext().kind == .equal else {
+                advance()
+                throw failure(expecting: "'=' after '\(source.text(of: previousSpan))'",
+                              help: "a clause is a word and settings: \(word) name=value name=value")
+            }
+            settings.append(try parseArgument(after: settings))
+        }
+        let call = Expression.call(callee: .statementWord(word, span: wordSpan), arguments: settings,
+                                   span: wordSpan.to(settings.last?.span ?? wordSpan))
+        return ArgumentSyntax(label: word, labelSpan: wordSpan, value: call)
     }
 
     func startsVerbArguments(_ kind: TokenKind) -> Bool {

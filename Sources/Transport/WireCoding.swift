@@ -155,14 +155,18 @@ enum Wire {
         message.requestID = response.requestID.uuidString
         message.accepted = response.isAccepted
         if let rejection = response.rejection { message.rejectionJson = try json(rejection) }
+        if let budget = response.privacyBudget { message.privacyBudgetJson = try json(budget) }
         return message
     }
 
     static func response(_ message: Bf_Pod_V1_TaskResponse) throws(WireError) -> TaskResponse {
         let outcome: TaskResponse.Outcome = message.accepted
             ? .accepted : .rejected(try decode(TaskRejection.self, message.rejectionJson, field: "rejection_json"))
+        // Empty from a pod that keeps no privacy budget.
+        let budget = message.privacyBudgetJson.isEmpty
+            ? nil : try decode(PrivacyBudget.self, message.privacyBudgetJson, field: "privacy_budget_json")
         return TaskResponse(pod: try pod(message.pod, field: "pod"), requestID: try uuid(message.requestID, field: "request_id"),
-                            outcome: outcome)
+                            outcome: outcome, privacyBudget: budget)
     }
 
     static func message(_ response: SchemaResponse) throws -> Bf_Pod_V1_SchemaResponse {
@@ -363,6 +367,7 @@ enum Wire {
             header.trainingLoss = update.trainingLoss
             header.validationJson = try json(update.validation)
             header.standardisationJson = try json(update.standardisation)
+            if let privacy = update.privacy { header.privacyJson = try json(privacy) }
             let chunks: [Data]
             switch update.contribution {
             case let .plain(delta):
@@ -432,10 +437,12 @@ enum Wire {
         if !header.standardisationJson.isEmpty {
             standardisation = try decode([ColumnStandardisation].self, header.standardisationJson, field: "standardisation_json")
         }
+        // Empty when the task is not differentially private.
+        let privacy = header.privacyJson.isEmpty ? nil : try decode(PrivacySpentReport.self, header.privacyJson, field: "privacy_json")
         return RoundUpdate(pod: try pod(header.pod, field: "pod"), round: Int(header.round), contribution: contribution,
                            sampleCount: Int(header.sampleCount), steps: Int(header.steps), trainingLoss: header.trainingLoss,
                            validation: try decode(ClassificationMetrics.self, header.validationJson, field: "validation_json"),
-                           standardisation: standardisation)
+                           standardisation: standardisation, privacy: privacy)
     }
 }
 

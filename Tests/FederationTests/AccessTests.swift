@@ -83,7 +83,7 @@ final class AccessTests: FederationTestCase {
         XCTAssertEqual(TaskRejection.insufficientPermissions(task: .train, held: [.schemaViewer], needed: .generalModeller, owner: "olivia").help,
                        "ask the owner 'olivia' for general_modeller")
         XCTAssertEqual(TaskRejection.differentialPrivacyRequired(task: .sql, owner: "olivia").reason,
-                       "dp_modeller allows sql tasks only with differential privacy, which bf does not offer yet")
+                       "dp_modeller allows sql tasks only with differential privacy, which bf offers for train tasks alone")
         XCTAssertEqual(TaskRejection.podsNotApproved(beta.map { [$0] } ?? []).reason,
                        "this pod has not approved 'olivia/beta' for secure aggregation")
         XCTAssertEqual(TaskRejection.identityNotVerified(.badSignature).reason,
@@ -203,7 +203,7 @@ final class AccessTests: FederationTestCase {
             |---|---|---|---|---|---|
             | `super_modeller` | yes | yes | yes | yes | yes |
             | `general_modeller` | yes | yes | yes | yes | no |
-            | `dp_modeller` | yes | with DP only (refused: no DP yet) | with DP only (refused: no DP yet) | with DP only (refused: no DP yet) | with DP only (refused: no DP yet) |
+            | `dp_modeller` | yes | with DP only | with DP only (refused: no DP for these) | with DP only (refused: no DP for these) | with DP only (refused: no DP for these) |
             | `schema_viewer` | yes | no | no | no | no |
             """)
     }

@@ -49,9 +49,9 @@ final class CheckAndCompletionTests: XCTestCase {
                                                                        home: emptyHome))
         defer { XCTAssertFalse(FileManager.default.fileExists(atPath: emptyHome.path), "Tab must not create a home") }
         await session.runCell("model_path = Path('m.pt')")
-        XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print"]))
+        XCTAssertEqual(session.completions(line: "pri", cursor: 3), CompletionResult(start: 0, candidates: ["print", "privacy"]))
         XCTAssertEqual(session.completions(line: "x = mod", cursor: 7).candidates, ["model_path"])
-        XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep="])
+        XCTAssertEqual(session.completions(line: "print(1, s", cursor: 10).candidates, ["sep=", "set_privacy_limits"])
         XCTAssertEqual(session.completions(line: "print(1, e", cursor: 10).candidates, ["end=", "evaluate"])
         XCTAssertEqual(session.completions(line: "model_path.su", cursor: 13), CompletionResult(start: 11, candidates: ["suffix"]))
         XCTAssertEqual(session.completions(line: "x = \"census-income-y", cursor: 20),

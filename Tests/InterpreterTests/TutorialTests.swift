@@ -172,9 +172,9 @@ final class TutorialTests: XCTestCase {
 
     func testEveryTutorialFollowsTheConvention() throws {
         let tutorials = try TutorialCatalogue.tutorials()
-        XCTAssertEqual(tutorials.map(\.number), [1, 2, 3, 4, 5])
-        XCTAssertEqual(tutorials.map(\.kind), [.script, .script, .script, .taskFile, .script])
-        XCTAssertNil(try TutorialCatalogue.tutorial(number: 6))
+        XCTAssertEqual(tutorials.map(\.number), [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(tutorials.map(\.kind), [.script, .script, .script, .taskFile, .script, .script])
+        XCTAssertNil(try TutorialCatalogue.tutorial(number: 7))
     }
 
     /// Tutorial 5 follows the workflow's three steps and fails on purpose on the demo's

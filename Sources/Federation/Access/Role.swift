@@ -10,7 +10,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case superModeller = "super_modeller"
     /// The built-in tasks: schema, training, evaluation, SQL aggregates.
     case generalModeller = "general_modeller"
-    /// Tasks with differential privacy only, which bf does not offer yet.
+    /// Tasks with differential privacy only: differentially private training.
     case dpModeller = "dp_modeller"
     /// Seeing the schema (and checking access), nothing else.
     case schemaViewer = "schema_viewer"

@@ -5,8 +5,8 @@ public enum RolePermissions {
     public enum Permission: String, Sendable, Codable, Equatable {
         /// The role allows the task.
         case allowed
-        /// The role allows the task only with differential privacy, which bf
-        /// does not offer yet, so the task is refused.
+        /// The role allows the task only with differential privacy, which bf offers for
+        /// train tasks; other kinds are refused.
         case onlyWithDifferentialPrivacy = "only with differential privacy"
         /// The role does not allow the task.
         case denied = "not allowed"
@@ -46,7 +46,7 @@ public enum RolePermissions {
             let cells = kinds.map { kind -> String in
                 switch permission(role, for: kind) {
                 case .allowed: return "yes"
-                case .onlyWithDifferentialPrivacy: return "with DP only (refused: no DP yet)"
+                case .onlyWithDifferentialPrivacy: return kind == .train ? "with DP only" : "with DP only (refused: no DP for these)"
                 case .denied: return "no"
                 }
             }

@@ -104,6 +104,26 @@ enum HubMigrations {
                 t.add(column: "dataDigest", .text)
             }
         }
+        migrator.registerMigration("v7-privacy: pods' privacy limits and the privacy budget their tasks spend") { db in
+            try db.alter(table: "pod") { t in
+                t.add(column: "privacyPolicy", .text)  // PodPrivacyPolicy as JSON; NULL: no limits
+            }
+            // One row per differentially private task and pod that accepted it. Not tied to the pod
+            // row: a pod deleted and made again keeps what its data has already spent.
+            try db.create(table: "privacy_spend") { t in
+                t.column("task", .text).notNull()
+                t.column("pod", .text).notNull().indexed()
+                t.column("modeller", .text).notNull()
+                t.column("epsilonPlanned", .double).notNull()
+                t.column("epsilonSpent", .double).notNull()
+                t.column("delta", .double).notNull()
+                t.column("openedAt", .datetime).notNull()
+                // Until then the task holds its whole planned ε; after it (closed, or idle
+                // past the task timeout, or its pod restarted), only what it spent counts.
+                t.column("heldUntil", .double).notNull()
+                t.primaryKey(["task", "pod"])
+            }
+        }
         return migrator
     }
 }

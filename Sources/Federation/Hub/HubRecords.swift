@@ -30,6 +30,8 @@ struct PodRow: Codable, FetchableRecord, PersistableRecord, Sendable {
     var dataURL: String? = nil
     /// The SHA-256 of the downloaded copy at `dataPath`, checked before every load.
     var dataDigest: String? = nil
+    /// The owner's privacy limits (`PodPrivacyPolicy`) as JSON; nil for none.
+    var privacyPolicy: String? = nil
 }
 
 /// A row of `pod_approval`: `pod` accepts `approvedPod` as a partner in

@@ -39,6 +39,7 @@ extension Hub {
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = String(decoding: try encoder.encode(spec.dataConfig), as: UTF8.self)
         let schemaJSON = String(decoding: try encoder.encode(dataset.schema), as: UTF8.self)
+        let privacyJSON = try spec.privacyPolicy.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         let now = Date()
         try store.write { db in
             if try PodRow.exists(db, key: identifier.description) {
@@ -49,7 +50,8 @@ extension Hub {
                        description: spec.description, dataPath: dataFile.path, dataConfig: configJSON,
                        schema: schemaJSON, rowCount: dataset.rowCount, minimumGroupSize: spec.minimumGroupSize,
                        createdAt: now, allowRowPredictions: spec.allowRowPredictions,
-                       dataURL: download?.url.absoluteString, dataDigest: download?.digest).insert(db)
+                       dataURL: download?.url.absoluteString, dataDigest: download?.digest,
+                       privacyPolicy: privacyJSON).insert(db)
             for other in approved {
                 try ApprovalRow(pod: identifier.description, approvedPod: other.description).insert(db)
             }
@@ -132,6 +134,18 @@ extension Hub {
         try store.write { db in
             try Self.requireOwner(pod, owner, action: "change its settings", db)
             try db.execute(sql: "UPDATE pod SET allowRowPredictions = ? WHERE id = ?", arguments: [allowed, pod.description])
+        }
+    }
+
+    /// Sets `pod`'s limits on differentially private training (nil: none); only the owner
+    /// may. What tasks have spent stays spent.
+    public func setPrivacyPolicy(_ policy: PodPrivacyPolicy?, on pod: PodIdentifier, by owner: LocalIdentity) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try policy.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try store.write { db in
+            try Self.requireOwner(pod, owner, action: "change its settings", db)
+            try db.execute(sql: "UPDATE pod SET privacyPolicy = ? WHERE id = ?", arguments: [json, pod.description])
         }
     }
 

@@ -39,7 +39,13 @@ public struct FederatedTraining: Sendable {
         }
         self.modeller = modeller
         self.connections = connections
-        self.specification = specification
+        // Each pod chooses its noise for every round the task will ask of it.
+        if var privacy = specification.privacy {
+            privacy.rounds = plan.rounds
+            self.specification = try specification.replacingPrivacy(privacy)
+        } else {
+            self.specification = specification
+        }
         self.options = options
     }
 
@@ -248,9 +254,7 @@ public struct FederatedTraining: Sendable {
                     guard update.pod == pod, update.round == round else {
                         throw PodCallFailure(pod: pod, reason: "it answered for pod '\(update.pod)' round \(update.round + 1)")
                     }
-                    emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(
-                        pod: pod, sampleCount: update.sampleCount, steps: update.steps,
-                        trainingLoss: update.trainingLoss, validation: update.validation.droppingScoreHistograms())))
+                    emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(update)))
                     return update
                 }
             }
@@ -302,10 +306,7 @@ public struct FederatedTraining: Sendable {
         // counts but not the histograms, which would grow every checkpoint by tens of
         // kilobytes a pod a round.
         let combined = try ClassificationMetrics.pooled(updates.map(\.validation), classCount: specification.classes.count)
-        let pods = updates.map { update in
-            PodRoundMetrics(pod: update.pod, sampleCount: update.sampleCount, steps: update.steps,
-                            trainingLoss: update.trainingLoss, validation: update.validation.droppingScoreHistograms())
-        }
+        let pods = updates.map(PodRoundMetrics.init)
         let samples = pods.reduce(0) { $0 + $1.sampleCount }
         let loss = pods.reduce(0.0) { $0 + $1.trainingLoss * Double($1.sampleCount) } / Double(max(samples, 1))
         let result = RoundResult(round: round + 1, pods: pods, combined: combined.droppingScoreHistograms(), trainingLoss: loss)

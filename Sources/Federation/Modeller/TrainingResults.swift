@@ -14,6 +14,21 @@ public struct PodRoundMetrics: Sendable, Codable, Equatable {
     public let trainingLoss: Double
     /// Its local model's validation metrics (without score histograms: see `RoundResult`).
     public let validation: ClassificationMetrics
+    /// What the task has spent of the pod's privacy budget so far, when it is differentially
+    /// private.
+    public var privacy: PrivacySpentReport? = nil
+}
+
+extension PodRoundMetrics {
+    /// The metrics of a pod's update (validation without its score histograms).
+    init(_ update: RoundUpdate) {
+        pod = update.pod
+        sampleCount = update.sampleCount
+        steps = update.steps
+        trainingLoss = update.trainingLoss
+        validation = update.validation.droppingScoreHistograms()
+        privacy = update.privacy
+    }
 }
 
 /// One row of a training's results: a round, with the metrics of every pod and combined.

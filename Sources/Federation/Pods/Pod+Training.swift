@@ -17,7 +17,8 @@ extension Pod {
         let specification = message.specification
         let rowScores = message.request.kind == .predict && message.request.detail == specification.taskDetail(rowScores: true)
         let response = try answer(message.request, expecting: [.train, .evaluate, .predict],
-                                  detail: specification.taskDetail(rowScores: rowScores), rowScores: rowScores, now: now)
+                                  detail: specification.taskDetail(rowScores: rowScores), rowScores: rowScores,
+                                  privacy: specification.privacy, now: now)
         if response.isAccepted {
             tasks[message.task] = PodTask(request: message.request, specification: message.specification,
                                           expiresAt: now.addingTimeInterval(Self.taskIdleTimeout))
@@ -159,6 +160,7 @@ extension Pod {
             }
         }
         tasks[id] = nil
+        if task.kind == .train && task.specification.privacy != nil { try store.releasePrivacy(task: id, pod: identifier) }
         try appendTaskAudit(task, accepted: true, note: "task closed")
     }
 
@@ -188,8 +190,7 @@ extension Pod {
         } catch {
             outcome = .failure(error)
         }
-        try endRound(request, outcome: outcome)
-        return try outcome.get()
+        return try endRound(request, outcome: outcome)
     }
 
     /// Checks a round request against its task and marks the round running.
@@ -219,6 +220,9 @@ extension Pod {
                 secure = LocalRound.SecureMasking(session: session, keyShares: keyShares, identities: try peerIdentities(context))
             }
             let data = try encoded(request.task)
+            if let privacy = task.specification.privacy {
+                hyperparameters.privacy = try privateTraining(task, privacy, round: request, trainingRows: data.train.rowCount).settings
+            }
             let stop = StopFlag()
             tasks[request.task]?.running = PodTask.RunningRound(round: request.round, stop: stop)
             // A session masks one update: a retried round gets a new key share.
@@ -230,9 +234,11 @@ extension Pod {
         }
     }
 
-    /// Marks the round over, records how it ended and wakes whoever waits for it.
-    private func endRound(_ request: RoundRequest, outcome: Result<RoundUpdate, any Error>) throws {
-        guard var task = tasks[request.task] else { return }
+    /// Marks the round over, records how it ended and wakes whoever waits for it; returns the
+    /// update to send. A differentially private round's spending is written to the privacy
+    /// ledger before its update may leave.
+    private func endRound(_ request: RoundRequest, outcome: Result<RoundUpdate, any Error>) throws -> RoundUpdate {
+        guard var task = tasks[request.task] else { return try outcome.get() }
         let waiters = task.running?.waiters ?? []
         task.running = nil
         task.expiresAt = Date().addingTimeInterval(Self.taskIdleTimeout)
@@ -240,16 +246,81 @@ extension Pod {
         defer { for waiter in waiters { waiter.resume() } }
         let number = request.round + 1
         switch outcome {
-        case let .success(update):
+        case var .success(update):
+            var spending = ""
+            if var privacy = task.privacy {
+                privacy.stepsTaken += update.steps
+                let spent = try audited(task, failure: "round \(number): update withheld") { () throws(TrainingError) in
+                    try Self.privacySpent(privacy, pod: identifier)
+                }
+                try store.recordPrivacySpent(task: request.task, pod: identifier, epsilon: spent.epsilon, heldUntil: task.expiresAt)
+                tasks[request.task]?.privacy = privacy
+                update.privacy = PrivacySpentReport(
+                    epsilon: spent.epsilon, delta: privacy.delta, noiseMultiplier: privacy.settings.noiseMultiplier,
+                    steps: privacy.stepsTaken, samplingRate: privacy.samplingRate)
+                spending = "DP-SGD with noise multiplier \(Self.format(privacy.settings.noiseMultiplier)), "
+                    + "\(privacy.stepsTaken) of \(privacy.plannedSteps) steps: \(update.privacy?.summary ?? "") spent; "
+            }
             let mode = task.request.secureAggregation ? "masked" : "in the clear"
             try appendTaskAudit(task, accepted: true, note: "round \(number): trained \(update.steps) batches on \(update.sampleCount) rows, "
                                 + "loss \(Self.format(update.trainingLoss)), validation accuracy \(Self.format(update.validation.accuracy)); "
+                                + spending
                                 + (update.standardisation.isEmpty ? "" : "the training rows' count, mean and deviation of each continuous input sent; ")
                                 + "update sent \(mode)")
+            return update
         case let .failure(TrainingError.roundCancelled(_, _, batches)):
             try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")
         case let .failure(error):
             try appendTaskAudit(task, accepted: false, note: "round \(number) failed: \(error)")
+        }
+        return try outcome.get()
+    }
+
+    /// The DP-SGD settings of a round of a differentially private task. The first round
+    /// chooses the noise: the smallest multiplier whose ε after every planned step (the
+    /// request's rounds of this round's steps, on this pod's training rows) is within the
+    /// task's ε. A round that would pass the planned steps is refused.
+    private func privateTraining(_ task: PodTask, _ request: PrivacyRequest, round: RoundRequest,
+                                 trainingRows: Int) throws(TrainingError) -> PodTask.PrivacyState {
+        let batchSize = task.specification.hyperparameters.batchSize
+        let (batchesPerEpoch, rate) = DPSGDSettings.sampling(rows: trainingRows, batchSize: batchSize)
+        let roundSteps = round.steps ?? (round.epochs ?? 1) * batchesPerEpoch
+        var state: PodTask.PrivacyState
+        if let existing = task.privacy {
+            state = existing
+        } else {
+            let delta = request.delta ?? (try? privacyPolicy())?.delta ?? PrivacyRequest.defaultDelta
+            let (planned, overflow) = request.rounds.multipliedReportingOverflow(by: roundSteps)
+            guard !overflow, planned <= TrainingHyperparameters.maximumSteps else {
+                throw .privacyBudgetRefused(pod: identifier, reason: "\(request.rounds) rounds of \(roundSteps) steps are more than bf plans for")
+            }
+            let sigma: Double
+            do throws(LearningError) {
+                sigma = try RDPAccountant.noiseMultiplier(epsilon: request.epsilon, delta: delta, samplingRate: rate, steps: planned)
+            } catch {
+                throw .privacyBudgetRefused(pod: identifier, reason: error.description)
+            }
+            state = PodTask.PrivacyState(delta: delta, settings: DPSGDSettings(maxGradNorm: request.maxGradNorm, noiseMultiplier: sigma),
+                                         samplingRate: rate, plannedSteps: planned)
+            tasks[round.task]?.privacy = state
+        }
+        guard state.stepsTaken + roundSteps <= state.plannedSteps else {
+            throw .privacyBudgetRefused(
+                pod: identifier,
+                reason: "round \(round.round + 1) would take DP-SGD to \(state.stepsTaken + roundSteps) steps, past the "
+                    + "\(state.plannedSteps) its noise was chosen for (\(request.rounds) round\(request.rounds == 1 ? "" : "s")), "
+                    + "so the task would spend more than ε \(PrivacySpentReport.format(request.epsilon))")
+        }
+        return state
+    }
+
+    /// ε spent by a private task's steps so far.
+    private static func privacySpent(_ state: PodTask.PrivacyState, pod: PodIdentifier) throws(TrainingError) -> PrivacySpent {
+        do throws(LearningError) {
+            return try RDPAccountant.epsilon(samplingRate: state.samplingRate, noiseMultiplier: state.settings.noiseMultiplier,
+                                             steps: state.stepsTaken, delta: state.delta)
+        } catch {
+            throw .privacyBudgetRefused(pod: pod, reason: error.description)
         }
     }
 

@@ -8,8 +8,9 @@ import Foundation
 ///    nonce is new;
 /// 2. the request lists this pod;
 /// 3. the modeller's roles on this pod allow the task kind
-///    (`RolePermissions`);
-/// 4. for secure aggregation, every other pod of the task is approved.
+///    (`RolePermissions`), with differential privacy where a role asks for it;
+/// 4. for secure aggregation, every other pod of the task is approved;
+/// 5. for differentially private training, the pod's privacy budget has room for it.
 /// The first failing check is the answer; every answer goes to the audit log.
 actor Pod {
     /// How far a request's timestamp may be from the pod's clock.
@@ -49,9 +50,12 @@ actor Pod {
     /// whose signed detail is not `detail` when that is given (the model
     /// task's specification digest), and one asking for per-row scores
     /// (`rowScores`) when the pod's `allow_row_predictions` setting is off.
+    /// A differentially private training (`privacy`) is allowed to a `dp_modeller` and
+    /// reserves its ε in the pod's privacy budget, or is refused for want of it.
     func answer(_ request: TaskRequest, expecting expected: [TaskKind]? = nil, detail: String? = nil,
-                rowScores: Bool = false, now: Date = Date()) throws -> TaskResponse {
-        var rejection = try judge(request, now: now)
+                rowScores: Bool = false, privacy: PrivacyRequest? = nil, now: Date = Date()) throws -> TaskResponse {
+        let privateTraining = request.kind == .train ? privacy : nil
+        var rejection = try judge(request, privateTraining: privateTraining != nil, now: now)
         if rejection == nil, let expected, let first = expected.first, !expected.contains(request.kind) {
             rejection = .wrongTaskKind(expected: first, found: request.kind)
         }
@@ -61,8 +65,31 @@ actor Pod {
         if rejection == nil, rowScores, !(try record().allowRowPredictions) {
             rejection = .rowPredictionsNotAllowed(owner: identifier.owner)
         }
+        let policy = try privacyPolicy()
+        var budget = try policy.map { try store.privacyBudget(pod: identifier, modeller: request.modeller, policy: $0, now: now) }
+        if rejection == nil, let privateTraining {
+            // A pod without limits still records what its tasks spend.
+            let limits = policy ?? PodPrivacyPolicy(delta: 1)
+            let delta = privateTraining.delta ?? policy?.delta ?? PrivacyRequest.defaultDelta
+            let (shortfall, after) = try store.reservePrivacy(
+                task: request.id, pod: identifier, modeller: request.modeller, epsilon: privateTraining.epsilon, delta: delta,
+                policy: limits, now: now, heldUntil: now.addingTimeInterval(Self.taskIdleTimeout))
+            if let shortfall { rejection = .privacyBudgetExceeded(shortfall, owner: identifier.owner) }
+            if policy != nil { budget = after }
+        }
         try store.appendAudit(pod: identifier, request: request, rejection: rejection, at: now)
-        return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted)
+        return TaskResponse(pod: identifier, requestID: request.id, outcome: rejection.map { .rejected($0) } ?? .accepted,
+                            privacyBudget: budget)
+    }
+
+    /// The owner's privacy limits, or nil when the pod sets none.
+    func privacyPolicy() throws -> PodPrivacyPolicy? {
+        guard let json = try record().privacyPolicy else { return nil }
+        do {
+            return try JSONDecoder().decode(PodPrivacyPolicy.self, from: Data(json.utf8))
+        } catch {
+            throw HubError.corruptPodRecord(identifier.description, reason: "its privacy policy: \(error)")
+        }
     }
 
     /// The schema, when `request` (of kind `.schema`) is accepted.
@@ -90,7 +117,7 @@ actor Pod {
         return dataset
     }
 
-    private func judge(_ request: TaskRequest, now: Date) throws -> TaskRejection? {
+    private func judge(_ request: TaskRequest, privateTraining: Bool, now: Date) throws -> TaskRejection? {
         guard let publicKey = try store.publicKey(of: request.modeller) else {
             return .identityNotVerified(.unknownUser)
         }
@@ -109,7 +136,8 @@ actor Pod {
         let roles = try store.roles(of: request.modeller, on: identifier)
         guard !roles.isEmpty else { return .noPermissions(modeller: request.modeller, owner: identifier.owner) }
         let permissions = roles.map { RolePermissions.permission($0, for: request.kind) }
-        if !permissions.contains(.allowed) {
+        let allowedWithPrivacy = privateTraining && permissions.contains(.onlyWithDifferentialPrivacy)
+        if !permissions.contains(.allowed) && !allowedWithPrivacy {
             if permissions.contains(.onlyWithDifferentialPrivacy) {
                 return .differentialPrivacyRequired(task: request.kind, owner: identifier.owner)
             }

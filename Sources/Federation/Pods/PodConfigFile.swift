@@ -24,6 +24,11 @@ import Yams
 /// minimum_group_size: 5            # bf's addition; this is the default
 /// allow_row_predictions: false     # bf's addition, the default: let model.predict() take each
 ///                                  # test row's scores (off: class counts only)
+/// differential_privacy:            # limits on differentially private training (none if left out)
+///   epsilon: 3                     # Bitfount's DPPodConfig: the most ε one task may ask for
+///   delta: 1.0e-6                  # Bitfount's: the largest δ of a task (the default)
+///   max_epsilon_per_modeller: 10   # bf's addition: the most ε one modeller may spend in all
+///   max_epsilon_total: 30          # bf's addition: the most ε all modellers may spend in all
 /// ```
 ///
 /// Bitfount's newer format is read too where it maps one-to-one onto a bf pod: `name` for
@@ -70,7 +75,7 @@ public enum PodConfigFile {
             let fields = try yaml.mapping(root, field: "the file",
                                      allowed: ["pod_name", "name", "datasource", "datasources", "pod_details", "pod_details_config",
                                                "data_config", "other_pods", "approved_pods", "minimum_group_size",
-                                               "allow_row_predictions"])
+                                               "allow_row_predictions", "differential_privacy"])
             var name: (value: String, field: String, node: Node)?
             if let (field, node) = try one(of: ["pod_name", "name"], in: fields, root: root) {
                 name = (try yaml.string(node, field: field), field, node)
@@ -134,9 +139,24 @@ public enum PodConfigFile {
             let allowRowPredictions = try fields["allow_row_predictions"].map { node throws(PodConfigError) in
                 try yaml.boolean(node, field: "allow_row_predictions")
             } ?? false
+            let privacyPolicy = try fields["differential_privacy"].map { node throws(PodConfigError) in try privacy(node) }
             return PodSpec(name: name.value, owner: owner, displayName: displayName, description: description,
                            dataPath: dataPath, dataConfig: config, approvedPods: approved, minimumGroupSize: minimumGroupSize,
-                           allowRowPredictions: allowRowPredictions)
+                           allowRowPredictions: allowRowPredictions, privacyPolicy: privacyPolicy)
+        }
+
+        /// The `differential_privacy` section.
+        func privacy(_ node: Node) throws(PodConfigError) -> PodPrivacyPolicy {
+            let field = "differential_privacy"
+            let fields = try yaml.mapping(node, field: field,
+                                          allowed: ["epsilon", "delta", "max_epsilon_per_modeller", "max_epsilon_total"])
+            func number(_ key: String, below limit: Double? = nil) throws(PodConfigError) -> Double? {
+                try fields[key].map { node throws(PodConfigError) in try yaml.positiveNumber(node, field: field + "." + key, below: limit) }
+            }
+            return PodPrivacyPolicy(maxEpsilonPerTask: try number("epsilon"),
+                                    maxEpsilonPerModeller: try number("max_epsilon_per_modeller"),
+                                    maxEpsilonTotal: try number("max_epsilon_total"),
+                                    delta: try number("delta", below: 1) ?? PrivacyRequest.defaultDelta)
         }
 
         /// Which of `names` (two spellings of one setting, the older first) `fields` holds, and

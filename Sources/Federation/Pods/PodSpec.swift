@@ -26,6 +26,8 @@ public struct PodSpec: Sendable, Equatable {
     /// Whether `model.predict()` may take each test row's scores from this pod (off: class
     /// counts only).
     public var allowRowPredictions: Bool
+    /// The limits on differentially private training (`differential_privacy`); nil for none.
+    public var privacyPolicy: PodPrivacyPolicy?
 
     /// The minimum group size when a spec names none.
     public static let defaultMinimumGroupSize = 5
@@ -36,7 +38,8 @@ public struct PodSpec: Sendable, Equatable {
     /// A spec; the display name defaults to the name.
     public init(name: String, owner: String, displayName: String? = nil, description: String = "", dataPath: URL,
                 dataConfig: DataConfig = DataConfig(), approvedPods: [String] = [],
-                minimumGroupSize: Int = PodSpec.defaultMinimumGroupSize, allowRowPredictions: Bool = false) {
+                minimumGroupSize: Int = PodSpec.defaultMinimumGroupSize, allowRowPredictions: Bool = false,
+                privacyPolicy: PodPrivacyPolicy? = nil) {
         self.name = name
         self.owner = owner
         self.displayName = displayName ?? name
@@ -46,6 +49,7 @@ public struct PodSpec: Sendable, Equatable {
         self.approvedPods = approvedPods
         self.minimumGroupSize = minimumGroupSize
         self.allowRowPredictions = allowRowPredictions
+        self.privacyPolicy = privacyPolicy
     }
 
     /// The pod's identifier.

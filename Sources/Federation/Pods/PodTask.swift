@@ -19,6 +19,22 @@ struct PodTask {
     var running: RunningRound?
     /// The classifier the task's rounds reuse.
     let classifiers = ClassifierCache()
+    /// A differentially private task's noise and steps, set by its first round.
+    var privacy: PrivacyState?
+
+    /// The noise a pod chose for a differentially private task, and the steps it has taken.
+    struct PrivacyState {
+        /// The δ the task's ε holds for.
+        let delta: Double
+        /// DP-SGD's clipping and noise.
+        let settings: DPSGDSettings
+        /// The probability that a row joins a batch.
+        let samplingRate: Double
+        /// The steps the noise was chosen for: the task may take no more.
+        let plannedSteps: Int
+        /// The steps taken in rounds whose update left the pod.
+        var stepsTaken = 0
+    }
 
     /// Whether the modeller asked for per-row scores (a prediction task whose signed detail
     /// says so); the pod accepted the task only if its setting allows them.

@@ -21,6 +21,8 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
     case insufficientPermissions(task: TaskKind, held: [Role], needed: Role, owner: String)
     /// The modeller's role allows the task only with differential privacy.
     case differentialPrivacyRequired(task: TaskKind, owner: String)
+    /// The task's differential privacy asks for more than the pod's budget leaves.
+    case privacyBudgetExceeded(PrivacyShortfall, owner: String)
     /// For secure aggregation: other pods of the task this pod has not approved.
     case podsNotApproved([PodIdentifier])
     /// The request does not list this pod among the task's pods.
@@ -52,7 +54,10 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             let roles = held.map(\.rawValue).joined(separator: ", ")
             return "permissions insufficient: \(roles) does not allow \(task.plural); \(needed.rawValue) does"
         case let .differentialPrivacyRequired(task, _):
-            return "dp_modeller allows \(task.plural) only with differential privacy, which bf does not offer yet"
+            return task == .train ? "dp_modeller allows train tasks only with differential privacy"
+                : "dp_modeller allows \(task.plural) only with differential privacy, which bf offers for train tasks alone"
+        case let .privacyBudgetExceeded(shortfall, _):
+            return shortfall.reason
         case let .podsNotApproved(pods):
             return "this pod has not approved \(quotedList(pods.map(\.description))) for secure aggregation"
         case .notInTask:
@@ -80,8 +85,14 @@ public enum TaskRejection: Error, Sendable, Codable, Equatable, CustomStringConv
             return "ask the owner \(quoted(owner)) to grant you a role"
         case let .insufficientPermissions(_, _, needed, owner):
             return "ask the owner \(quoted(owner)) for \(needed.rawValue)"
-        case let .differentialPrivacyRequired(_, owner):
-            return "ask the owner \(quoted(owner)) for general_modeller"
+        case let .differentialPrivacyRequired(task, owner):
+            return task == .train
+                ? "train with differential privacy (dp_config=DPModellerConfig(epsilon=3), or 'train … privacy epsilon=3'), "
+                    + "or ask the owner \(quoted(owner)) for general_modeller"
+                : "ask the owner \(quoted(owner)) for general_modeller"
+        case let .privacyBudgetExceeded(shortfall, owner):
+            if case .deltaTooLarge = shortfall { return "ask for a smaller delta, e.g. delta=1e-6" }
+            return "ask for a smaller epsilon, or ask the owner \(quoted(owner)) to raise the pod's differential_privacy limits"
         case .podsNotApproved:
             return "the pod's owner must add them to its approved pods (other_pods in its YAML), or leave them out of the task"
         case .specificationMismatch:

@@ -16,12 +16,16 @@ public struct TaskResponse: Sendable, Codable, Equatable {
     public let requestID: UUID
     /// The answer.
     public let outcome: Outcome
+    /// The modeller's privacy budget on the pod, when the pod keeps one (after reserving
+    /// the task's share, when it accepted a differentially private task).
+    public let privacyBudget: PrivacyBudget?
 
     /// An answer.
-    public init(pod: PodIdentifier, requestID: UUID, outcome: Outcome) {
+    public init(pod: PodIdentifier, requestID: UUID, outcome: Outcome, privacyBudget: PrivacyBudget? = nil) {
         self.pod = pod
         self.requestID = requestID
         self.outcome = outcome
+        self.privacyBudget = privacyBudget
     }
 
     /// The rejection, or nil when accepted.

@@ -95,6 +95,16 @@ struct YAMLFields {
         return value
     }
 
+    /// A finite number above 0, and below `limit` when one is given.
+    func positiveNumber(_ node: Node, field: String, below limit: Double? = nil) throws(PodConfigError) -> Double {
+        let expected = limit.map { "a number above 0 and below \($0)" } ?? "a number above 0"
+        guard case .scalar = node, let value = node.plainFloat ?? node.plainInt.map(Double.init),
+              value.isFinite, value > 0, limit.map({ value < $0 }) ?? true else {
+            throw wrongType(node, field: field, expected: expected)
+        }
+        return value
+    }
+
     func boolean(_ node: Node, field: String) throws(PodConfigError) -> Bool {
         guard case .scalar = node, let value = node.bool else {
             throw wrongType(node, field: field, expected: "true or false")

@@ -38,11 +38,13 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
     public let architecture: TabularArchitecture
     /// Epochs or steps, batch size, optimizer and seed.
     public let hyperparameters: TrainingHyperparameters
+    /// Differentially private training's budget and clipping, when asked for.
+    public let privacy: PrivacyRequest?
 
     /// A specification from explicit columns; validates the model it describes.
     public init(target: CategoricalColumn, categorical: [CategoricalColumn], continuous: [String],
                 skippedColumns: [String] = [], architecture: TabularArchitecture = TabularArchitecture(),
-                hyperparameters: TrainingHyperparameters) throws(TrainingError) {
+                hyperparameters: TrainingHyperparameters, privacy: PrivacyRequest? = nil) throws(TrainingError) {
         guard target.encoder.count >= 2 else { throw .tooFewClasses(column: target.name, count: target.encoder.count) }
         guard !categorical.isEmpty || !continuous.isEmpty else { throw .noInputColumns(skipped: skippedColumns) }
         if let empty = categorical.first(where: { $0.encoder.count == 0 }) { throw .emptyCategoricalColumn(empty.name) }
@@ -52,6 +54,10 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
         self.skippedColumns = skippedColumns
         self.architecture = architecture
         self.hyperparameters = hyperparameters
+        self.privacy = privacy
+        try privacy?.validate()
+        // The pod sets DP-SGD's noise itself (see `PrivacyRequest`).
+        if hyperparameters.privacy != nil { throw .noiseChosenByModeller }
         do throws(LearningError) {
             try layout.validate()
             try architecture.validate(for: layout)
@@ -63,7 +69,7 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
 
     /// The specification of a classifier over the columns `schema` uses, predicting its target.
     public init(schema: CombinedSchema, architecture: TabularArchitecture = TabularArchitecture(),
-                hyperparameters: TrainingHyperparameters) throws(TrainingError) {
+                hyperparameters: TrainingHyperparameters, privacy: PrivacyRequest? = nil) throws(TrainingError) {
         guard let targetName = schema.target else { throw .noTarget }
         guard let targetColumn = schema.column(named: targetName) else { throw .targetNotInSchema(targetName) }
         guard targetColumn.semanticType == .categorical, let targetEncoder = targetColumn.encoder else {
@@ -85,7 +91,7 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
         }
         try self.init(target: CategoricalColumn(name: targetName, encoder: targetEncoder), categorical: categorical,
                       continuous: continuous, skippedColumns: skipped, architecture: architecture,
-                      hyperparameters: hyperparameters)
+                      hyperparameters: hyperparameters, privacy: privacy)
     }
 
     /// The classifier's inputs and target.
@@ -100,7 +106,13 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
     /// The same specification with other hyperparameters.
     public func replacingHyperparameters(_ hyperparameters: TrainingHyperparameters) throws(TrainingError) -> ModelSpecification {
         try ModelSpecification(target: target, categorical: categorical, continuous: continuous, skippedColumns: skippedColumns,
-                               architecture: architecture, hyperparameters: hyperparameters)
+                               architecture: architecture, hyperparameters: hyperparameters, privacy: privacy)
+    }
+
+    /// The same specification with another privacy request (nil: none).
+    public func replacingPrivacy(_ privacy: PrivacyRequest?) throws(TrainingError) -> ModelSpecification {
+        try ModelSpecification(target: target, categorical: categorical, continuous: continuous, skippedColumns: skippedColumns,
+                               architecture: architecture, hyperparameters: hyperparameters, privacy: privacy)
     }
 
     /// A classifier of this specification, initialised from the hyperparameters' seed (as
@@ -150,7 +162,8 @@ public struct ModelSpecification: Sendable, Codable, Equatable {
             ?? hyperparameters.steps.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? ""
         return "tabular classifier of \(quoted(target.name)) from \(categorical.count) categorical and "
             + "\(continuous.count) continuous columns, hidden \(architecture.hiddenLayers), \(length), "
-            + "batch \(hyperparameters.batchSize), \(hyperparameters.optimizer.name); specification sha256 \(digest)"
+            + "batch \(hyperparameters.batchSize), \(hyperparameters.optimizer.name)"
+            + (privacy.map { ", \($0.summary)" } ?? "") + "; specification sha256 \(digest)"
             + (rowScores ? "; per-row scores of the test rows requested" : "")
     }
 }

@@ -88,6 +88,12 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     case cancelled(round: Int)
     /// A state to resume from does not fit this training.
     case stateDoesNotFit(String)
+    /// A differential privacy setting of the modeller's is out of range.
+    case invalidPrivacyRequest(field: String, value: String, requirement: String)
+    /// The specification's hyperparameters carry DP-SGD noise: only pods choose it.
+    case noiseChosenByModeller
+    /// A pod cannot reach the task's ε with any noise, or the round would pass its plan.
+    case privacyBudgetRefused(pod: PodIdentifier, reason: String)
 
     /// The column at fault when this error means the pod's data does not fit the model.
     public var mismatchedColumn: String? {
@@ -214,6 +220,15 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
                                          help: round > 0 ? "the rounds before it are complete" : nil)]
         case let .stateDoesNotFit(reason):
             return [FederationDiagnostic("the saved training state does not fit this training: \(reason)")]
+        case let .invalidPrivacyRequest(field, value, requirement):
+            return [FederationDiagnostic("differential privacy setting \(quoted(field)) is \(value): it must be \(requirement)",
+                                         help: "e.g. dp_config=DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)")]
+        case .noiseChosenByModeller:
+            return [FederationDiagnostic("the model's hyperparameters set DP-SGD noise, which only the pods choose",
+                                         help: "ask for a privacy budget instead: dp_config=DPModellerConfig(epsilon=3)")]
+        case let .privacyBudgetRefused(pod, reason):
+            return [FederationDiagnostic("pod \(quoted(pod.name)) refused to train privately: \(reason)",
+                                         help: "ask for a larger epsilon, fewer rounds or epochs, or a smaller batch size")]
         }
     }
 

@@ -115,10 +115,13 @@ public struct RoundUpdate: Sendable, Codable, Equatable {
     /// How the pod standardised each continuous input (count, mean and deviation of its
     /// training rows), for the saved model; empty when the model has no continuous input.
     public let standardisation: [ColumnStandardisation]
+    /// What the task has spent of the pod's privacy budget, when it is differentially private.
+    public var privacy: PrivacySpentReport?
 
     /// An update, as a pod makes it or a transport decodes it.
     public init(pod: PodIdentifier, round: Int, contribution: Contribution, sampleCount: Int, steps: Int,
-                trainingLoss: Double, validation: ClassificationMetrics, standardisation: [ColumnStandardisation] = []) {
+                trainingLoss: Double, validation: ClassificationMetrics, standardisation: [ColumnStandardisation] = [],
+                privacy: PrivacySpentReport? = nil) {
         self.pod = pod
         self.round = round
         self.contribution = contribution
@@ -127,6 +130,7 @@ public struct RoundUpdate: Sendable, Codable, Equatable {
         self.trainingLoss = trainingLoss
         self.validation = validation
         self.standardisation = standardisation
+        self.privacy = privacy
     }
 }
 

@@ -9,7 +9,8 @@ import OrderedCollections
 enum FederationBuiltins {
     static let table = BuiltinTable(
         functions: [pods, getPodSchema, dataStructure, combineSchemas, checkAccess, whoami,
-                    pod, csvSource, podDetailsConfig, podDataConfig, loadPodConfig, demoFile, grant, revoke, approve],
+                    pod, csvSource, podDetailsConfig, podDataConfig, loadPodConfig, demoFile, grant, revoke, approve,
+                    setPrivacyLimits],
         types: [SchemaObject.type, DataStructureObject.type, TableObject.type, PodObject.type,
                 SettingsObject.csvSource, SettingsObject.podDetails, SettingsObject.podData])
 
@@ -281,6 +282,39 @@ enum FederationBuiltins {
         return .none
     }
 
+    static let setPrivacyLimits = Builtin(
+        "set_privacy_limits",
+        parameters: [
+            Parameter("pod", .string, "your pod"),
+            Parameter("epsilon", .optional(.number), kind: .keyword, default: Value.none, "the most ε one task may ask for"),
+            Parameter("delta", .number, kind: .keyword, default: .float(PrivacyRequest.defaultDelta), "the largest δ a task may use"),
+            Parameter("max_epsilon_per_modeller", .optional(.number), kind: .keyword, default: Value.none,
+                      "the most ε one modeller's tasks may spend in all"),
+            Parameter("max_epsilon_total", .optional(.number), kind: .keyword, default: Value.none,
+                      "the most ε all modellers' tasks may spend in all"),
+        ],
+        summary: "limit differentially private training on one of your pods (the pod YAML's differential_privacy)",
+        details: "The pod refuses a task asking for more ε than a limit leaves, and records what every task spends, across restarts. "
+            + "A limit left out is no limit; what was spent stays spent."
+    ) { arguments in
+        let federation = try arguments.context.federation()
+        let pod = try federation.hub.resolvePod(arguments.string("pod") ?? "")
+        for name in ["epsilon", "delta", "max_epsilon_per_modeller", "max_epsilon_total"] {
+            if let value = arguments.double(name), !(value.isFinite && value > 0 && (name != "delta" || value < 1)) {
+                throw arguments.error("\(name) is \(Value.format(value)): it must be " + (name == "delta" ? "above 0 and below 1" : "a finite number above 0"),
+                                      at: name)
+            }
+        }
+        let policy = PodPrivacyPolicy(maxEpsilonPerTask: arguments.double("epsilon"),
+                                      maxEpsilonPerModeller: arguments.double("max_epsilon_per_modeller"),
+                                      maxEpsilonTotal: arguments.double("max_epsilon_total"),
+                                      delta: arguments.double("delta") ?? PrivacyRequest.defaultDelta)
+        try federation.hub.setPrivacyPolicy(policy, on: pod, by: federation.identity)
+        arguments.context.write("\(pod) now limits differentially private training: "
+                                + policy.summary + "\n")
+        return .none
+    }
+
     // MARK: - Helpers
 
     private static func verify(_ schemas: [PodSchema], _ structure: DataStructure?) throws -> CombinedSchema {
@@ -352,11 +386,13 @@ enum FederationBuiltins {
     /// aggregation.
     static func accessTable(_ report: AccessReport, federation: FederationContext, title: String) async throws -> TableObject {
         let pods = report.responses.map(\.pod)
+        let budgets = report.responses.contains { $0.privacyBudget != nil }
         var rows: [[String]] = []
         for response in report.responses {
             let roles = try await federation.modeller.roles(on: response.pod)
             rows.append([response.pod.description, roles.isEmpty ? "none" : roles.map(\.rawValue).joined(separator: ", "),
-                         response.rejection.map { "refused: " + $0.reason } ?? "accepted"])
+                         response.rejection.map { "refused: " + $0.reason } ?? "accepted"]
+                        + (budgets ? [response.privacyBudget?.summary ?? "no limits"] : []))
         }
         var footer: [DisplayBlock] = []
         if report.secureAggregation, pods.count > 1 {
@@ -367,8 +403,8 @@ enum FederationBuiltins {
             }
             footer = [.text("approvals (row approves column):"), .table(PlainTextTable(headers: ["pod"] + pods.map(\.name), rows: matrix))]
         }
-        return TableObject(title: title, table: PlainTextTable(headers: ["pod", "your role", report.task.rawValue], rows: rows),
-                           footer: footer)
+        let headers = ["pod", "your role", report.task.rawValue] + (budgets ? ["privacy budget"] : [])
+        return TableObject(title: title, table: PlainTextTable(headers: headers, rows: rows), footer: footer)
     }
 
     static func whoamiTable(_ federation: FederationContext) throws -> TableObject {

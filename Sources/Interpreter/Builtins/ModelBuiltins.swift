@@ -7,8 +7,8 @@ import OrderedCollections
 /// aggregation, federated training (`model.fit` and `train model, …`), evaluation and saving.
 enum ModelBuiltins {
     static let table = BuiltinTable(
-        functions: [optimizer, secureAggregator, classifier, train, evaluate, loadModel],
-        types: [OptimizerObject.type, SecureAggregatorObject.type, ResultsObject.type, ModelObject.type, PredictionsObject.type])
+        functions: [optimizer, secureAggregator, privacyConfig, privacyClause, classifier, train, evaluate, loadModel],
+        types: [OptimizerObject.type, SecureAggregatorObject.type, PrivacyConfigObject.type, ResultsObject.type, ModelObject.type, PredictionsObject.type])
 
     static let optimizer = Builtin(
         "Optimizer",
@@ -73,6 +73,58 @@ enum ModelBuiltins {
         returns: "SecureAggregator"
     ) { _ in .object(SecureAggregatorObject()) }
 
+    private static let privacyParameters: [Parameter] = [
+        Parameter("epsilon", .number, kind: .keyword, "the ε the training may spend at each pod (all rounds)"),
+        Parameter("delta", .optional(.number), kind: .keyword, default: Value.none, "the δ of the guarantee; by default each pod's (1e-6 unless it says)"),
+        Parameter("max_grad_norm", .number, kind: .keyword, default: .float(1), "C: each row's gradient is clipped to this norm"),
+        Parameter("noise_multiplier", .optional(.number), kind: .keyword, default: Value.none,
+                  "accepted for Bitfount's code and not used: each pod chooses the noise that keeps within epsilon"),
+    ]
+
+    private static let privacyDetails = "DP-SGD at every pod: each row's gradient clipped to max_grad_norm, Gaussian noise added by the pod, "
+        + "batches sampled with probability batch_size/rows. Each pod chooses the noise for the whole training from its own rows "
+        + "and refuses a training that would spend more than its budget allows; the spent ε is shown after every round."
+
+    /// The privacy request of a `DPModellerConfig(…)` or `privacy …` call from its numbers,
+    /// checked where it is written (`place` puts a problem at its argument); nil while
+    /// epsilon is not known (`bf check`).
+    private static func privacyRequest(_ number: (String) -> Double?,
+                                       placing place: (String, String, String?) -> RuntimeError) throws -> PrivacyRequest? {
+        guard let epsilon = number("epsilon") else { return nil }
+        let request = PrivacyRequest(epsilon: epsilon, delta: number("delta"), maxGradNorm: number("max_grad_norm") ?? 1)
+        do throws(TrainingError) {
+            try request.validate()
+        } catch {
+            guard case let .invalidPrivacyRequest(field, value, requirement) = error else { throw error }
+            throw place("\(field) is \(value): it must be \(requirement)", field, "e.g. DPModellerConfig(epsilon=3, max_grad_norm=1.0)")
+        }
+        return request
+    }
+
+    private static func validatePrivacy(_ arguments: KnownArguments) throws {
+        _ = try privacyRequest({ arguments.value($0)?.number }, placing: arguments.error)
+    }
+
+    private static func makePrivacyConfig(_ arguments: CallArguments) throws -> Value {
+        guard let request = try privacyRequest(arguments.double, placing: arguments.error) else { return .none }
+        if arguments.double("noise_multiplier") != nil {
+            arguments.context.notice("note: noise_multiplier is not used: each pod chooses the noise that keeps the training within epsilon")
+        }
+        return .object(PrivacyConfigObject(request))
+    }
+
+    static let privacyConfig = Builtin(
+        "DPModellerConfig", parameters: privacyParameters,
+        summary: "differential privacy for training: DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)",
+        details: privacyDetails, returns: "DPModellerConfig", validation: validatePrivacy
+    ) { arguments in try makePrivacyConfig(arguments) }
+
+    static let privacyClause = Builtin(
+        "privacy", parameters: privacyParameters,
+        summary: "differential privacy in a statement: train model, privacy epsilon=3 is model.fit(privacy=DPModellerConfig(epsilon=3))",
+        details: privacyDetails, returns: "DPModellerConfig", validation: validatePrivacy
+    ) { arguments in try makePrivacyConfig(arguments) }
+
     static let classifier = Builtin(
         "PyTorchTabularClassifier",
         parameters: [
@@ -85,6 +137,8 @@ enum ModelBuiltins {
                       "default Optimizer(name=\"AdamW\", params={\"lr\": 0.01})"),
             Parameter("hidden_layers", .list(.int), kind: .keyword, default: .list([.int(1000), .int(500)]), "widths of the hidden layers"),
             Parameter("seed", .int, kind: .keyword, default: .int(0), "seed of initialisation, shuffling and dropout"),
+            Parameter("dp_config", .optional(.object("DPModellerConfig")), kind: .keyword, default: Value.none,
+                      "differential privacy: DPModellerConfig(epsilon=3)"),
         ],
         summary: "a tabular classifier: an embedding per categorical input, hidden layers, trained at the pods",
         details: "Defaults as Bitfount's: hidden layers [1000, 500] (Linear → Mish → BatchNorm → Dropout 0.01, 0.1), embedding dropout 0.04, AdamW lr 0.01, batch size 512. Give exactly one of epochs and steps.",
@@ -108,7 +162,8 @@ enum ModelBuiltins {
             seed: UInt64(max(0, arguments.int("seed") ?? 0)))
         try hyperparameters.validate()
         let specification = try ModelSpecification(schema: combined, architecture: TabularArchitecture(hiddenLayers: layers, hiddenDropouts: dropouts),
-                                                   hyperparameters: hyperparameters)
+                                                   hyperparameters: hyperparameters,
+                                                   privacy: arguments.object("dp_config", as: PrivacyConfigObject.self)?.request)
         arguments.context.notice(inputsNote(specification, schema: combined))
         return .object(ModelObject(specification: specification))
     }
@@ -159,6 +214,8 @@ enum ModelBuiltins {
         Parameter("mu", .optional(.number), kind: .keyword, default: Value.none, "FedProx: μ/2·‖w − w_global‖² added to each pod's loss"),
         Parameter("resume", .bool, kind: .keyword, default: .bool(false),
                   "continue this training from its last checkpoint (saved after every round)"),
+        Parameter("privacy", .optional(.object("DPModellerConfig")), kind: .keyword, default: Value.none,
+                  "differential privacy for this training, in place of the model's dp_config: privacy epsilon=3"),
     ]
 
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
@@ -341,8 +398,12 @@ enum ModelBuiltins {
             secureAggregation: try FederationBuiltins.isSecure(arguments["aggregator"], arguments: arguments),
             weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
             requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
-        let training = try await federation.modeller.training(on: pods, specification: model.specification, options: options)
-        let checkpoints = Checkpoints(hub: federation.hub, specification: model.specification, pods: pods, options: options)
+        var specification = model.specification
+        if let privacy = arguments.object("privacy", as: PrivacyConfigObject.self) {
+            specification = try specification.replacingPrivacy(privacy.request)
+        }
+        let training = try await federation.modeller.training(on: pods, specification: specification, options: options)
+        let checkpoints = Checkpoints(hub: federation.hub, specification: specification, pods: pods, options: options)
         var resumed: TrainingState?
         if arguments.bool("resume") == true {
             let saved = try checkpoints.load()
@@ -350,7 +411,7 @@ enum ModelBuiltins {
             context.notice(saved.map { "note: resuming after round \($0.state.completedRounds) from \($0.record.file.path)" }
                            ?? "note: no checkpoint of this training to resume; starting at round 1")
         }
-        let report = TrainingReport(context: context, continuousInputs: !model.specification.continuous.isEmpty)
+        let report = TrainingReport(context: context, continuousInputs: !specification.continuous.isEmpty, privacy: specification.privacy)
         defer { context.progress(nil) }
         var results: TrainingResults?
         var saved = resumed?.completedRounds ?? 0

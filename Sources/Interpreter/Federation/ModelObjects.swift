@@ -27,6 +27,33 @@ final class OptimizerObject: RuntimeObject {
     }
 }
 
+/// `DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)`: differentially private
+/// training's budget at each pod and its clipping norm. The pods choose the noise.
+final class PrivacyConfigObject: RuntimeObject {
+    static let type = ObjectType(name: "DPModellerConfig", summary: "differential privacy for training: the ε each pod may spend",
+                                 attributes: ["epsilon", "delta", "max_grad_norm"])
+
+    let request: PrivacyRequest
+    var objectType: ObjectType { PrivacyConfigObject.type }
+
+    init(_ request: PrivacyRequest) { self.request = request }
+
+    func attribute(_ name: String) -> Value? {
+        switch name {
+        case "epsilon": return .float(request.epsilon)
+        case "delta": return request.delta.map(Value.float) ?? Value.none
+        case "max_grad_norm": return .float(request.maxGradNorm)
+        default: return nil
+        }
+    }
+
+    func display(in context: DisplayContext) -> String {
+        "DPModellerConfig(epsilon=\(Value.format(request.epsilon))"
+            + (request.delta.map { ", delta=\(Value.format($0))" } ?? "")
+            + ", max_grad_norm=\(Value.format(request.maxGradNorm)))"
+    }
+}
+
 /// `SecureAggregator()`: training combines the pods' updates so that the modeller sees only their sum.
 final class SecureAggregatorObject: RuntimeObject {
     static let type = ObjectType(name: "SecureAggregator",
@@ -57,8 +84,13 @@ final class ResultsObject: TabularObject {
             var values = OrderedDictionary<String, Value>()
             for metric in pod.validation.namedValues { values[metric.name] = metric.value.map(Value.float) ?? Value.none }
             values["samples"] = .int(pod.sampleCount)
+            if let privacy = pod.privacy {
+                values["epsilon"] = .float(privacy.epsilon)
+                values["delta"] = .float(privacy.delta)
+            }
             pods[pod.pod.description] = .dict(values)
         }
+        if let epsilon = Self.largestEpsilon(round) { entries["epsilon"] = .float(epsilon) }
         entries["pods"] = .dict(pods)
         return .dict(entries)
     }
@@ -83,12 +115,20 @@ final class ResultsObject: TabularObject {
 
     var length: Int? { rounds.count }
 
+    /// The most ε any pod has spent on the training by the end of `round`, when it is private.
+    static func largestEpsilon(_ round: RoundResult) -> Double? {
+        round.pods.compactMap(\.privacy?.epsilon).max()
+    }
+
     func blocks(in context: DisplayContext) -> [DisplayBlock] {
         let names = metricNames
+        let isPrivate = rounds.contains { Self.largestEpsilon($0) != nil }
         let rows = rounds.map { round in
             [String(round.round)] + round.combined.namedValues.map { $0.value.map { String(format: "%.4f", $0) } ?? "—" }
+                + (isPrivate ? [Self.largestEpsilon(round).map { String(format: "%.3f", $0) } ?? "—"] : [])
         }
-        var blocks: [DisplayBlock] = [.table(PlainTextTable(headers: ["round"] + names, rows: rows))]
+        let headers = ["round"] + names + (isPrivate ? ["ε spent (most of any pod)"] : [])
+        var blocks: [DisplayBlock] = [.table(PlainTextTable(headers: headers, rows: rows))]
         if rounds.count > 1 {
             blocks.append(.text(names.map { name in
                 name + " " + Sparkline.render(rounds.map { $0.combined.value(named: name) ?? .nan })

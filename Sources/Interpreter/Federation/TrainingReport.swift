@@ -8,13 +8,15 @@ import Learning
 final class TrainingReport {
     private let context: any CallContext
     private let continuousInputs: Bool
+    private let privacy: PrivacyRequest?
     /// Each pod's latest batch in the running round, for the progress line.
     private var batches: [(pod: PodIdentifier, batch: Int, of: Int)] = []
     private var round = (current: 0, of: 0)
 
-    init(context: any CallContext, continuousInputs: Bool) {
+    init(context: any CallContext, continuousInputs: Bool, privacy: PrivacyRequest? = nil) {
         self.context = context
         self.continuousInputs = continuousInputs
+        self.privacy = privacy
     }
 
     func show(_ event: TrainingEvent) {
@@ -27,6 +29,12 @@ final class TrainingReport {
                           + "\(plan.rounds) round\(plan.rounds == 1 ? "" : "s") of \(local) at each pod, "
                           + (overview.secureAggregation ? "secure aggregation" : "plain aggregation")
                           + ", pods weighted by \(overview.weighting == .equal ? "equally" : "training rows")\n")
+            if let privacy {
+                let format = PrivacySpentReport.format
+                context.write("differential privacy: each pod spends at most ε \(format(privacy.epsilon))"
+                              + (privacy.delta.map { " (δ \(format($0)))" } ?? "")
+                              + ", rows' gradients clipped to \(format(privacy.maxGradNorm)), noise chosen by each pod\n")
+            }
             if overview.secureAggregation && continuousInputs {
                 context.notice("note: secure aggregation needs updates of similar scale; continuous inputs are standardised at each pod")
             }
@@ -48,6 +56,10 @@ final class TrainingReport {
             context.progress(nil)
             let metrics = round.combined.namedValues.map { "\($0.name) \($0.value.map { String(format: "%.4f", $0) } ?? "—")" }
             context.write("round \(round.round): " + metrics.joined(separator: " · ") + "\n")
+            let spending = round.pods.compactMap { pod in pod.privacy.map { "\(pod.pod.name) \($0.summary)" } }
+            if !spending.isEmpty {
+                context.write("  privacy spent: " + spending.joined(separator: " · ") + "\n")
+            }
         case .evaluated(let evaluation):
             context.write(TrainingReport.evaluationTable(evaluation).display(in: context.displayContext) + "\n")
         case .finished:

@@ -143,6 +143,9 @@ nonisolated struct Bf_Pod_V1_TaskResponse: Sendable {
   /// TaskRejection, when not accepted
   var rejectionJson: Data = Data()
 
+  /// PrivacyBudget left to the modeller, when the pod keeps one
+  var privacyBudgetJson: Data = Data()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -413,6 +416,9 @@ nonisolated struct Bf_Pod_V1_UpdateHeader: Sendable {
 
   /// [ColumnStandardisation]: count, mean, deviation per continuous input
   var standardisationJson: Data = Data()
+
+  /// PrivacySpent by the task so far, when it is differentially private
+  var privacyJson: Data = Data()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -898,7 +904,7 @@ nonisolated extension Bf_Pod_V1_TaskRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Bf_Pod_V1_TaskResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TaskResponse"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{3}request_id\0\u{1}accepted\0\u{3}rejection_json\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{3}request_id\0\u{1}accepted\0\u{3}rejection_json\0\u{3}privacy_budget_json\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -910,6 +916,7 @@ nonisolated extension Bf_Pod_V1_TaskResponse: SwiftProtobuf.Message, SwiftProtob
       case 2: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.accepted) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.rejectionJson) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.privacyBudgetJson) }()
       default: break
       }
     }
@@ -928,6 +935,9 @@ nonisolated extension Bf_Pod_V1_TaskResponse: SwiftProtobuf.Message, SwiftProtob
     if !self.rejectionJson.isEmpty {
       try visitor.visitSingularBytesField(value: self.rejectionJson, fieldNumber: 4)
     }
+    if !self.privacyBudgetJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.privacyBudgetJson, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -936,6 +946,7 @@ nonisolated extension Bf_Pod_V1_TaskResponse: SwiftProtobuf.Message, SwiftProtob
     if lhs.requestID != rhs.requestID {return false}
     if lhs.accepted != rhs.accepted {return false}
     if lhs.rejectionJson != rhs.rejectionJson {return false}
+    if lhs.privacyBudgetJson != rhs.privacyBudgetJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1310,7 +1321,7 @@ nonisolated extension Bf_Pod_V1_PodProgress: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".UpdateHeader"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}round\0\u{3}sample_count\0\u{1}steps\0\u{3}training_loss\0\u{3}validation_json\0\u{3}plain_value_count\0\u{1}masked\0\u{3}standardisation_json\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}pod\0\u{1}round\0\u{3}sample_count\0\u{1}steps\0\u{3}training_loss\0\u{3}validation_json\0\u{3}plain_value_count\0\u{1}masked\0\u{3}standardisation_json\0\u{3}privacy_json\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1346,6 +1357,7 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
         }
       }()
       case 9: try { try decoder.decodeSingularBytesField(value: &self.standardisationJson) }()
+      case 10: try { try decoder.decodeSingularBytesField(value: &self.privacyJson) }()
       default: break
       }
     }
@@ -1388,6 +1400,9 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
     if !self.standardisationJson.isEmpty {
       try visitor.visitSingularBytesField(value: self.standardisationJson, fieldNumber: 9)
     }
+    if !self.privacyJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.privacyJson, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1400,6 +1415,7 @@ nonisolated extension Bf_Pod_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtob
     if lhs.validationJson != rhs.validationJson {return false}
     if lhs.contribution != rhs.contribution {return false}
     if lhs.standardisationJson != rhs.standardisationJson {return false}
+    if lhs.privacyJson != rhs.privacyJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
