@@ -23,7 +23,8 @@ class BFKernelTests(jupyter_kernel_test.KernelTests):
     code_stderr = 'logging.warning("to standard error")'
 
     completion_samples = [
-        {"text": "pri", "matches": {"print"}},
+        {"text": "prin", "matches": {"print"}},
+        {"text": "pri", "matches": {"print", "privacy"}},
         {"text": "x = len", "matches": {"len"}},
     ]
     complete_code_samples = ["1 + 1", 'print("a")', "x = [1, 2]"]

@@ -52,8 +52,8 @@ extension BF {
     struct PodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pod", abstract: "Create pods and manage who may use them.",
-            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, RowPredictions.self, Remove.self,
-                          Roles.self, Serve.self])
+            subcommands: [Create.self, List.self, Grant.self, Revoke.self, Approve.self, Unapprove.self, RowPredictions.self, Privacy.self,
+                          Remove.self, Roles.self, Serve.self])
 
         struct Roles: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show which role allows which task (as a Markdown table).")
@@ -179,6 +179,37 @@ extension BF {
                     try hub.setRowPredictions(setting == "on", on: pod, by: owner)
                     return setting == "on" ? "\(pod) now lets each test row's prediction scores leave it"
                         : "\(pod) now sends class counts only"
+                }
+            }
+        }
+
+        struct Privacy: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Limit differentially private training on your pod (the YAML's differential_privacy section).",
+                discussion: "A limit left out is no limit; --off removes them all. What tasks have spent stays spent.")
+            @ArgumentParser.Argument(help: "Your pod.") var pod: String
+            @ArgumentParser.Option(help: "The most ε one task may ask for.") var epsilon: Double?
+            @ArgumentParser.Option(help: "The largest δ a task may use.") var delta: Double = PrivacyRequest.defaultDelta
+            @ArgumentParser.Option(help: "The most ε one modeller's tasks may spend in all.") var maxEpsilonPerModeller: Double?
+            @ArgumentParser.Option(help: "The most ε all modellers' tasks may spend in all.") var maxEpsilonTotal: Double?
+            @ArgumentParser.Flag(help: "Remove the limits.") var off = false
+            @OptionGroup var hubOptions: HubOptions
+
+            func validate() throws {
+                for (name, value) in [("--epsilon", epsilon), ("--max-epsilon-per-modeller", maxEpsilonPerModeller),
+                                      ("--max-epsilon-total", maxEpsilonTotal)] {
+                    if let value, !(value.isFinite && value > 0) { throw ValidationError("\(name) must be a number above 0, not \(value)") }
+                }
+                guard delta > 0 && delta < 1 else { throw ValidationError("--delta must be above 0 and below 1, not \(delta)") }
+            }
+
+            func run() async throws {
+                let policy = off ? nil : PodPrivacyPolicy(maxEpsilonPerTask: epsilon, maxEpsilonPerModeller: maxEpsilonPerModeller,
+                                                          maxEpsilonTotal: maxEpsilonTotal, delta: delta)
+                try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
+                    try hub.setPrivacyPolicy(policy, on: pod, by: owner)
+                    return policy.map { "\(pod) now limits differentially private training: \($0.summary)" }
+                        ?? "\(pod) has no privacy limits now"
                 }
             }
         }

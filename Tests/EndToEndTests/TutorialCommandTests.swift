@@ -34,11 +34,12 @@ final class TutorialCommandTests: XCTestCase {
               3  querying a pod, and training a model on one pod (4 steps)
               4  training from a task file, on one pod (4 steps)
               5  training a model on two pods, with secure aggregation (10 steps)
+              6  differential privacy that the pods enforce (8 steps)
 
             """)
-        let unknown = try BFBinary.locate().run(["tutorial", "6"])
+        let unknown = try BFBinary.locate().run(["tutorial", "7"])
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertEqual(unknown.standardError, "error: there is no tutorial 6; the tutorials are 1 to 5\nhelp: 'bf tutorial' lists them\n")
+        XCTAssertEqual(unknown.standardError, "error: there is no tutorial 7; the tutorials are 1 to 6\nhelp: 'bf tutorial' lists them\n")
         let help = try BFBinary.locate().run(["tutorial", "--help"])
         XCTAssertTrue(help.standardOutput.contains("Walk through a tutorial step by step"), help.standardOutput)
         XCTAssertTrue(help.standardOutput.contains("':skip'"), help.standardOutput)
@@ -78,6 +79,28 @@ final class TutorialCommandTests: XCTestCase {
         XCTAssertFalse(err.contains("table map"), "the mismatch step fails for its own reason only:\n\(err)")
         let model = environment.directory.appendingPathComponent("tutorial-5/part_5_model.pt").path
         XCTAssertTrue(FileManager.default.fileExists(atPath: model))
+    }
+
+    func testTutorialSixTrainsPrivatelyWithinTheBudgetThePodsSet() throws {
+        let run = try tutorial(6)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let out = run.standardOutput
+        for expected in [
+            "Step 5 of 8 · Run: asking for more than a pod allows (fails on purpose)\n",
+            "  modeller/census-income-demo refused: the task asks for ε 8, but this pod allows at most ε 5 per task\n",
+            "differential privacy: each pod spends at most ε 3 (δ 1e-05), rows' gradients clipped to 1, noise chosen by each pod\n",
+            "  privacy spent: census-income-demo ε 3 (δ 1e-05) · census-income-yaml-demo ε 3 (δ 1e-05)\n",
+            "ε up to 5 a task; δ up to 1e-05; you have spent ε 3",
+            "ε spent (most of any pod)",
+            "That was the last step of Tutorial 6.\n",
+        ] {
+            XCTAssertTrue(out.contains(expected), "missing '\(expected)' in:\n\(out)")
+        }
+        XCTAssertEqual(out.components(separatedBy: "(this step fails on purpose: that error is what it shows)\n").count, 2, out)
+        // Private training still learns: the pooled test accuracy beats the majority class (about 76%).
+        let pooled = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("pooled ") })
+        let accuracy = try XCTUnwrap(Double(pooled.split(separator: " ", omittingEmptySubsequences: true)[6]))
+        XCTAssertGreaterThan(accuracy, 0.8, String(pooled))
     }
 
     func testTutorialsOneToFourRunPipedEachOnAFreshHome() throws {

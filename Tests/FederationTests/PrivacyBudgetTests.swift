@@ -136,6 +136,56 @@ final class PrivacyBudgetTests: FederationTestCase {
         XCTAssertNotNil(results.rounds.first?.pods.first?.privacy)
     }
 
+    func testCentralPrivacyNoisesTheAggregateOnceARound() async throws {
+        let (hub, pod, mia) = try privateFederation(policy: PodPrivacyPolicy(maxEpsilonPerTask: 10, delta: 1e-5))
+        let owner = try hub.identity(named: "olivia")
+        let second = try hub.createPod(PodSpec(
+            name: "more", owner: owner.name, dataPath: try file(Self.csv),
+            dataConfig: DataConfig(forceStypes: ["more": ForcedTypes(categorical: ["gender", "TARGET"])]),
+            approvedPods: ["records"])).identifier
+        try hub.approve(second, on: pod, by: owner)
+        try hub.grant(.generalModeller, to: mia.name, on: second, by: owner)
+        let modeller = Modeller(hub: hub, identity: mia)
+        let pods = [pod.description, second.description]
+        let schema = try await modeller.combineSchemas(pods, dataStructure: try DataStructure(target: "TARGET"))
+        let specification = try ModelSpecification(
+            schema: schema, architecture: TabularArchitecture(hiddenLayers: [8], hiddenDropouts: [0]),
+            hyperparameters: TrainingHyperparameters(epochs: 3, batchSize: 16),
+            privacy: PrivacyRequest(epsilon: 8, delta: 1e-5, maxGradNorm: 0.5, mode: .central))
+
+        // Without secure aggregation, or with pods weighted by rows, the modeller refuses first.
+        for options in [FederatedAveragingOptions(epochsBetweenParameterUpdates: 1),
+                        FederatedAveragingOptions(epochsBetweenParameterUpdates: 1, secureAggregation: true)] {
+            do {
+                _ = try await modeller.training(on: pods, specification: specification, options: options)
+                XCTFail("central privacy accepted \(options)")
+            } catch TrainingError.centralPrivacyOptions {}
+        }
+
+        let training = try await modeller.training(
+            on: pods, specification: specification,
+            options: FederatedAveragingOptions(epochsBetweenParameterUpdates: 1, secureAggregation: true, weighting: .equal, autoEval: false))
+        var results: TrainingResults?
+        for try await event in training.run() { if case let .finished(finished) = event { results = finished } }
+        let rounds = try XCTUnwrap(results).rounds
+        XCTAssertEqual(rounds.count, 3)
+        for (index, round) in rounds.enumerated() {
+            for metrics in round.pods {
+                let report = try XCTUnwrap(metrics.privacy)
+                XCTAssertEqual(report.steps, index + 1, "one step a round")
+                XCTAssertEqual(report.samplingRate, 1)
+            }
+        }
+        let last = try XCTUnwrap(rounds.last?.pods.first?.privacy)
+        XCTAssertLessThanOrEqual(last.epsilon, 8)
+        XCTAssertGreaterThan(last.epsilon, 7.9)
+        // σ for three rounds of the plain Gaussian mechanism at ε 8, δ 1e-5.
+        let sigma = try RDPAccountant.noiseMultiplier(epsilon: 8, delta: 1e-5, samplingRate: 1, steps: 3)
+        XCTAssertEqual(last.noiseMultiplier, sigma, accuracy: 1e-12)
+        let audit = try hub.auditLog(for: pod).map(\.reason).joined(separator: "\n")
+        XCTAssertTrue(audit.contains("central DP, update clipped and noised"), audit)
+    }
+
     func testTwoTasksCannotBothTakeTheLastOfABudget() throws {
         let (hub, pod, mia) = try privateFederation(policy: PodPrivacyPolicy(maxEpsilonTotal: 5, delta: 1e-5))
         let store = try HubStore(path: hub.home.appendingPathComponent("hub.sqlite").path)

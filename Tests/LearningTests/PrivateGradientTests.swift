@@ -206,3 +206,25 @@ final class PrivateGradientTests: XCTestCase {
         XCTAssertEqual(DPSGDSettings.sampling(rows: 1024, batchSize: 512).batchesPerEpoch, 2)
     }
 }
+
+/// The Gaussian mechanism on a whole update (central differential privacy).
+final class GaussianMechanismTests: XCTestCase {
+    func testClipsToTheNormThenAddsNoiseOfTheStatedDeviation() {
+        var vector = [Float](repeating: 0, count: 40000)
+        vector[0] = 30
+        vector[1] = 40
+        let norm = GaussianMechanism.perturb(&vector, maxNorm: 5, deviation: 0, random: SecureRandom(testingSeed: 1))
+        XCTAssertEqual(norm, 50, accuracy: 1e-9)
+        XCTAssertEqual(vector[0], 3, accuracy: 1e-6)
+        XCTAssertEqual(vector[1], 4, accuracy: 1e-6)
+
+        var small: [Float] = [0.3, 0.4]
+        _ = GaussianMechanism.perturb(&small, maxNorm: 5, deviation: 0, random: SecureRandom(testingSeed: 1))
+        XCTAssertEqual(small, [0.3, 0.4], "a vector within the norm is left as it is")
+
+        var zeros = [Float](repeating: 0, count: 40000)
+        _ = GaussianMechanism.perturb(&zeros, maxNorm: 1, deviation: 0.5, random: SecureRandom(testingSeed: 2))
+        let variance = zeros.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(zeros.count)
+        XCTAssertEqual(variance.squareRoot(), 0.5, accuracy: 0.01)
+    }
+}

@@ -39,6 +39,9 @@ public struct FederatedTraining: Sendable {
         }
         self.modeller = modeller
         self.connections = connections
+        if specification.privacy?.mode == .central, !options.secureAggregation || options.weighting != .equal {
+            throw .centralPrivacyOptions
+        }
         // Each pod chooses its noise for every round the task will ask of it.
         if var privacy = specification.privacy {
             privacy.rounds = plan.rounds

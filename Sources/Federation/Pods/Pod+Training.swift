@@ -220,8 +220,23 @@ extension Pod {
                 secure = LocalRound.SecureMasking(session: session, keyShares: keyShares, identities: try peerIdentities(context))
             }
             let data = try encoded(request.task)
+            var centralNoise: LocalRound.CentralNoise?
             if let privacy = task.specification.privacy {
-                hyperparameters.privacy = try privateTraining(task, privacy, round: request, trainingRows: data.train.rowCount).settings
+                let state = try privateTraining(task, privacy, round: request, trainingRows: data.train.rowCount)
+                switch privacy.mode {
+                case .local:
+                    hyperparameters.privacy = state.settings
+                case .central:
+                    // The pods' shares of the noise add up to σ·C only in the sum that secure
+                    // aggregation reveals; an update sent alone would carry too little.
+                    guard let secure else {
+                        throw .privacyBudgetRefused(pod: identifier, reason: "central differential privacy needs secure aggregation")
+                    }
+                    let pods = Double(secure.session.context.participants.count)
+                    centralNoise = LocalRound.CentralNoise(
+                        maxNorm: state.settings.maxGradNorm,
+                        deviation: state.settings.noiseMultiplier * state.settings.maxGradNorm / pods.squareRoot())
+                }
             }
             let stop = StopFlag()
             tasks[request.task]?.running = PodTask.RunningRound(round: request.round, stop: stop)
@@ -229,7 +244,8 @@ extension Pod {
             tasks[request.task]?.sessions[request.round] = nil
             let round = LocalRound(pod: identifier, round: request.round, specification: task.specification, data: data,
                                    parameters: request.parameters, hyperparameters: hyperparameters,
-                                   proximalMu: request.proximalMu, secure: secure, classifiers: task.classifiers)
+                                   proximalMu: request.proximalMu, secure: secure, centralNoise: centralNoise,
+                                   classifiers: task.classifiers)
             return (round, stop)
         }
     }
@@ -249,7 +265,7 @@ extension Pod {
         case var .success(update):
             var spending = ""
             if var privacy = task.privacy {
-                privacy.stepsTaken += update.steps
+                privacy.stepsTaken += privacy.stepsPerRound == nil ? update.steps : 1
                 let spent = try audited(task, failure: "round \(number): update withheld") { () throws(TrainingError) in
                     try Self.privacySpent(privacy, pod: identifier)
                 }
@@ -258,7 +274,8 @@ extension Pod {
                 update.privacy = PrivacySpentReport(
                     epsilon: spent.epsilon, delta: privacy.delta, noiseMultiplier: privacy.settings.noiseMultiplier,
                     steps: privacy.stepsTaken, samplingRate: privacy.samplingRate)
-                spending = "DP-SGD with noise multiplier \(Self.format(privacy.settings.noiseMultiplier)), "
+                spending = (privacy.stepsPerRound == nil ? "DP-SGD" : "central DP, update clipped and noised,")
+                    + " with noise multiplier \(Self.format(privacy.settings.noiseMultiplier)), "
                     + "\(privacy.stepsTaken) of \(privacy.plannedSteps) steps: \(update.privacy?.summary ?? "") spent; "
             }
             let mode = task.request.secureAggregation ? "masked" : "in the clear"
@@ -276,15 +293,17 @@ extension Pod {
         return try outcome.get()
     }
 
-    /// The DP-SGD settings of a round of a differentially private task. The first round
-    /// chooses the noise: the smallest multiplier whose ε after every planned step (the
-    /// request's rounds of this round's steps, on this pod's training rows) is within the
-    /// task's ε. A round that would pass the planned steps is refused.
+    /// The privacy settings of a round of a differentially private task. The first round
+    /// chooses the noise: the smallest multiplier whose ε after every planned step is within
+    /// the task's ε. A step is a DP-SGD batch (local mode: the request's rounds of this
+    /// round's batches, sampled from this pod's training rows) or a round (central mode: every
+    /// pod's update in every round, so q = 1). A round that would pass the plan is refused.
     private func privateTraining(_ task: PodTask, _ request: PrivacyRequest, round: RoundRequest,
                                  trainingRows: Int) throws(TrainingError) -> PodTask.PrivacyState {
         let batchSize = task.specification.hyperparameters.batchSize
-        let (batchesPerEpoch, rate) = DPSGDSettings.sampling(rows: trainingRows, batchSize: batchSize)
-        let roundSteps = round.steps ?? (round.epochs ?? 1) * batchesPerEpoch
+        let central = request.mode == .central
+        let (batchesPerEpoch, rate) = central ? (1, 1.0) : DPSGDSettings.sampling(rows: trainingRows, batchSize: batchSize)
+        let roundSteps = central ? 1 : round.steps ?? (round.epochs ?? 1) * batchesPerEpoch
         var state: PodTask.PrivacyState
         if let existing = task.privacy {
             state = existing
@@ -301,7 +320,7 @@ extension Pod {
                 throw .privacyBudgetRefused(pod: identifier, reason: error.description)
             }
             state = PodTask.PrivacyState(delta: delta, settings: DPSGDSettings(maxGradNorm: request.maxGradNorm, noiseMultiplier: sigma),
-                                         samplingRate: rate, plannedSteps: planned)
+                                         samplingRate: rate, plannedSteps: planned, stepsPerRound: central ? 1 : nil)
             tasks[round.task]?.privacy = state
         }
         guard state.stepsTaken + roundSteps <= state.plannedSteps else {

@@ -32,6 +32,8 @@ struct PodTask {
         let samplingRate: Double
         /// The steps the noise was chosen for: the task may take no more.
         let plannedSteps: Int
+        /// Central DP counts one step a round; nil for DP-SGD, which counts its batches.
+        let stepsPerRound: Int?
         /// The steps taken in rounds whose update left the pod.
         var stepsTaken = 0
     }

@@ -18,16 +18,31 @@ public struct PrivacyRequest: Sendable, Codable, Equatable {
     public var maxGradNorm: Double
     /// The rounds planned: each pod calibrates its noise for all of them.
     public var rounds: Int
+    /// Where the noise goes.
+    public var mode: PrivacyMode
+
+    /// Where differential privacy's noise is added.
+    public enum PrivacyMode: String, Sendable, Codable, Equatable, CaseIterable {
+        /// DP-SGD at every pod: each row's gradient clipped, noise on every batch (the default).
+        /// The guarantee protects each row of a pod, whatever the modeller and other pods do.
+        case local
+        /// Central DP on the aggregate (DP-FedAvg): each pod trains as usual, clips its whole
+        /// update to `max_grad_norm` and adds its 1/n share of noise of σ·C, so that the sum
+        /// that secure aggregation reveals carries the noise once. The guarantee protects a
+        /// pod's data as a whole, and rests on the other pods adding their share.
+        case central
+    }
 
     /// The default δ when neither the modeller nor the pod gives one (Bitfount's).
     public static let defaultDelta = 1e-6
 
     /// A request; `validate()` checks it.
-    public init(epsilon: Double, delta: Double? = nil, maxGradNorm: Double = 1, rounds: Int = 1) {
+    public init(epsilon: Double, delta: Double? = nil, maxGradNorm: Double = 1, rounds: Int = 1, mode: PrivacyMode = .local) {
         self.epsilon = epsilon
         self.delta = delta
         self.maxGradNorm = maxGradNorm
         self.rounds = rounds
+        self.mode = mode
     }
 
     /// Throws the first value out of range.
@@ -48,7 +63,7 @@ public struct PrivacyRequest: Sendable, Codable, Equatable {
 
     /// The words the signed task detail and the audit log use.
     var summary: String {
-        "differential privacy ε \(PrivacySpentReport.format(epsilon))"
+        (mode == .central ? "central " : "") + "differential privacy ε \(PrivacySpentReport.format(epsilon))"
             + (delta.map { ", δ \(PrivacySpentReport.format($0))" } ?? "")
             + ", max_grad_norm \(PrivacySpentReport.format(maxGradNorm)) over \(rounds) round\(rounds == 1 ? "" : "s")"
     }

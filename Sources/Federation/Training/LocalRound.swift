@@ -28,8 +28,17 @@ struct LocalRound: Sendable {
     let proximalMu: Double?
     /// The secure round's session, shares and peer identities, when the round is secure.
     let secure: SecureMasking?
+    /// Central differential privacy's clipping and this pod's share of the noise.
+    var centralNoise: CentralNoise? = nil
     /// The task's classifier from its previous round, reused for its buffers.
     let classifiers: ClassifierCache
+
+    /// Central differential privacy: the delta is clipped to `maxNorm` and gets Gaussian
+    /// noise of `deviation` per element before it is masked.
+    struct CentralNoise: Sendable {
+        let maxNorm: Double
+        let deviation: Double
+    }
 
     /// What a secure round needs to mask the delta.
     struct SecureMasking: Sendable {
@@ -91,17 +100,21 @@ struct LocalRound: Sendable {
         } catch {
             throw .localTrainingFailed(pod: pod, reason: error.description)
         }
+        var values = delta.values
+        if let centralNoise {
+            GaussianMechanism.clipAndPerturb(&values, maxNorm: centralNoise.maxNorm, deviation: centralNoise.deviation)
+        }
         let contribution: RoundUpdate.Contribution
         if let secure {
             do {
                 contribution = .masked(try secure.session.mask(
-                    delta: delta.values, sampleCount: data.train.rowCount,
+                    delta: values, sampleCount: data.train.rowCount,
                     keyShares: secure.keyShares, identities: secure.identities))
             } catch {
                 throw .localTrainingFailed(pod: pod, reason: "\(error)")
             }
         } else {
-            contribution = .plain(delta: delta.values)
+            contribution = .plain(delta: values)
         }
         return RoundUpdate(pod: pod, round: round, contribution: contribution, sampleCount: data.train.rowCount,
                            steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation,

@@ -92,6 +92,8 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     case invalidPrivacyRequest(field: String, value: String, requirement: String)
     /// The specification's hyperparameters carry DP-SGD noise: only pods choose it.
     case noiseChosenByModeller
+    /// Central differential privacy without secure aggregation or with weights by rows.
+    case centralPrivacyOptions
     /// A pod cannot reach the task's ε with any noise, or the round would pass its plan.
     case privacyBudgetRefused(pod: PodIdentifier, reason: String)
 
@@ -226,6 +228,11 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
         case .noiseChosenByModeller:
             return [FederationDiagnostic("the model's hyperparameters set DP-SGD noise, which only the pods choose",
                                          help: "ask for a privacy budget instead: dp_config=DPModellerConfig(epsilon=3)")]
+        case .centralPrivacyOptions:
+            return [FederationDiagnostic(
+                "central differential privacy needs secure aggregation and pods weighted equally: each pod adds a share of the noise "
+                    + "that is enough only in the sum, and a pod's weight would scale what its data can change",
+                help: "train with aggregator=SecureAggregator(), weighting=\"equal\"; or use mode=\"local\" (DP-SGD at every pod)")]
         case let .privacyBudgetRefused(pod, reason):
             return [FederationDiagnostic("pod \(quoted(pod.name)) refused to train privately: \(reason)",
                                          help: "ask for a larger epsilon, fewer rounds or epochs, or a smaller batch size")]

@@ -79,6 +79,8 @@ enum ModelBuiltins {
         Parameter("max_grad_norm", .number, kind: .keyword, default: .float(1), "C: each row's gradient is clipped to this norm"),
         Parameter("noise_multiplier", .optional(.number), kind: .keyword, default: Value.none,
                   "accepted for Bitfount's code and not used: each pod chooses the noise that keeps within epsilon"),
+        Parameter("mode", .string, kind: .keyword, default: .string("local"),
+                  "\"local\": DP-SGD at every pod (each row protected); \"central\": noise on the securely aggregated sum (each pod as a whole)"),
     ]
 
     private static let privacyDetails = "DP-SGD at every pod: each row's gradient clipped to max_grad_norm, Gaussian noise added by the pod, "
@@ -88,10 +90,13 @@ enum ModelBuiltins {
     /// The privacy request of a `DPModellerConfig(…)` or `privacy …` call from its numbers,
     /// checked where it is written (`place` puts a problem at its argument); nil while
     /// epsilon is not known (`bf check`).
-    private static func privacyRequest(_ number: (String) -> Double?,
+    private static func privacyRequest(_ number: (String) -> Double?, mode modeName: String?,
                                        placing place: (String, String, String?) -> RuntimeError) throws -> PrivacyRequest? {
         guard let epsilon = number("epsilon") else { return nil }
-        let request = PrivacyRequest(epsilon: epsilon, delta: number("delta"), maxGradNorm: number("max_grad_norm") ?? 1)
+        guard let mode = PrivacyRequest.PrivacyMode(rawValue: modeName ?? "local") else {
+            throw place("there is no privacy mode '\(modeName ?? "")'", "mode", "the modes are \"local\" and \"central\"")
+        }
+        let request = PrivacyRequest(epsilon: epsilon, delta: number("delta"), maxGradNorm: number("max_grad_norm") ?? 1, mode: mode)
         do throws(TrainingError) {
             try request.validate()
         } catch {
@@ -102,11 +107,14 @@ enum ModelBuiltins {
     }
 
     private static func validatePrivacy(_ arguments: KnownArguments) throws {
-        _ = try privacyRequest({ arguments.value($0)?.number }, placing: arguments.error)
+        _ = try privacyRequest({ arguments.value($0)?.number }, mode: arguments.isKnown("mode") ? arguments.string("mode") : nil,
+                               placing: arguments.error)
     }
 
     private static func makePrivacyConfig(_ arguments: CallArguments) throws -> Value {
-        guard let request = try privacyRequest(arguments.double, placing: arguments.error) else { return .none }
+        guard let request = try privacyRequest(arguments.double, mode: arguments.string("mode"), placing: arguments.error) else {
+            return .none
+        }
         if arguments.double("noise_multiplier") != nil {
             arguments.context.notice("note: noise_multiplier is not used: each pod chooses the noise that keeps the training within epsilon")
         }

@@ -31,7 +31,7 @@ final class OptimizerObject: RuntimeObject {
 /// training's budget at each pod and its clipping norm. The pods choose the noise.
 final class PrivacyConfigObject: RuntimeObject {
     static let type = ObjectType(name: "DPModellerConfig", summary: "differential privacy for training: the ε each pod may spend",
-                                 attributes: ["epsilon", "delta", "max_grad_norm"])
+                                 attributes: ["epsilon", "delta", "max_grad_norm", "mode"])
 
     let request: PrivacyRequest
     var objectType: ObjectType { PrivacyConfigObject.type }
@@ -43,6 +43,7 @@ final class PrivacyConfigObject: RuntimeObject {
         case "epsilon": return .float(request.epsilon)
         case "delta": return request.delta.map(Value.float) ?? Value.none
         case "max_grad_norm": return .float(request.maxGradNorm)
+        case "mode": return .string(request.mode.rawValue)
         default: return nil
         }
     }
@@ -50,7 +51,8 @@ final class PrivacyConfigObject: RuntimeObject {
     func display(in context: DisplayContext) -> String {
         "DPModellerConfig(epsilon=\(Value.format(request.epsilon))"
             + (request.delta.map { ", delta=\(Value.format($0))" } ?? "")
-            + ", max_grad_norm=\(Value.format(request.maxGradNorm)))"
+            + ", max_grad_norm=\(Value.format(request.maxGradNorm))"
+            + (request.mode == .local ? "" : ", mode=\(Value.quote(request.mode.rawValue))") + ")"
     }
 }
 

@@ -113,6 +113,30 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(server.log.contains("stopped serving carol/census-income-demo"), server.log)
     }
 
+    func testAServedPodEnforcesItsPrivacyBudgetAndRemembersItAcrossARestart() throws {
+        let network = try PodNetwork(granted: ["census-income-demo"])
+        try network.custodian(["pod", "privacy", "census-income-demo", "--epsilon", "3", "--max-epsilon-per-modeller", "4",
+                               "--delta", "1e-5"])
+        let server = try network.serve("census-income-demo")
+        try network.writeFederationFile()
+        let privateTask = Self.shortTask(["census-income-demo"], plain: true, extra: ", privacy=DPModellerConfig(epsilon=3)")
+        let first = try network.runScript(privateTask)
+        XCTAssertEqual(first.status, 0, first.standardOutput + first.standardError)
+        XCTAssertTrue(first.standardOutput.contains("privacy budget"), first.standardOutput)
+        XCTAssertTrue(first.standardOutput.contains("privacy spent: census-income-demo ε 3 (δ 1e-05)"), first.standardOutput)
+
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(seconds: 20), 0, server.log)
+        try network.serve("census-income-demo", port: server.port)
+        let access = try network.runScript("check_access([\"census-income-demo\"], task=\"train\")")
+        XCTAssertTrue(access.standardOutput.contains("ε up to 3 a task, 1 of 4 left to you; δ up to 1e-05; you have spent ε 3"),
+                      access.standardOutput)
+        let second = try network.runScript(privateTask)
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.standardError.contains("the task asks for ε 3, but your privacy budget on this pod has ε 1 left"),
+                      second.standardError)
+    }
+
     func testAPodNamedByAddressOrAliasIsTheSamePodInTheTableMapTheChecksAndTheResults() throws {
         let network = try PodNetwork(granted: Self.tutorialPods)
         let a = try network.serve("census-income-demo").address
