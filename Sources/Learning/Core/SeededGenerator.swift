@@ -85,20 +85,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return Int(product.high)
     }
 
-    /// A standard normal value by the Box–Muller transform. Each pair of uniforms
-    /// u1 ∈ (0, 1], u2 ∈ [0, 1) gives r = √(−2 ln u1) and the two values r·cos 2πu2 (returned
-    /// now) and r·sin 2πu2 (returned by the next call).
+    /// A standard normal value by the Box–Muller transform: the first of each pair now, the
+    /// second at the next call.
     public mutating func nextNormal() -> Double {
         if let spare = spareNormal {
             spareNormal = nil
             return spare
         }
-        let u1 = 1.0 - nextDouble()
-        let u2 = nextDouble()
-        let radius = (-2.0 * log(u1)).squareRoot()
-        let angle = 2.0 * Double.pi * u2
-        spareNormal = radius * sin(angle)
-        return radius * cos(angle)
+        let (value, spare) = boxMuller(1.0 - nextDouble(), nextDouble())
+        spareNormal = spare
+        return value
     }
 
     /// Shuffles `elements` in place by Fisher–Yates, drawing `nextInt(below: i + 1)` for
@@ -117,4 +113,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
     public mutating func split() -> SeededGenerator {
         SeededGenerator(seed: next())
     }
+}
+
+/// The Box–Muller transform: from uniforms u1 ∈ (0, 1] and u2 ∈ [0, 1), r = √(−2 ln u1) gives
+/// two independent standard normal values, r·cos 2πu2 and r·sin 2πu2.
+func boxMuller(_ u1: Double, _ u2: Double) -> (Double, Double) {
+    let radius = (-2.0 * log(u1)).squareRoot()
+    let angle = 2.0 * Double.pi * u2
+    return (radius * cos(angle), radius * sin(angle))
 }

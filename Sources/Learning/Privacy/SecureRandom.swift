@@ -41,12 +41,9 @@ final class SecureRandom: RandomNumberGenerator {
             spareNormal = nil
             return spare
         }
-        let u1 = 1.0 - nextDouble()
-        let u2 = nextDouble()
-        let radius = (-2.0 * log(u1)).squareRoot()
-        let angle = 2.0 * Double.pi * u2
-        spareNormal = radius * sin(angle)
-        return radius * cos(angle)
+        let (value, spare) = boxMuller(1.0 - nextDouble(), nextDouble())
+        spareNormal = spare
+        return value
     }
 
     private func refill() {
