@@ -80,7 +80,7 @@ extension ColorChoice: ExpressibleByArgument {}
 extension BF {
     /// `bf run FILE.bf`
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a .bf script, or a task file (.yaml or .yml).")
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .bf script, or a task file (.yaml or .yml).")
 
         @ArgumentParser.Argument(help: "The script or task file to run ('-' for standard input).")
         var file: String
@@ -107,6 +107,7 @@ extension BF {
     /// `bf check FILE.bf`
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check a .bf script without running it: syntax, names and built-in arguments.")
 
         @ArgumentParser.Argument(help: "The script to check ('-' for standard input).")

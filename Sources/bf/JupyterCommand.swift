@@ -13,6 +13,7 @@ extension BF {
         /// `bf jupyter install [--user | --prefix P]`
         struct Install: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "install",
                 abstract: "Install the bf kernel for Jupyter (JupyterLab, Notebook, VS Code).",
                 discussion: """
                 Writes the kernelspec folder 'kernels/bf' (kernel.json, which starts this bf as \
@@ -104,6 +105,7 @@ extension BF {
         /// `bf jupyter notebook N [-o FILE] [--force]`
         struct Notebook: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "notebook",
                 abstract: "Write tutorial N as a Jupyter notebook (.ipynb) for the bf kernel.",
                 discussion: """
                 The notebook has a markdown cell with the tutorial's introduction, then for each \

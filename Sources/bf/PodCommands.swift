@@ -56,7 +56,7 @@ extension BF {
                           Remove.self, Roles.self, Serve.self])
 
         struct Roles: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show which role allows which task (as a Markdown table).")
+            static let configuration = CommandConfiguration(commandName: "roles", abstract: "Show which role allows which task (as a Markdown table).")
 
             func run() throws {
                 print(RolePermissions.markdown)
@@ -64,7 +64,7 @@ extension BF {
         }
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a pod from a YAML file (tutorial 2's fields).")
+            static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a pod from a YAML file (tutorial 2's fields).")
             @ArgumentParser.Argument(help: "The pod's YAML file.") var file: String
             @Flag(help: "Replace a pod of the same name.") var replace = false
             @OptionGroup var hubOptions: HubOptions
@@ -81,7 +81,7 @@ extension BF {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the pods with your role on each.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the pods with your role on each.")
             @OptionGroup var hubOptions: HubOptions
 
             func run() async throws {
@@ -92,7 +92,7 @@ extension BF {
         }
 
         struct Grant: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Give a user a role on your pod.")
+            static let configuration = CommandConfiguration(commandName: "grant", abstract: "Give a user a role on your pod.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Argument(help: "super_modeller, general_modeller, dp_modeller or schema_viewer.") var role: String
             @ArgumentParser.Argument(help: "The user (of this bf home, or whose key --key gives).") var user: String
@@ -115,7 +115,7 @@ extension BF {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take a role on your pod away from a user.")
+            static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Take a role on your pod away from a user.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Argument(help: "The role.") var role: String
             @ArgumentParser.Argument(help: "The local user.") var user: String
@@ -131,7 +131,7 @@ extension BF {
         }
 
         struct Approve: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Let your pod take part in secure aggregation with another pod.")
+            static let configuration = CommandConfiguration(commandName: "approve", abstract: "Let your pod take part in secure aggregation with another pod.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Argument(help: "The pod it accepts as a partner (owner/name for a pod of another machine).") var other: String
             @OptionGroup var hubOptions: HubOptions
@@ -148,7 +148,7 @@ extension BF {
         }
 
         struct Unapprove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Withdraw your pod's approval of another pod.")
+            static let configuration = CommandConfiguration(commandName: "unapprove", abstract: "Withdraw your pod's approval of another pod.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Argument(help: "The pod it no longer accepts.") var other: String
             @OptionGroup var hubOptions: HubOptions
@@ -185,6 +185,7 @@ extension BF {
 
         struct Privacy: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "privacy",
                 abstract: "Limit differentially private training on your pod (the YAML's differential_privacy section).",
                 discussion: "A limit left out is no limit; --off removes them all. What tasks have spent stays spent.")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
@@ -215,7 +216,7 @@ extension BF {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Remove your pod from the hub (its data file stays).")
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove your pod from the hub (its data file stays).")
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @OptionGroup var hubOptions: HubOptions
 
@@ -231,6 +232,7 @@ extension BF {
     /// `bf demo`: (re)create the demo federation of the tutorials.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Create the demo federation: the census pods of the tutorials, and the user 'alice'.")
         @OptionGroup var hubOptions: HubOptions
 

@@ -21,6 +21,7 @@ extension BF {
 
         struct Epsilon: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "epsilon",
                 abstract: "The epsilon a training spends at a noise multiplier, and the Rényi order that gives it.")
 
             @Option(help: ArgumentHelp("The noise's standard deviation over the clipping norm (sigma).", valueName: "sigma"))
@@ -52,6 +53,7 @@ extension BF {
 
         struct Noise: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "noise",
                 abstract: "The smallest noise multiplier that keeps a training's epsilon within a budget.")
 
             @Option(help: ArgumentHelp("The privacy budget: the largest epsilon allowed.", valueName: "epsilon"))

@@ -15,6 +15,7 @@ extension BF.PodCommand {
     /// `bf pod serve POD.yaml --listen HOST:PORT`: one pod as a gRPC server.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve one of your pods over the network (gRPC), for modellers on other machines.",
             discussion: """
             POD is a pod YAML file (the pod is created in this bf home on first use, then served \

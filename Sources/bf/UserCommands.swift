@@ -12,6 +12,7 @@ extension BF {
 
         struct Export: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "export",
                 abstract: "Print your public key as a key file, for pod owners to grant you a role ('bf pod grant … --key FILE').")
             @Option(help: ArgumentHelp("Write the key file here instead of printing it.", valueName: "file")) var out: String?
             @OptionGroup var hubOptions: HubOptions
@@ -32,6 +33,7 @@ extension BF {
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "import",
                 abstract: "Register another machine's user from their key file (e.g. the owner of a partner pod).")
             @ArgumentParser.Argument(help: "The key file ('bf user export').") var file: String
             @OptionGroup var hubOptions: HubOptions
