@@ -187,27 +187,43 @@ extension BF {
             static let configuration = CommandConfiguration(
                 commandName: "privacy",
                 abstract: "Limit differentially private training on your pod (the YAML's differential_privacy section).",
-                discussion: "A limit left out is no limit; --off removes them all. What tasks have spent stays spent.")
+                discussion: """
+                    Without options, shows the pod's limits and the ε its tasks have spent. With options, \
+                    sets the limits: a limit left out is no limit, and --off removes them all. What tasks \
+                    have spent stays spent.
+                    """)
             @ArgumentParser.Argument(help: "Your pod.") var pod: String
             @ArgumentParser.Option(help: "The most ε one task may ask for.") var epsilon: Double?
-            @ArgumentParser.Option(help: "The largest δ a task may use.") var delta: Double = PrivacyRequest.defaultDelta
+            @ArgumentParser.Option(help: "The largest δ a task may use (default 1e-06).") var delta: Double?
             @ArgumentParser.Option(help: "The most ε one modeller's tasks may spend in all.") var maxEpsilonPerModeller: Double?
             @ArgumentParser.Option(help: "The most ε all modellers' tasks may spend in all.") var maxEpsilonTotal: Double?
             @ArgumentParser.Flag(help: "Remove the limits.") var off = false
             @OptionGroup var hubOptions: HubOptions
 
+            private var limits: [(name: String, value: Double?)] {
+                [("--epsilon", epsilon), ("--max-epsilon-per-modeller", maxEpsilonPerModeller), ("--max-epsilon-total", maxEpsilonTotal)]
+            }
+
             func validate() throws {
-                for (name, value) in [("--epsilon", epsilon), ("--max-epsilon-per-modeller", maxEpsilonPerModeller),
-                                      ("--max-epsilon-total", maxEpsilonTotal)] {
+                for (name, value) in limits {
                     if let value, !(value.isFinite && value > 0) { throw ValidationError("\(name) must be a number above 0, not \(value)") }
                 }
-                guard delta > 0 && delta < 1 else { throw ValidationError("--delta must be above 0 and below 1, not \(delta)") }
+                if let delta, !(delta > 0 && delta < 1) { throw ValidationError("--delta must be above 0 and below 1, not \(delta)") }
+                if off, let given = limits.first(where: { $0.value != nil })?.name ?? (delta == nil ? nil : "--delta") {
+                    throw ValidationError("--off removes every limit, so it cannot go with \(given)")
+                }
             }
 
             func run() async throws {
-                let policy = off ? nil : PodPrivacyPolicy(maxEpsilonPerTask: epsilon, maxEpsilonPerModeller: maxEpsilonPerModeller,
-                                                          maxEpsilonTotal: maxEpsilonTotal, delta: delta)
+                let setting = off || delta != nil || limits.contains { $0.value != nil }
                 try ownerAction(hubOptions, pod: pod) { hub, pod, owner in
+                    guard setting else {
+                        let (policy, spent) = try hub.privacyLimits(of: pod, by: owner)
+                        let limits = policy.map { "limits differentially private training: \($0.summary)" } ?? "has no privacy limits"
+                        return "\(pod) \(limits); its tasks have spent ε \(PrivacySpentReport.format(spent)) in all"
+                    }
+                    let policy = off ? nil : PodPrivacyPolicy(maxEpsilonPerTask: epsilon, maxEpsilonPerModeller: maxEpsilonPerModeller,
+                                                              maxEpsilonTotal: maxEpsilonTotal, delta: delta ?? PrivacyRequest.defaultDelta)
                     try hub.setPrivacyPolicy(policy, on: pod, by: owner)
                     return policy.map { "\(pod) now limits differentially private training: \($0.summary)" }
                         ?? "\(pod) has no privacy limits now"

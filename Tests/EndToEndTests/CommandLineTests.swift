@@ -146,6 +146,19 @@ final class CommandLineTests: XCTestCase {
         let notOwner = try bf(["pod", "grant", "census-copy", "super_modeller", "alice", "--user", "alice"], environment: environment)
         XCTAssertEqual(notOwner.status, 65)
         XCTAssertTrue(notOwner.standardError.hasPrefix("error: "), notOwner.standardError)
+
+        // 'bf pod privacy' without options shows the limits; with them, it sets them.
+        XCTAssertEqual(try bf(["pod", "privacy", "census-copy"], environment: environment).standardOutput,
+                       "owner/census-copy has no privacy limits; its tasks have spent ε 0 in all\n")
+        let limited = try bf(["pod", "privacy", "census-copy", "--epsilon", "2", "--max-epsilon-total", "6", "--delta", "1e-5"],
+                             environment: environment)
+        XCTAssertEqual(limited.standardOutput, "owner/census-copy now limits differentially private training: ε up to 2 a task, 6 in all; δ up to 1e-05\n",
+                       limited.standardError)
+        XCTAssertEqual(try bf(["pod", "privacy", "census-copy"], environment: environment).standardOutput,
+                       "owner/census-copy limits differentially private training: ε up to 2 a task, 6 in all; δ up to 1e-05; its tasks have spent ε 0 in all\n")
+        XCTAssertEqual(try bf(["pod", "privacy", "census-copy", "--off"], environment: environment).standardOutput,
+                       "owner/census-copy has no privacy limits now\n")
+        XCTAssertEqual(try bf(["pod", "privacy", "census-copy", "--user", "alice"], environment: environment).status, 65)
     }
 
     func testEveryFileInTheHomeIsPrivateWhateverTheUmask() throws {

@@ -149,6 +149,17 @@ extension Hub {
         }
     }
 
+    /// `pod`'s limits on differentially private training (nil: none) and the ε its tasks have
+    /// spent in all, what running tasks have reserved counted in; only the owner may see them.
+    public func privacyLimits(of pod: PodIdentifier, by owner: LocalIdentity) throws -> (policy: PodPrivacyPolicy?, spent: Double) {
+        let policy = try store.read { db in
+            try Self.requireOwner(pod, owner, action: "see its privacy limits", db)
+            return try PodRow.fetchOne(db, key: pod.description)?.privacyPolicy
+        }.flatMap { try PodPrivacyPolicy.stored($0, pod: pod) }
+        let budget = try store.privacyBudget(pod: pod, modeller: owner.name, policy: policy ?? PodPrivacyPolicy(delta: 1))
+        return (policy, budget.spentByAll)
+    }
+
     /// The public details of `pod`.
     public func describe(_ pod: PodIdentifier) throws -> PodDescription {
         guard let row = try store.podRow(pod) else { throw HubError.noSuchPod(pod.description, suggestion: nil) }

@@ -84,12 +84,7 @@ actor Pod {
 
     /// The owner's privacy limits, or nil when the pod sets none.
     func privacyPolicy() throws -> PodPrivacyPolicy? {
-        guard let json = try record().privacyPolicy else { return nil }
-        do {
-            return try JSONDecoder().decode(PodPrivacyPolicy.self, from: Data(json.utf8))
-        } catch {
-            throw HubError.corruptPodRecord(identifier.description, reason: "its privacy policy: \(error)")
-        }
+        try PodPrivacyPolicy.stored(try record().privacyPolicy, pod: identifier)
     }
 
     /// The schema, when `request` (of kind `.schema`) is accepted.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A pod owner's limits on differentially private training (the pod YAML's
 /// `differential_privacy` section): the most ε one task may ask for (Bitfount's
 /// `DPPodConfig.epsilon`), the most ε one modeller and all modellers together may spend over
@@ -22,6 +24,16 @@ public struct PodPrivacyPolicy: Sendable, Codable, Equatable {
         self.maxEpsilonPerModeller = maxEpsilonPerModeller
         self.maxEpsilonTotal = maxEpsilonTotal
         self.delta = delta
+    }
+
+    /// The policy a pod record holds as JSON (nil: none).
+    static func stored(_ json: String?, pod: PodIdentifier) throws -> PodPrivacyPolicy? {
+        guard let json else { return nil }
+        do {
+            return try JSONDecoder().decode(PodPrivacyPolicy.self, from: Data(json.utf8))
+        } catch {
+            throw HubError.corruptPodRecord(pod.description, reason: "its privacy policy: \(error)")
+        }
     }
 
     /// "ε up to 5 a task, 10 per modeller, 30 in all; δ up to 1e-05".
