@@ -141,7 +141,13 @@ struct SecAggPlusSimulation {
     func assertExactSum(_ result: SecAggPlusResult, survivors: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(result.survivors, survivors, file: file, line: line)
         XCTAssertEqual(result.dropped, updates.map(\.pod).filter { !survivors.contains($0) }, file: file, line: line)
-        XCTAssertEqual(result.sum, try plainSum(of: survivors), "not the survivors' exact sum", file: file, line: line)
+        let expected = try plainSum(of: survivors)
+        XCTAssertEqual(result.sum.count, expected.count, file: file, line: line)
+        let wrong = (0..<min(result.sum.count, expected.count)).filter { result.sum[$0] != expected[$0] }
+        if let first = wrong.first {
+            XCTFail("not the survivors' exact sum: \(wrong.count) of \(expected.count) elements differ, the first at "
+                    + "\(first): \(result.sum[first]) instead of \(expected[first])", file: file, line: line)
+        }
         try assertNoPlainUpdateReceived(file: file, line: line)
     }
 
@@ -287,6 +293,31 @@ final class SecAggPlusTests: XCTestCase {
                              dropped: ["pod-00", "pod-03", "pod-04"]))
     }
 
+    func testPodWhoseNeighboursAllLeftRefusesToShareItsKeys() throws {
+        var simulation = try SecAggPlusSimulation(threshold: nil, neighbourCount: 2)
+        let lonely = "pod-00"
+        for neighbour in simulation.settings.neighbours(of: lonely) {
+            simulation.departures[neighbour] = .beforeAdvertising
+        }
+        try simulation.advertise()
+        var pod = simulation.pods[lonely]!
+        let error = SecAggPlusError.tooFewNeighbours(pod: lonely, step: "share its keys", remaining: 1, threshold: 2)
+        assertSecAggPlusError(
+            try pod.shareKeys(advertisements: simulation.advertisements, identities: simulation.identities), error)
+        XCTAssertEqual(error.description,
+                       "pod 'pod-00' cannot share its keys: only 1 of its share holders remain (itself included), "
+                       + "fewer than the threshold 2; retry the round with more pods or a lower threshold")
+    }
+
+    func testMaskedInputWithoutRoutedSharesIsRefused() throws {
+        var simulation = try SecAggPlusSimulation(departures: ["pod-03": .beforeSharingKeys])
+        try simulation.advertise()
+        try simulation.shareKeys()
+        let late = MaskedUpdate(pod: "pod-03", contextDigest: Data(simulation.settings.context.digest),
+                                maskedElements: try simulation.plainEncoding("pod-03"))
+        assertSecAggPlusError(try simulation.server.receive(late), .maskedInputWithoutShares(pod: "pod-03"))
+    }
+
     func testRequestForBothSharesOfOnePodIsRefused() throws {
         var simulation = try SecAggPlusSimulation(departures: ["pod-02": .beforeMaskedInput])
         try simulation.advertise()
@@ -306,9 +337,11 @@ final class SecAggPlusTests: XCTestCase {
 
         // Calling a pod dropped after it sent its masked input.
         let framed = SecAggPlusUnmaskRequest(survivors: ["pod-00", "pod-03", "pod-04"], dropped: ["pod-01", "pod-02"])
-        assertSecAggPlusError(
-            try simulation.pods["pod-01"]!.unmask(framed),
-            .unmaskRequestRefused(pod: "pod-01", reason: "it names this pod as dropped, but this pod sent its masked input"))
+        let framing = SecAggPlusError.unmaskRequestRefused(
+            pod: "pod-01", reason: "it names this pod as dropped, but this pod sent its masked input")
+        assertSecAggPlusError(try simulation.pods["pod-01"]!.unmask(framed), framing)
+        XCTAssertEqual(framing.description, "pod 'pod-01' refused the unmasking request: it names this pod as "
+                       + "dropped, but this pod sent its masked input")
 
         // Leaving a pod out, and asking once more after an answer.
         let silent = SecAggPlusUnmaskRequest(survivors: ["pod-00", "pod-01", "pod-03", "pod-04"], dropped: [])
