@@ -39,12 +39,13 @@ enum FixedPointEncoding {
         }
     }
 
-    /// Decodes the unmasked sum of all pods' encodings into their weighted average delta.
+    /// Decodes the unmasked sum of `podCount` pods' encodings (by default all participants)
+    /// into their weighted average delta.
     ///
     /// Throws `SecureAggregationError.inconsistentTotalWeight` when the summed weight is
-    /// outside what the participants could have sent (each 1…W_max).
-    static func decode(sum: [UInt64], context: SecureAggregationContext) throws -> AggregatedUpdate {
-        let podCount = context.participants.count
+    /// outside what those pods could have sent (each 1…W_max).
+    static func decode(sum: [UInt64], context: SecureAggregationContext, podCount: Int? = nil) throws -> AggregatedUpdate {
+        let podCount = podCount ?? context.participants.count
         let totalWeight = sum[context.parameterCount]
         guard totalWeight >= UInt64(podCount), totalWeight <= UInt64(podCount * context.maximumWeight) else {
             throw SecureAggregationError.inconsistentTotalWeight(totalWeight: totalWeight, context: context.summary)

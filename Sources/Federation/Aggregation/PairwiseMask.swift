@@ -96,6 +96,22 @@ struct PairwiseMask: Sendable {
         }
     }
 
+    /// Adds each of `masks` to `elements` (or subtracts it when its flag says so) in Z_{2^64},
+    /// chunk by chunk so each slice stays in cache while every mask is added.
+    static func apply(_ masks: [(mask: PairwiseMask, subtracting: Bool)], to elements: inout [UInt64]) throws {
+        try elements.withUnsafeMutableBufferPointer { elements in
+            var start = 0
+            while start < elements.count {
+                let end = min(start + chunkLanes, elements.count)
+                let slice = UnsafeMutableBufferPointer(rebasing: elements[start..<end])
+                for (mask, subtracting) in masks {
+                    try mask.apply(to: slice, startingAtLane: start, subtracting: subtracting)
+                }
+                start = end
+            }
+        }
+    }
+
     /// The first `count` lanes of the mask, for tests and inspection.
     func lanes(count: Int) throws -> [UInt64] {
         var lanes = [UInt64](repeating: 0, count: count)

@@ -75,18 +75,7 @@ public struct SecureAggregationPodSession: Sendable {
                 pod: pod, sampleCount: sampleCount, maximum: context.maximumSampleCount)
         }
         var elements = try FixedPointEncoding.encode(delta: delta, weight: weight, pod: pod, context: context)
-        try elements.withUnsafeMutableBufferPointer { elements in
-            // Chunk-major order keeps each slice in cache while every peer's mask is added.
-            var start = 0
-            while start < elements.count {
-                let end = min(start + PairwiseMask.chunkLanes, elements.count)
-                let slice = UnsafeMutableBufferPointer(rebasing: elements[start..<end])
-                for peer in peers {
-                    try peer.mask.apply(to: slice, startingAtLane: start, subtracting: peer.subtracts)
-                }
-                start = end
-            }
-        }
+        try PairwiseMask.apply(peers.map { ($0.mask, $0.subtracts) }, to: &elements)
         return MaskedUpdate(pod: pod, contextDigest: Data(context.digest), maskedElements: elements)
     }
 
