@@ -44,7 +44,12 @@ let package = Package(
         .target(name: "Files"),
         .target(name: "Language"),
         .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
-        .target(name: "Learning", dependencies: ["COpenBLAS", "Files"]),
+        .target(name: "Learning", dependencies: [
+            "COpenBLAS", "Files",
+            // AES-256-CTR for DP-SGD's noise (Sources/Learning/Privacy/SecureRandom.swift).
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
         .target(name: "Federation", dependencies: [
             "DidYouMean", "Learning", "Files",

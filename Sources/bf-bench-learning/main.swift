@@ -7,7 +7,13 @@ import Learning
 //   shapes [--batch B]                     GFLOP/s (CPU time) of the training step's own products
 //   synthesize --rows N --seed S --out F   census-shaped synthetic data as encoded CSV
 //   train --data F [--test F] [--epochs E] [--batch-size B] [--optimizer NAME] [--lr X]
-//         [--seed S] [--warmup-steps W]    time training; prints one JSON line
+//         [--seed S] [--warmup-steps W] [--hidden W1,W2,…]
+//         [--noise-multiplier S --max-grad-norm C]
+//                                          time training; prints one JSON line. --hidden sets the
+//                                          hidden widths (default 1000,500; dropouts 0.01 for the
+//                                          first, 0.1 after, as bf's PyTorchTabularClassifier);
+//                                          the two DP flags train with DP-SGD (privacy settings
+//                                          of the hyperparameters), warm-up included
 //   write-checkpoint --out F --expect F    a small checkpoint and the values Python must read
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -33,6 +39,32 @@ func trainingFlopsPerSample(_ classifier: TabularClassifier) -> Double {
         previous = width
     }
     return 6 * products
+}
+
+/// The architecture of `--hidden W1,W2,…` (nil: the default 1000,500), with bf's dropouts:
+/// 0.01 after the first hidden layer, 0.1 after each later one.
+func hiddenArchitecture(_ text: String?) throws -> TabularArchitecture {
+    guard let text else { return TabularArchitecture() }
+    let widths = text.split(separator: ",").map { Int($0) }
+    guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        throw BenchError.message("--hidden expects widths like 1000,500 or 64, got '\(text)'")
+    }
+    let layers = widths.map { $0 ?? 0 }
+    return TabularArchitecture(hiddenLayers: layers, hiddenDropouts: layers.indices.map { $0 == 0 ? 0.01 : 0.1 })
+}
+
+/// DP-SGD's settings from `--noise-multiplier` and `--max-grad-norm` (both or neither).
+func privacySettings(noiseMultiplier: String?, maxGradNorm: String?) throws -> DPSGDSettings? {
+    switch (noiseMultiplier, maxGradNorm) {
+    case (nil, nil): return nil
+    case let (.some(sigma), .some(norm)):
+        guard let sigma = Double(sigma), let norm = Double(norm) else {
+            throw BenchError.message("--noise-multiplier and --max-grad-norm expect numbers, got '\(sigma)' and '\(norm)'")
+        }
+        return DPSGDSettings(maxGradNorm: norm, noiseMultiplier: sigma)
+    default:
+        throw BenchError.message("DP-SGD needs both --noise-multiplier and --max-grad-norm")
+    }
 }
 
 func run() throws {
@@ -79,12 +111,14 @@ func run() throws {
         let seed = UInt64(option("--seed") ?? "") ?? 0
         let warmup = Int(option("--warmup-steps") ?? "") ?? 10
         let optimizer = OptimizerConfig(name: option("--optimizer") ?? "SGD", params: ["lr": Double(option("--lr") ?? "") ?? 0.001])
-        let classifier = try TabularClassifier(layout: data.layout, seed: seed)
+        let architecture = try hiddenArchitecture(option("--hidden"))
+        let privacy = try privacySettings(noiseMultiplier: option("--noise-multiplier"), maxGradNorm: option("--max-grad-norm"))
+        let classifier = try TabularClassifier(layout: data.layout, architecture: architecture, seed: seed)
         if warmup > 0 {
-            let warm = try ClassifierTrainer(model: classifier, hyperparameters: .init(steps: warmup, batchSize: batchSize, optimizer: optimizer, seed: seed &+ 1))
+            let warm = try ClassifierTrainer(model: classifier, hyperparameters: .init(steps: warmup, batchSize: batchSize, optimizer: optimizer, seed: seed &+ 1, privacy: privacy))
             try warm.train(on: data)
         }
-        let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed))
+        let trainer = try ClassifierTrainer(model: classifier, hyperparameters: .init(epochs: epochs, batchSize: batchSize, optimizer: optimizer, seed: seed, privacy: privacy))
         var summary: TrainingSummary?
         var batchSeconds: [Double] = []
         var batchCPUSeconds: [Double] = []
@@ -120,8 +154,14 @@ func run() throws {
             "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
             "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
             "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
-            "median_batch_cpu_seconds": medianBatchCPU,
+            "median_batch_cpu_seconds": medianBatchCPU, "hidden": architecture.hiddenLayers,
+            "private": privacy != nil, "steps": summary?.steps ?? 0,
         ]
+        if let privacy {
+            result["noise_multiplier"] = privacy.noiseMultiplier
+            result["max_grad_norm"] = privacy.maxGradNorm
+            result["clipped_rows"] = summary?.clippedRows ?? 0
+        }
         if let testPath = option("--test") {
             let test = try EncodedCSV.read(testPath)
             let metrics = try classifier.evaluate(test)

@@ -6,6 +6,8 @@ line like `bf-bench-learning train`.
 
 Usage: train_torch.py --data TRAIN.csv [--test TEST.csv] [--epochs E] [--batch-size B]
                       [--optimizer SGD|Adam|AdamW] [--lr X] [--seed S] [--warmup-steps W]
+                      [--hidden 1000,500]
+--hidden sets the hidden widths (dropouts 0.01 for the first layer, 0.1 after, as bf).
 """
 import argparse
 import json
@@ -91,12 +93,15 @@ def main():
     parser.add_argument("--lr", type=float, default=0.001)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--warmup-steps", type=int, default=10)
+    parser.add_argument("--hidden", default="1000,500")
     arguments = parser.parse_args()
 
     torch.set_num_threads(1)
     torch.manual_seed(arguments.seed)
     codes, values, labels, cardinalities, classes = read_encoded_csv(arguments.data)
-    model = TabularClassifier(cardinalities, values.shape[1], classes)
+    hidden = tuple(int(width) for width in arguments.hidden.split(","))
+    dropouts = tuple(0.01 if i == 0 else 0.1 for i in range(len(hidden)))
+    model = TabularClassifier(cardinalities, values.shape[1], classes, hidden=hidden, dropouts=dropouts)
     optimizer = getattr(torch.optim, arguments.optimizer)(model.parameters(), lr=arguments.lr)
     if arguments.warmup_steps > 0:
         train(model, optimizer, codes, values, labels, arguments.batch_size, steps=arguments.warmup_steps)
@@ -109,7 +114,7 @@ def main():
     cpu_seconds = time.process_time() - cpu_start
     result = {
         "command": "train", "engine": "pytorch", "torch_version": torch.__version__, "rows": rows,
-        "epochs": arguments.epochs, "batch_size": arguments.batch_size, "seconds": seconds,
+        "epochs": arguments.epochs, "batch_size": arguments.batch_size, "hidden": list(hidden), "seconds": seconds,
         "samples_per_second": rows / seconds, "cpu_seconds": cpu_seconds,
         "cpu_samples_per_second": rows / cpu_seconds,
     }

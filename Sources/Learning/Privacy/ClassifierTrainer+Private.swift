@@ -72,12 +72,23 @@ extension ClassifierTrainer {
         }
     }
 
-    /// gradientsᵢ ← (gradientsᵢ + N(0, deviation²)) / divisor, the noise from `privateRandom`.
+    /// gradientsᵢ ← (gradientsᵢ + N(0, deviation²)) / divisor, the noise from `privateRandom`,
+    /// drawn 4,096 values at a time.
     func addNoise(to gradients: UnsafeMutablePointer<Float>, count: Int, deviation: Double, divisor: Double) {
         let scale = 1 / divisor
-        for i in 0..<count {
-            let noisy = Double(gradients[i]) + deviation * privateRandom.nextNormal()
-            gradients[i] = Float(noisy * scale)
+        let chunk = 4096
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { noise in
+            guard let normals = noise.baseAddress else { return }
+            var start = 0
+            while start < count {
+                let length = min(chunk, count - start)
+                privateRandom.fillNormals(normals, count: length)
+                let values = gradients + start
+                for i in 0..<length {
+                    values[i] = Float((Double(values[i]) + deviation * normals[i]) * scale)
+                }
+                start += length
+            }
         }
     }
 }
