@@ -60,11 +60,14 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // Pods over gRPC: the pod service (generated from Protos/pod.proto by
-        // scripts/generate-transport), PodServer and RemotePodConnection.
+        // Pods over gRPC: the pod and relay services (generated from Protos/*.proto by
+        // scripts/generate-transport), PodServer, RemotePodConnection, and the relay
+        // (RelayServer) with the pods that dial it (RelayedPodServer).
         .target(name: "Transport", dependencies: [
             "Federation", "Learning",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
+            // A relayed pod replays the relay's frames into its own pod service in process.
+            .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
