@@ -77,7 +77,8 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
             return [FederationDiagnostic("cannot reach the relay at \(relay): \(reason)",
                                          help: "check that 'bf relay' runs there and the address; with TLS, give the CA that signed the relay's certificate with --tls-ca")]
         case let .relayRefused(relay, pod, reason):
-            return [FederationDiagnostic("the relay at \(relay) refused pod '\(pod)': \(reason)")]
+            return [FederationDiagnostic("the relay at \(relay) refused pod '\(pod)': \(reason)",
+                                         help: "whoever runs the relay imports the pod owner's key: 'bf user export --out OWNER.key' here, 'bf user import OWNER.key' there")]
         case let .replacedAtRelay(relay, pod):
             return [FederationDiagnostic("another 'bf pod serve' of '\(pod)' attached to the relay at \(relay) and replaced this one",
                                          help: "serve each pod once; stop the other server, or this one")]

@@ -115,8 +115,9 @@ public struct RelayedPodServer: Sendable {
             }
             if let held, ContinuousClock.now - held > .seconds(10) { delay = options.firstRetryDelay }
             let when = Date.now.formatted(.iso8601)
-            log(held != nil ? "\(when) lost the relay at \(relayName): \(reason); dialling again in \(Self.seconds(delay))"
-                : "\(when) cannot reach the relay at \(relayName): \(reason); dialling again in \(Self.seconds(delay))")
+            let shown = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+            log(held != nil ? "\(when) lost the relay at \(relayName): \(shown); dialling again in \(Self.seconds(delay))"
+                : "\(when) cannot reach the relay at \(relayName): \(shown); dialling again in \(Self.seconds(delay))")
             do {
                 try await Task.sleep(for: delay)
             } catch {
