@@ -66,8 +66,6 @@ let package = Package(
         .target(name: "Transport", dependencies: [
             "Federation", "Learning",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
-            // A relayed pod replays the relay's frames into its own pod service in process.
-            .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),

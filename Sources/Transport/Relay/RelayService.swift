@@ -178,7 +178,8 @@ final class RelayService: Bf_Relay_V1_Relay.ServiceProtocol {
                                 return trailing
                             }
                         }
-                        // The relay dropped the call without a close: it is stopping.
+                        // The call ended without a close: the caller cancelled it, or the relay is stopping.
+                        try Task.checkCancellation()
                         throw RPCError(code: .unavailable, message: "the relay at \(self.identity.name) stopped")
                     }
                     while let result = try await group.next() {

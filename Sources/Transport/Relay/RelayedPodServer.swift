@@ -1,15 +1,15 @@
 import Federation
 import Foundation
 import GRPCCore
-import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 import Synchronization
 
 /// Serves one pod of a hub through a relay (`bf pod serve POD --connect bf://RELAY`): the pod
 /// never listens; it dials the relay, attaches with a hello signed by its owner's key, and
 /// answers the calls that come down the attachment with the same pod service a listening
-/// pod runs (over an in-process transport), so every call is checked and judged here, at the
-/// pod, exactly as when the modeller dials the pod itself. When the attachment drops, the pod
+/// pod runs (a gRPC server whose transport is the attachment, `TunnelServerTransport`), so
+/// every call is checked and judged here, at the pod, exactly as when the modeller dials the
+/// pod itself. When the attachment drops, the pod
 /// dials again with backoff.
 public struct RelayedPodServer: Sendable {
     /// Which relay, and how to reach it.
@@ -61,31 +61,25 @@ public struct RelayedPodServer: Sendable {
     /// cannot be reached, or refuses the pod), or when the relay refuses the pod or another
     /// server of the same pod replaces this one later.
     public func run(attached: @escaping @Sendable (_ again: Bool) -> Void) async throws {
-        let local = InProcessTransport()
+        let tunnel = TunnelServerTransport()
         let service = PodService(pod: pod, hub: hub, limits: options.limits, log: log)
-        let server = GRPCServer(transport: local.server, services: [service])
-        let client = GRPCClient(transport: local.client)
+        let server = GRPCServer(transport: tunnel, services: [service])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
-            group.addTask { try await client.runConnections() }
-            defer {
-                client.beginGracefulShutdown()
-                server.beginGracefulShutdown()
-            }
-            try await keepAttached(calls: client, attached: attached)
+            defer { server.beginGracefulShutdown() }
+            try await keepAttached(tunnel, attached: attached)
         }
     }
 
     /// Attaches, and attaches again whenever the attachment drops, until cancelled.
-    private func keepAttached(calls local: GRPCClient<InProcessTransport.Client>,
-                              attached: @escaping @Sendable (Bool) -> Void) async throws {
+    private func keepAttached(_ tunnel: TunnelServerTransport, attached: @escaping @Sendable (Bool) -> Void) async throws {
         let everAttached = Shared(false)
         let attachedAt = Shared<ContinuousClock.Instant?>(nil)
         var delay = options.firstRetryDelay
         while !Task.isCancelled {
             let reason: String
             do {
-                try await attachOnce(local) {
+                try await attachOnce(tunnel) {
                     attachedAt.withLock { $0 = .now }
                     attached(everAttached.withLock { ever in
                         defer { ever = true }
@@ -133,7 +127,7 @@ public struct RelayedPodServer: Sendable {
     }
 
     /// One attachment: dial, say hello, answer calls until the stream ends.
-    private func attachOnce(_ local: GRPCClient<InProcessTransport.Client>, attached: @escaping @Sendable () -> Void) async throws {
+    private func attachOnce(_ tunnel: TunnelServerTransport, attached: @escaping @Sendable () -> Void) async throws {
         let hello = try AttachSignature.sign(pod: pod.identifier, relay: relayName, by: owner)
         let transport = try HTTP2ClientTransport.Posix(
             target: options.relay.resolvableTarget, transportSecurity: try TransportSecurity.client(options.tls),
@@ -147,7 +141,7 @@ public struct RelayedPodServer: Sendable {
             group.addTask { try await remote.runConnections() }
             defer { remote.beginGracefulShutdown() }
             let (outbound, sink) = AsyncStream<Bf_Relay_V1_TunnelFrame>.makeStream()
-            let calls = RelayedCalls(local: local, sink: sink)
+            let calls = TunnelCalls(tunnel: tunnel, sink: sink, peer: relayName)
             defer {
                 calls.cancelAll()
                 sink.finish()
@@ -183,97 +177,6 @@ public struct RelayedPodServer: Sendable {
                 }
                 guard welcomed else { throw RPCError(code: .unavailable, message: "the relay closed the connection before accepting the pod") }
             })
-        }
-    }
-}
-
-/// The calls open at a pod on one attachment: each runs as its own task, a call of the pod
-/// service over the in-process transport, fed the messages the relay sends for it; what the
-/// pod service answers goes back up as frames.
-final class RelayedCalls: Sendable {
-    private let local: GRPCClient<InProcessTransport.Client>
-    private let sink: AsyncStream<Bf_Relay_V1_TunnelFrame>.Continuation
-    private let calls = Mutex<[UInt64: (requests: AsyncStream<Data>.Continuation, task: Task<Void, Never>)]>([:])
-    private static let methods = Dictionary(uniqueKeysWithValues: Bf_Pod_V1_Pod.Method.descriptors.map { ($0.method, $0) })
-
-    init(local: GRPCClient<InProcessTransport.Client>, sink: AsyncStream<Bf_Relay_V1_TunnelFrame>.Continuation) {
-        self.local = local
-        self.sink = sink
-    }
-
-    /// Acts on a frame from the relay.
-    func receive(_ frame: Bf_Relay_V1_TunnelFrame) {
-        let id = frame.call
-        switch frame.kind {
-        case let .open(open)?:
-            start(id, open)
-        case let .message(bytes)?:
-            _ = calls.withLock { $0[id] }?.requests.yield(bytes)
-        case .endOfRequests?:
-            calls.withLock { $0[id] }?.requests.finish()
-        case .cancel?:
-            if let call = calls.withLock({ $0.removeValue(forKey: id) }) {
-                call.requests.finish()
-                call.task.cancel()
-            }
-        default:
-            break
-        }
-    }
-
-    /// Cancels every open call (the attachment ended).
-    func cancelAll() {
-        let open = calls.withLock { calls in
-            defer { calls = [:] }
-            return Array(calls.values)
-        }
-        for call in open {
-            call.requests.finish()
-            call.task.cancel()
-        }
-    }
-
-    private func start(_ id: UInt64, _ open: Bf_Relay_V1_CallOpen) {
-        guard let method = Self.methods[open.method] else {
-            sink.yield(.closing(id, error: RPCError(code: .unimplemented, message: "this pod has no method '\(open.method)'")))
-            return
-        }
-        let (requests, continuation) = AsyncStream<Data>.makeStream()
-        let metadata = Metadata(open.metadata)
-        calls.withLock { calls in
-            let task = Task {
-                await self.run(id, method, metadata, requests)
-                _ = self.calls.withLock { $0.removeValue(forKey: id) }
-            }
-            calls[id] = (continuation, task)
-        }
-    }
-
-    /// Runs one call through the pod service and sends its answer and status up.
-    private func run(_ id: UInt64, _ method: MethodDescriptor, _ metadata: Metadata, _ requests: AsyncStream<Data>) async {
-        let sink = self.sink
-        let request = StreamingClientRequest<Data>(metadata: metadata) { writer in
-            for await message in requests { try await writer.write(message) }
-        }
-        do {
-            let trailing = try await local.bidirectionalStreaming(
-                request: request, descriptor: method, serializer: RelayedBytes(), deserializer: RelayedBytes(), options: .defaults
-            ) { response in
-                let contents = try response.accepted.get()
-                var trailing = Metadata()
-                for try await part in contents.bodyParts {
-                    switch part {
-                    case let .message(bytes): sink.yield(.message(id, bytes))
-                    case let .trailingMetadata(metadata): trailing = metadata
-                    }
-                }
-                return trailing
-            }
-            sink.yield(.closing(id, error: nil, trailing: trailing))
-        } catch let error as RPCError {
-            sink.yield(.closing(id, error: error))
-        } catch {
-            sink.yield(.closing(id, error: RPCError(code: Task.isCancelled ? .cancelled : .unknown, message: "\(error)")))
         }
     }
 }
