@@ -91,8 +91,9 @@ final class ServedFederation {
         var entries = "pods:\n"
         for pod in Self.pods {
             try ownerHub.grant(.superModeller, to: modeller.name, on: try ownerHub.resolvePod(pod), by: owner)
-            entries += "  \(pod): \(try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0",
-                                                   "--max-calls-per-second", "100000"], home: ownerHome, log: "serve-\(pod)"))\n"
+            let address = try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0",
+                                             "--max-calls-per-second", "100000"], home: ownerHome, log: "serve-\(pod)")
+            entries += "  \(pod): \(address)\n"
         }
         try entries.write(to: modellerHome.appendingPathComponent(FederationFile.fileName), atomically: true, encoding: .utf8)
         guard relayed else { return }
@@ -110,18 +111,26 @@ final class ServedFederation {
             .trimmingCharacters(in: CharacterSet(charactersIn: ":"))
         var relayedEntries = "pods:\n"
         for pod in Self.pods {
-            relayedEntries += "  \(pod): \(try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--connect", relay,
-                                                           "--max-calls-per-second", "100000"], home: ownerHome, log: "attach-\(pod)"))\n"
+            let address = try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--connect", relay,
+                                             "--max-calls-per-second", "100000"], home: ownerHome, log: "attach-\(pod)")
+            relayedEntries += "  \(pod): \(address)\n"
         }
         try relayedEntries.write(to: relayHome.appendingPathComponent(FederationFile.fileName), atomically: true, encoding: .utf8)
         relayedHub = relayHub
     }
 
     deinit {
+        stop()
+    }
+
+    /// Stops the servers (and the relay) and removes the homes. Called at the end of the run
+    /// too: a global is never deinitialised, and the child processes would outlive the bench.
+    func stop() {
         for server in servers where server.isRunning {
             server.terminate()
             server.waitUntilExit()
         }
+        servers = []
         try? FileManager.default.removeItem(at: ownerHome.deletingLastPathComponent())
     }
 
@@ -277,3 +286,4 @@ if options.command == "overhead" {
 } else {
     try tutorial(options, federation)
 }
+federation.stop()
