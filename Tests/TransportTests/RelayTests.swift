@@ -79,6 +79,33 @@ final class RelayTests: XCTestCase {
         }
     }
 
+    func testASecondAttachmentOfAPodReplacesTheFirstWhichStops() async throws {
+        let federation = try await TestFederation.make()
+        let pod = try federation.hub.resolvePod("census-income-demo")
+        let relay = try await InProcessRelay.start(federation.hub)
+        defer { relay.stop() }
+        let first = try await InProcessRelayedPod.start(federation.hub, pod: pod, owner: federation.owner, relay: relay.address)
+        let second = try await InProcessRelayedPod.start(federation.hub, pod: pod, owner: federation.owner, relay: relay.address)
+        defer { second.stop() }
+        do {
+            try await first.finished()
+            XCTFail("the replaced server kept serving")
+        } catch let error as TransportError {
+            XCTAssertEqual(error, .replacedAtRelay(relay: relay.address.description, pod: "carol/census-income-demo"))
+            XCTAssertEqual(error.diagnostics.first?.message,
+                           "another 'bf pod serve' of 'carol/census-income-demo' attached to the relay at \(relay.address) and replaced this one")
+        }
+        XCTAssertTrue(relay.log.all.contains { $0.contains("carol/census-income-demo attached again from") }, relay.log.all.joined(separator: "\n"))
+        // Calls reach the second.
+        let remote = try await RemotePodConnection.connect(to: PodAddress(host: "127.0.0.1", port: relay.address.port, podName: pod.name),
+                                                           as: federation.modeller)
+        let described = try await remote.describe()
+        XCTAssertEqual(described.identifier, pod)
+        remote.close()
+        XCTAssertTrue(second.log.all.contains { $0.contains("dana Describe ok") }, second.log.all.joined(separator: "\n"))
+        XCTAssertFalse(first.log.all.contains { $0.contains("Describe") }, first.log.all.joined(separator: "\n"))
+    }
+
     func testTheChecksOfAnAttachSignature() throws {
         let federation = try TestFederationIdentity.make()
         let pod = try PodIdentifier(owner: "carol", name: "census-income-demo")
@@ -181,5 +208,10 @@ final class InProcessRelayedPod: Sendable {
 
     func stop() {
         task.cancel()
+    }
+
+    /// Waits for the server to stop; throws what it stopped with.
+    func finished() async throws {
+        try await task.value
     }
 }
