@@ -15,6 +15,9 @@ struct PodTask {
     var encoded: EncodedPodData?
     /// The secure-aggregation session of each round that asked for a key share.
     var sessions: [Int: SecureAggregationPodSession] = [:]
+    /// The state of each round of dropout-tolerant secure aggregation that advertised keys,
+    /// until the pod answers its unmasking request.
+    var dropoutTolerantRounds: [Int: SecAggPlusPod] = [:]
     /// The round being trained, if any.
     var running: RunningRound?
     /// The classifier the task's rounds reuse.
