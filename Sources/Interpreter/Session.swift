@@ -14,8 +14,6 @@ public final class Session: CallContext {
     var variables: [String: Value] = [:]
     /// The number the next REPL cell gets.
     public private(set) var nextCellNumber = 1
-    /// The source of every cell that parsed and ran without error, for `:save`.
-    public private(set) var acceptedCells: [String] = []
     /// Every cell with what it printed, for `:report`.
     public private(set) var notebook = NotebookLog()
     /// The notes already shown once (`noteOnce`).
@@ -53,11 +51,7 @@ public final class Session: CallContext {
 
         /// The home this session uses.
         public var resolvedHome: URL {
-            if let home { return home }
-            if let path = ProcessInfo.processInfo.environment["BF_HOME"], !path.isEmpty {
-                return URL(fileURLWithPath: path, isDirectory: true)
-            }
-            return Hub.defaultHome
+            home ?? Hub.home()
         }
     }
 
@@ -70,7 +64,7 @@ public final class Session: CallContext {
     public func federation() throws -> FederationContext {
         if let openedFederation { return openedFederation }
         do {
-            let user = options.userName ?? ProcessInfo.processInfo.environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            let user = options.userName ?? Hub.user()
             let context = try FederationContext(home: options.resolvedHome, userName: user) { notice($0) }
             openedFederation = context
             return context
@@ -209,7 +203,6 @@ public final class Session: CallContext {
                 return handle(error, in: source)
             }
         }
-        acceptedCells.append(text)
         if case .none = last { return .success }
         variables["_"] = last
         variables["_\(number)"] = last
@@ -260,7 +253,6 @@ public final class Session: CallContext {
     /// go on, as in IPython.
     public func reset() {
         variables = NotebookStandIns.variables
-        acceptedCells = []
         notebook.removeAll()
         openedFederation?.chosenPods = []
         openedFederation?.currentDataStructure = nil

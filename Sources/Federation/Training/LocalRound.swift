@@ -69,8 +69,7 @@ struct LocalRound: Sendable {
     /// The seed of a pod's local training in a round: SplitMix64 over the task seed, the round
     /// and the FNV-1a hash of the pod's identifier.
     static func seed(taskSeed: UInt64, round: Int, pod: PodIdentifier) -> UInt64 {
-        var podHash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in pod.description.utf8 { podHash = (podHash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let podHash = FNV1a.hash(pod.description.utf8)
         var state = taskSeed
         func mix(_ value: UInt64) -> UInt64 {
             state = state &+ value &+ 0x9E37_79B9_7F4A_7C15
