@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Language"),
         .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
         .target(name: "Learning", dependencies: [
-            "COpenBLAS", "Files",
+            "COpenBLAS", "DidYouMean", "Files",
             // AES-256-CTR for DP-SGD's noise (Sources/Learning/Privacy/SecureRandom.swift).
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),

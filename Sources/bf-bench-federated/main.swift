@@ -9,12 +9,13 @@
 //       auto_eval) timed end to end, with both pods' encoded rows written to DIR so that
 //       scripts/bench/federated_torch.py can run the same federated job
 //   bf-bench-federated aggregation [--pods 2,10] [--steps 4] [--repetitions 3]
-//                                  [--protocols plain,secure,secagg+]
+//                                  [--protocols plain,secure,secagg+,secagg+sparse]
 //       one round of `steps` batches of the tutorial model on 2 pods (the demo's) and on 10
 //       pods (the demo's census rows split ten ways, each pod approving the others), plain
 //       and secure (pairwise masks, every pod required; by default) and, when asked,
 //       dropout-tolerant secure aggregation (SecAgg+, require_all_pods=False, default
-//       threshold and every pod a neighbour); times each whole round
+//       threshold; every pod a neighbour, or with `secagg+sparse` k = log2(pods) rounded up
+//       to an even count); times each whole round
 import Federation
 import Foundation
 import Learning
@@ -51,8 +52,8 @@ struct Options {
             case "--pods": podCounts = try value.split(separator: ",").map { try Self.number(String($0), flag) }
             case "--protocols":
                 protocols = value.split(separator: ",").map(String.init)
-                if let unknown = protocols.first(where: { !["plain", "secure", "secagg+"].contains($0) }) {
-                    throw BenchError("unknown protocol '\(unknown)'; expected plain, secure or secagg+")
+                if let unknown = protocols.first(where: { !["plain", "secure", "secagg+", "secagg+sparse"].contains($0) }) {
+                    throw BenchError("unknown protocol '\(unknown)'; expected plain, secure, secagg+ or secagg+sparse")
                 }
             default: throw BenchError("unknown option \(flag); expected --rounds, --repetitions, --out, --steps, --pods or --protocols")
             }
@@ -230,7 +231,11 @@ func aggregation(_ options: Options, _ federation: BenchFederation) async throws
         func trainingOptions(_ protocolName: String) -> FederatedAveragingOptions {
             var chosen = plain
             chosen.secureAggregation = protocolName != "plain"
-            chosen.requireAllPods = protocolName != "secagg+"
+            chosen.requireAllPods = !protocolName.hasPrefix("secagg+")
+            if protocolName == "secagg+sparse" {
+                let logarithm = Int(log2(Double(count)).rounded(.up))
+                chosen.secureAggregationNeighbours = min(count - 1, logarithm + logarithm % 2)
+            }
             return chosen
         }
         // Warm-up: the pods read and encode their rows once.
