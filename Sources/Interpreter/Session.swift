@@ -38,6 +38,9 @@ public final class Session: CallContext {
         public var version = "dev"
         /// Whether output goes to a terminal, where long work draws its progress.
         public var showsProgress = false
+        /// How the session reaches pods served by other processes (`bf` passes its gRPC
+        /// dialer); nil: only the pods of its own home.
+        public var dialer: (any PodDialer)?
 
         public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
                     stringCompletions: @escaping @Sendable () -> [String] = { [] }, home: URL? = nil, userName: String? = nil) {
@@ -65,7 +68,7 @@ public final class Session: CallContext {
         if let openedFederation { return openedFederation }
         do {
             let user = options.userName ?? Hub.user()
-            let context = try FederationContext(home: options.resolvedHome, userName: user) { notice($0) }
+            let context = try FederationContext(home: options.resolvedHome, userName: user, dialer: options.dialer) { notice($0) }
             openedFederation = context
             return context
         } catch let error as FederationError {
