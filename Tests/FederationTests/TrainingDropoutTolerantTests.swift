@@ -245,7 +245,65 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
         guard case .unmasking = try await ask(0, .unmask(unmask)) else { return XCTFail("no unmasking answer") }
         let twice = await asyncError { try await ask(0, .unmask(unmask)) }
         XCTAssertEqual(twice as? TrainingError, .noSecureSession(pod: identifiers[0], round: 0))
+        // Having helped unmask round 1, the pod joins no other attempt of it: the same update
+        // in a second sum over fewer pods would come out as the difference.
+        let retry = try SecAggPlusSettings(
+            context: try SecureAggregationContext(taskIdentifier: message.task.uuidString, round: 0, attempt: 1,
+                                                  participants: [identifiers[0].description, identifiers[1].description],
+                                                  parameterCount: parameters.elementCount, maximumSampleCount: 1_000),
+            threshold: 2)
+        let again2 = await asyncError {
+            try await connections[0].secureAggregationStep(SecAggPlusStepRequest(task: message.task, settings: retry, step: .advertiseKeys))
+        }
+        XCTAssertEqual(again2 as? TrainingError, .secureRoundRefused(
+            pod: identifiers[0], reason: "this pod's update of round 1 is in a sum the modeller could unmask already; it takes part "
+                + "in no other attempt of the round, whose sum would reveal its update as the difference"))
         for connection in connections { try await connection.closeTask(message.task) }
+    }
+
+    func testTooFewUnmaskingAnswersStopTheTaskRatherThanRetry() async throws {
+        let pods = try FivePods.get()
+        let spec = try await pods.specification()
+        let base = try pods.connections(pods.names)
+        var connections = base
+        for index in [0, 1, 2] { connections[index] = DroppingConnection(base: base[index], step: .unmask, round: 0) }
+        let error = await asyncError { try await pods.train(connections, spec, self.options(threshold: 3)) }
+        guard case let .secureRoundNotUnmasked(round, reason)? = error as? TrainingError else {
+            return XCTFail("\(String(describing: error))")
+        }
+        XCTAssertEqual(round, 0)
+        XCTAssertTrue(reason.contains("2 of its share holders answered, 3 needed"), reason)
+        XCTAssertTrue((error as? TrainingError)?.message.hasPrefix("the sum of secure round 1 cannot be unmasked: ") == true)
+    }
+
+    func testAPodSendsOneMaskedUpdateARoundWhenEveryPodIsRequired() async throws {
+        let pods = try FivePods.get()
+        let spec = try await pods.specification()
+        let names = Array(pods.names.prefix(2))
+        let identifiers = try names.map { try pods.hub.resolvePod($0) }
+        let connection = try pods.connections(names)[0]
+        let message = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: identifiers, secureAggregation: true,
+                                                  by: pods.owner)
+        let answer = try await connection.openTask(message)
+        XCTAssertTrue(answer.isAccepted)
+        let parameters = try TrainedModel(initialising: spec).parameters
+        func context(attempt: Int) throws -> SecureAggregationContext {
+            try SecureAggregationContext(taskIdentifier: message.task.uuidString, round: 0, attempt: attempt,
+                                         participants: identifiers.map(\.description), parameterCount: parameters.elementCount,
+                                         maximumSampleCount: 1_000)
+        }
+        let own = try await connection.keyShare(SecureRoundSetup(task: message.task, context: try context(attempt: 0)))
+        let peer = try SecureAggregationPodSession(pod: identifiers[1].description, identity: pods.owner.signingKey,
+                                                   context: try context(attempt: 0))
+        let request = RoundRequest(task: message.task, round: 0, parameters: parameters, epochs: nil, steps: 1,
+                                   aggregation: .secure(context: try context(attempt: 0), keyShares: [own, peer.keyShare]))
+        for try await _ in connection.train(request) {}
+        let again = await asyncError {
+            try await connection.keyShare(SecureRoundSetup(task: message.task, context: try context(attempt: 1)))
+        }
+        guard case let .secureRoundRefused(_, reason)? = again as? TrainingError else { return XCTFail("\(String(describing: again))") }
+        XCTAssertTrue(reason.hasPrefix("this pod's update of round 1 is in a sum the modeller could unmask already"), reason)
+        try await connection.closeTask(message.task)
     }
 
     func testThresholdAndNeighboursAreCheckedBeforeAnythingIsSent() async throws {

@@ -53,9 +53,12 @@ extension FederatedTraining {
                 return try body()
             } catch let error as SecAggPlusError {
                 switch error {
-                case .tooFewSurvivors, .tooFewShares:
+                case .tooFewSurvivors:
                     guard !failures.isEmpty else { throw TrainingError.aggregationFailed(round: round, reason: "\(error)") }
                     throw SecureRoundShortfall(failures: failures)
+                case .tooFewShares:
+                    // The pods that answered take part in no other attempt of this round.
+                    throw TrainingError.secureRoundNotUnmasked(round: round, reason: error.description)
                 default:
                     throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
                 }

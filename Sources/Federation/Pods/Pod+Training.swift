@@ -94,6 +94,7 @@ extension Pod {
                     let response = try state.unmask(unmasking)
                     // The round's secrets have done their work; nothing may ask for them again.
                     tasks[request.task]?.dropoutTolerantRounds[round] = nil
+                    tasks[request.task]?.unmaskableRounds.insert(round)
                     return .unmasking(response)
                 }
             } catch {
@@ -115,6 +116,12 @@ extension Pod {
     private func checkSecureRound(_ context: SecureAggregationContext, of task: PodTask) throws(TrainingError) {
         guard task.request.secureAggregation else {
             throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
+        }
+        guard !task.unmaskableRounds.contains(context.round) else {
+            throw .secureRoundRefused(
+                pod: identifier,
+                reason: "this pod's update of round \(context.round + 1) is in a sum the modeller could unmask already; "
+                    + "it takes part in no other attempt of the round, whose sum would reveal its update as the difference")
         }
         guard context.taskIdentifier == task.request.id.uuidString else {
             throw .secureRoundRefused(pod: identifier, reason: "the round names task '\(context.taskIdentifier)', not this one")
@@ -354,6 +361,7 @@ extension Pod {
                                 + (update.standardisation.isEmpty ? "" : "the training rows' count, mean and deviation of each continuous input sent; ")
                                 + "update sent \(mode)")
             tasks[request.task]?.dropoutTolerantRounds[request.round] = trained.dropoutTolerantState
+            if case .secure = request.aggregation { tasks[request.task]?.unmaskableRounds.insert(request.round) }
             return update
         case let .failure(TrainingError.roundCancelled(_, _, batches)):
             try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")

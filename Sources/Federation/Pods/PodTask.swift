@@ -18,6 +18,11 @@ struct PodTask {
     /// The state of each round of dropout-tolerant secure aggregation that advertised keys,
     /// until the pod answers its unmasking request.
     var dropoutTolerantRounds: [Int: SecAggPlusPod] = [:]
+    /// The rounds whose sum the modeller may have unmasked with this pod's update in it: the
+    /// pod's masked update left (every pod required), or it answered the unmasking request
+    /// (pods may drop). The pod takes part in no other attempt of such a round: its update
+    /// is the same in every attempt, so two sums over different pods would reveal it.
+    var unmaskableRounds: Set<Int> = []
     /// The round being trained, if any.
     var running: RunningRound?
     /// The classifier the task's rounds reuse.

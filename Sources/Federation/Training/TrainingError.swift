@@ -46,6 +46,8 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     /// A threshold or neighbour count was given for secure aggregation that does not let
     /// pods drop.
     case dropoutSettingsWithoutDropouts
+    /// Too few pods answered the unmasking request of a dropout-tolerant secure round.
+    case secureRoundNotUnmasked(round: Int, reason: String)
     /// Too few pods remain for the threshold of dropout-tolerant secure aggregation.
     case secureAggregationBelowThreshold(round: Int, remaining: [PodIdentifier], threshold: Int, dropped: [PodIdentifier])
 
@@ -179,6 +181,11 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
         case .dropoutSettingsWithoutDropouts:
             return [FederationDiagnostic("SecureAggregator's threshold and neighbours apply only when pods may drop",
                                          help: "pass require_all_pods=False to go on without pods that fail, or leave them out")]
+        case let .secureRoundNotUnmasked(round, reason):
+            return [FederationDiagnostic("the sum of secure round \(round + 1) cannot be unmasked: \(reason)",
+                                         help: "run the task again when the pods are back: a pod that helped unmask a round takes "
+                                             + "part in no other attempt of it, since two sums over different pods would reveal "
+                                             + "the difference")]
         case let .secureAggregationBelowThreshold(round, remaining, threshold, dropped):
             let left = remaining.isEmpty ? "no pod remains" : "only " + quotedList(remaining.map(\.name)) + (remaining.count == 1 ? " remains" : " remain")
             let after = dropped.isEmpty ? "" : " after " + quotedList(dropped.map(\.name)) + " dropped"
