@@ -60,8 +60,9 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // Pods over gRPC: the pod service (generated from Protos/pod.proto by
-        // scripts/generate-transport), PodServer and RemotePodConnection.
+        // Pods over gRPC: the pod and relay services (generated from Protos/*.proto by
+        // scripts/generate-transport), PodServer, RemotePodConnection, and the relay
+        // (RelayServer) with the pods that dial it (RelayedPodServer).
         .target(name: "Transport", dependencies: [
             "Federation", "Learning",
             .product(name: "GRPCCore", package: "grpc-swift-2"),

@@ -29,6 +29,14 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
     case tlsFile(path: String, reason: String)
     /// A server cannot listen where it was told to.
     case cannotListen(address: String, reason: String)
+    /// The pod a modeller called through a relay is not attached to it.
+    case notConnectedToRelay(pod: String, relay: String)
+    /// A pod that dials out cannot reach its relay.
+    case relayUnreachable(relay: String, reason: String)
+    /// The relay refused a pod's attachment.
+    case relayRefused(relay: String, pod: String, reason: String)
+    /// Another server of the same pod attached to the relay and replaced this one.
+    case replacedAtRelay(relay: String, pod: String)
 
     public var diagnostics: [FederationDiagnostic] {
         switch self {
@@ -62,6 +70,18 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
         case let .cannotListen(address, reason):
             return [FederationDiagnostic("cannot listen on \(address): \(reason)",
                                          help: "choose a free port (or 0 for any), and an address of this machine")]
+        case let .notConnectedToRelay(pod, relay):
+            return [FederationDiagnostic("pod '\(pod)' is not connected to the relay at \(relay)",
+                                         help: "its owner starts it with 'bf pod serve POD.yaml --connect \(relay)'")]
+        case let .relayUnreachable(relay, reason):
+            return [FederationDiagnostic("cannot reach the relay at \(relay): \(reason)",
+                                         help: "check that 'bf relay' runs there and the address; with TLS, give the CA that signed the relay's certificate with --tls-ca")]
+        case let .relayRefused(relay, pod, reason):
+            return [FederationDiagnostic("the relay at \(relay) refused pod '\(pod)': \(reason)",
+                                         help: "whoever runs the relay imports the pod owner's key: 'bf user export --out OWNER.key' here, 'bf user import OWNER.key' there")]
+        case let .replacedAtRelay(relay, pod):
+            return [FederationDiagnostic("another 'bf pod serve' of '\(pod)' attached to the relay at \(relay) and replaced this one",
+                                         help: "serve each pod once; stop the other server, or this one")]
         }
     }
 
@@ -79,6 +99,10 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
         case let .tlsHandshake(_, reason): return "cannot be reached: the TLS handshake failed: \(reason)"
         case let .tlsFile(path, reason): return "cannot use TLS file '\(path)': \(reason)"
         case let .cannotListen(address, reason): return "cannot listen on \(address): \(reason)"
+        case let .notConnectedToRelay(_, relay): return "is not connected to the relay at \(relay)"
+        case let .relayUnreachable(relay, reason): return "cannot reach the relay at \(relay): \(reason)"
+        case let .relayRefused(relay, _, reason): return "the relay at \(relay) refused it: \(reason)"
+        case let .replacedAtRelay(relay, _): return "another server of it attached to the relay at \(relay)"
         }
     }
 
@@ -89,6 +113,38 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
     private static func refused(_ certificate: String?) -> String {
         certificate.map { "the pod does not accept this client's certificate '\($0)'" }
             ?? "the pod requires a client certificate, and none is given"
+    }
+
+    /// The metadata keys of a relay's answer to a call for a pod not attached to it: the pod
+    /// the call named, and the relay.
+    static let relayMissingPodKey = "bf-relay-missing-pod"
+    static let relayKey = "bf-relay"
+
+    /// Why a pod's attachment to `relay` failed, from the status the attachment ended with.
+    static func relayFailure(_ error: RPCError, relay: String, pod: PodIdentifier, tls: TLSFiles?) -> TransportError {
+        switch error.code {
+        case .permissionDenied, .unauthenticated, .invalidArgument:
+            return .relayRefused(relay: relay, pod: pod.description, reason: error.message)
+        case .alreadyExists:
+            return .replacedAtRelay(relay: relay, pod: pod.description)
+        default:
+            break
+        }
+        switch from(error, pod: relay, call: "Attach", deadline: .zero, tls: tls) {
+        case let .untrustedCertificate(_, authority):
+            return .relayUnreachable(relay: relay, reason: "the relay's certificate is not trusted: "
+                                     + (authority.map { "the CA in '\($0)' did not sign it" } ?? "no CA of this machine signed it"))
+        case let .certificateRefused(_, certificate):
+            return .relayUnreachable(relay: relay, reason: certificate.map { "the relay does not accept this pod's certificate '\($0)'" }
+                                     ?? "the relay requires a client certificate; give --tls-cert and --tls-key")
+        case let .tlsHandshake(_, reason):
+            return .relayUnreachable(relay: relay, reason: "the TLS handshake failed: \(reason)")
+        case let .unreachable(_, reason):
+            return .relayUnreachable(relay: relay, reason: reason.replacingOccurrences(of: "a pod served with TLS", with: "a relay with TLS")
+                                     .replacingOccurrences(of: "add a tls section to federation.yaml", with: "give --tls-ca"))
+        case let other:
+            return .relayUnreachable(relay: relay, reason: other.reason)
+        }
     }
 
     /// The metadata key of a failed call's status naming the column at which the pod's data
@@ -103,6 +159,10 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
     /// The error a failed call to `pod` means; `tls` is the TLS files the call was made with,
     /// nil for plaintext.
     static func from(_ error: RPCError, pod: String, call: String, deadline: Duration, tls: TLSFiles? = nil) -> TransportError {
+        if let missing = error.metadata[stringValues: relayMissingPodKey].first(where: { _ in true }) {
+            let relay = error.metadata[stringValues: relayKey].first(where: { _ in true }) ?? "?"
+            return .notConnectedToRelay(pod: missing, relay: relay)
+        }
         switch error.code {
         case .deadlineExceeded:
             return .deadlineExceeded(pod: pod, call: call, seconds: Int(deadline.components.seconds))

@@ -4,6 +4,9 @@
 //   bf-bench-networked overhead --bf PATH [--rounds 200] [--repetitions 5]
 //       rounds/s of a tiny model on the two tutorial pods, plain and secure, networked and
 //       embedded in the same run
+//   bf-bench-networked relay --bf PATH [--rounds 200] [--repetitions 5]
+//       rounds/s of the same tiny model, plain and secure, with the pods dialled directly
+//       and with the pods attached to a `bf relay` process (issue 14), alternating
 //   bf-bench-networked tutorial --bf PATH --script FILE [--repetitions 3]
 //       tutorial 5 with `bf run`, embedded (the pods' owner, in process) and networked (a
 //       modeller whose federation file points at the two servers), alternating
@@ -33,7 +36,7 @@ struct Options {
     var repetitions = 5
 
     init(_ arguments: [String]) throws {
-        guard let first = arguments.first else { throw BenchError("usage: bf-bench-networked overhead|tutorial --bf PATH …") }
+        guard let first = arguments.first else { throw BenchError("usage: bf-bench-networked overhead|relay|tutorial --bf PATH …") }
         command = first
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
@@ -62,15 +65,20 @@ func seconds(_ duration: Duration) -> Double {
 /// a home of her own whose federation file lists the servers.
 final class ServedFederation {
     static let pods = ["census-income-demo", "census-income-yaml-demo"]
+    /// The modeller who reaches the pods through the relay.
+    static let relayedModeller = "rita"
     let ownerHome: URL
     let modellerHome: URL
     let ownerHub: Hub
     let modellerHub: Hub
     let owner: LocalIdentity
     let modeller: LocalIdentity
+    /// A second modeller home whose federation file names the same pods attached to a relay
+    /// (`bf relay` run from that home), when asked for.
+    private(set) var relayedHub: Hub?
     private var servers: [Process] = []
 
-    init(bf: String) throws {
+    init(bf: String, relayed: Bool = false) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bf-bench-networked-\(UUID().uuidString)")
         ownerHome = scratch.appendingPathComponent("owner")
         modellerHome = scratch.appendingPathComponent("modeller")
@@ -83,9 +91,30 @@ final class ServedFederation {
         var entries = "pods:\n"
         for pod in Self.pods {
             try ownerHub.grant(.superModeller, to: modeller.name, on: try ownerHub.resolvePod(pod), by: owner)
-            entries += "  \(pod): \(try serve(pod, bf: bf))\n"
+            entries += "  \(pod): \(try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0",
+                                                   "--max-calls-per-second", "100000"], home: ownerHome, log: "serve-\(pod)"))\n"
         }
         try entries.write(to: modellerHome.appendingPathComponent(FederationFile.fileName), atomically: true, encoding: .utf8)
+        guard relayed else { return }
+
+        // A second modeller, in a home of her own that runs the relay and trusts the owner's key.
+        let relayHome = scratch.appendingPathComponent("relay")
+        let relayHub = try Hub(home: relayHome, dialer: GRPCPodDialer())
+        let relayModeller = try relayHub.identity(named: Self.relayedModeller)
+        try relayHub.importUser(UserKeyFile(owner))
+        try ownerHub.importUser(UserKeyFile(relayModeller))
+        for pod in Self.pods {
+            try ownerHub.grant(.superModeller, to: relayModeller.name, on: try ownerHub.resolvePod(pod), by: owner)
+        }
+        let relay = try start(bf: bf, ["--user", relayModeller.name, "relay", "--listen", "127.0.0.1:0"], home: relayHome, log: "relay")
+            .trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+        var relayedEntries = "pods:\n"
+        for pod in Self.pods {
+            relayedEntries += "  \(pod): \(try start(bf: bf, ["--user", owner.name, "pod", "serve", pod, "--connect", relay,
+                                                           "--max-calls-per-second", "100000"], home: ownerHome, log: "attach-\(pod)"))\n"
+        }
+        try relayedEntries.write(to: relayHome.appendingPathComponent(FederationFile.fileName), atomically: true, encoding: .utf8)
+        relayedHub = relayHub
     }
 
     deinit {
@@ -96,14 +125,15 @@ final class ServedFederation {
         try? FileManager.default.removeItem(at: ownerHome.deletingLastPathComponent())
     }
 
-    /// Starts `bf pod serve POD` and returns its address once it listens.
-    private func serve(_ pod: String, bf: String) throws -> String {
-        let log = ownerHome.appendingPathComponent("serve-\(pod).log")
+    /// Starts `bf ARGUMENTS` (a pod server or a relay) in `home` and returns the first
+    /// address it prints, once it prints one.
+    private func start(bf: String, _ arguments: [String], home: URL, log name: String) throws -> String {
+        let log = home.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bf)
-        process.arguments = ["--user", owner.name, "pod", "serve", pod, "--listen", "127.0.0.1:0", "--max-calls-per-second", "100000"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["BF_HOME": ownerHome.path]) { $1 }
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["BF_HOME": home.path]) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -115,7 +145,7 @@ final class ServedFederation {
             }
             usleep(50_000)
         }
-        throw BenchError("bf pod serve \(pod) did not start")
+        throw BenchError("bf \(arguments.joined(separator: " ")) did not start")
     }
 }
 
@@ -138,6 +168,24 @@ func overhead(_ options: Options, _ federation: ServedFederation) async throws {
     }
 }
 
+/// Rounds/s of the tiny model with the pods dialled directly and through a relay, plain and
+/// secure.
+func relayOverhead(_ options: Options, _ federation: ServedFederation) async throws {
+    guard let relayedHub = federation.relayedHub else { throw BenchError("the federation has no relay") }
+    let direct = Modeller(hub: federation.modellerHub, identity: federation.modeller)
+    let relayed = Modeller(hub: relayedHub, identity: try relayedHub.identity(named: ServedFederation.relayedModeller))
+    let specification = try await tinySpecification(direct, steps: options.rounds)
+    for secure in [false, true] {
+        let trainingOptions = FederatedAveragingOptions(stepsBetweenParameterUpdates: 1, secureAggregation: secure, autoEval: false)
+        _ = try await timedRounds(direct, specification, trainingOptions)
+        _ = try await timedRounds(relayed, specification, trainingOptions)
+        for repetition in 1...options.repetitions {
+            try report("networked", secure, repetition, try await timedRounds(direct, specification, trainingOptions), command: "relay")
+            try report("relayed", secure, repetition, try await timedRounds(relayed, specification, trainingOptions), command: "relay")
+        }
+    }
+}
+
 /// The tiny model (hidden [4], batch 8, one step per round) of the two pods' combined schema.
 func tinySpecification(_ modeller: Modeller, steps: Int) async throws -> ModelSpecification {
     let structure = try DataStructure(target: "TARGET")
@@ -148,8 +196,9 @@ func tinySpecification(_ modeller: Modeller, steps: Int) async throws -> ModelSp
                                   hyperparameters: hyperparameters)
 }
 
-func report(_ side: String, _ secure: Bool, _ repetition: Int, _ timed: (rounds: Int, seconds: Double)) throws {
-    print(try json(["command": "overhead", "side": side, "secure": secure, "repetition": repetition,
+func report(_ side: String, _ secure: Bool, _ repetition: Int, _ timed: (rounds: Int, seconds: Double),
+            command: String = "overhead") throws {
+    print(try json(["command": command, "side": side, "secure": secure, "repetition": repetition,
                     "rounds": timed.rounds, "round_seconds": timed.seconds,
                     "rounds_per_second": Double(timed.rounds) / timed.seconds]))
 }
@@ -217,12 +266,14 @@ func tutorial(_ options: Options, _ federation: ServedFederation) throws {
 }
 
 let options = try Options(Array(CommandLine.arguments.dropFirst()))
-guard ["overhead", "tutorial"].contains(options.command) else {
-    throw BenchError("unknown command \(options.command); use overhead or tutorial")
+guard ["overhead", "relay", "tutorial"].contains(options.command) else {
+    throw BenchError("unknown command \(options.command); use overhead, relay or tutorial")
 }
-let federation = try ServedFederation(bf: options.bf)
+let federation = try ServedFederation(bf: options.bf, relayed: options.command == "relay")
 if options.command == "overhead" {
     try await overhead(options, federation)
+} else if options.command == "relay" {
+    try await relayOverhead(options, federation)
 } else {
     try tutorial(options, federation)
 }

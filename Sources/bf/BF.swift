@@ -23,7 +23,7 @@ struct BF: AsyncParsableCommand {
         reads standard input as a script.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, UserCommand.self, Demo.self,
+        subcommands: [Run.self, Check.self, TutorialCommand.self, PodCommand.self, RelayCommand.self, UserCommand.self, Demo.self,
                       JupyterCommand.self, KernelCommand.self, PrivacyCommand.self]
     )
 

@@ -12,7 +12,8 @@ import Darwin
 #endif
 
 extension BF.PodCommand {
-    /// `bf pod serve POD.yaml --listen HOST:PORT`: one pod as a gRPC server.
+    /// `bf pod serve POD.yaml --listen HOST:PORT`: one pod as a gRPC server; or, with
+    /// `--connect bf://RELAY`, a pod that never listens and takes its calls through a relay.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
@@ -23,23 +24,41 @@ extension BF.PodCommand {
             Modellers' keys and roles are this home's: import a key and grant a role with \
             'bf pod grant POD ROLE USER --key USER.key'. Logs one line per call; stops cleanly \
             on SIGTERM or Ctrl-C.
+
+            With --connect the pod opens no port: it dials the relay ('bf relay') and attaches \
+            with a hello signed by your key, and modellers reach it at bf://RELAY/POD. The pod \
+            still checks and judges every call itself. The TLS options then say how to reach \
+            the relay: --tls-ca the CA that signed its certificate, --tls-cert and --tls-key \
+            this pod's certificate when the relay asks for one.
             """)
 
         @ArgumentParser.Argument(help: "The pod's YAML file, or the name of a pod of this bf home.") var pod: String
-        @Option(help: ArgumentHelp("Where to listen (port 0 picks a free one).", valueName: "host:port")) var listen = "127.0.0.1:7401"
+        @Option(help: ArgumentHelp("Where to listen (default 127.0.0.1:7401; port 0 picks a free one).", valueName: "host:port"))
+        var listen: String?
+        @Option(help: ArgumentHelp("Listen nowhere: dial this relay and take calls through it.", valueName: "bf://host:port"))
+        var connect: String?
         @Option(help: ArgumentHelp("The server's certificate chain (PEM); turns TLS on.", valueName: "file")) var tlsCert: String?
         @Option(help: ArgumentHelp("The server's private key (PEM).", valueName: "file")) var tlsKey: String?
         @Option(help: ArgumentHelp("A CA (PEM): clients must present a certificate it signed.", valueName: "file")) var tlsCa: String?
         @Option(help: "The most calls a second one user may make.") var maxCallsPerSecond = PodServerLimits().callsPerSecond
         @OptionGroup var hubOptions: HubOptions
 
+        static let defaultListen = "127.0.0.1:7401"
+
         func validate() throws {
+            if listen != nil && connect != nil {
+                throw ValidationError("give --listen or --connect, not both: a pod that dials a relay listens nowhere")
+            }
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
-            if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key (the server's own)") }
+            if tlsCa != nil && tlsCert == nil && connect == nil {
+                throw ValidationError("--tls-ca needs --tls-cert and --tls-key (the server's own)")
+            }
             guard maxCallsPerSecond > 0 else { throw ValidationError("--max-calls-per-second must be above 0") }
         }
 
         func run() async throws {
+            if let connect { return try await runThroughRelay(connect) }
+            let listen = listen ?? Self.defaultListen
             let address = try reportingFailures { try PodAddress.listening(listen) }
             let (hub, identity) = try hubOptions.open()
             let identifier = try reportingFailures { try registeredPod(hub: hub, owner: identity) }
@@ -87,6 +106,66 @@ extension BF.PodCommand {
                 throw ExitCode(ScriptRunner.Status.io)
             } catch {
                 Console.error("error: cannot serve \(identifier) on \(listen): \(error)\n")
+                throw ExitCode(ScriptRunner.Status.io)
+            }
+        }
+
+        /// Serves the pod through the relay at `relayText`: attaches, and attaches again when
+        /// the attachment drops, until SIGTERM or Ctrl-C.
+        private func runThroughRelay(_ relayText: String) async throws {
+            let relay = try reportingFailures { try PodAddress.relay(relayText) }
+            let (hub, identity) = try hubOptions.open()
+            let identifier = try reportingFailures { try registeredPod(hub: hub, owner: identity) }
+            guard identifier.owner == identity.name else {
+                Console.error("""
+                    error: pod '\(identifier)' belongs to '\(identifier.owner)', so only '\(identifier.owner)' can attach it to a relay
+                    help: run 'bf pod serve' as its owner (--user \(identifier.owner))
+
+                    """)
+                throw ExitCode(ScriptRunner.Status.usage)
+            }
+            let connection = try reportingFailures { try hub.connection(to: identifier) }
+            let description = try await connection.describe()
+            let tls = (tlsCert ?? tlsCa).map { _ in TLSFiles(certificateAuthority: tlsCa, certificate: tlsCert, key: tlsKey) }
+            if tls == nil, !relay.isLoopback {
+                Console.error("""
+                    warning: attaching to \(relay) without TLS: calls are signed but not encrypted, so anyone on the \
+                    network between this pod and the relay can read the schemas, parameters and results they carry
+                    help: turn TLS on with --tls-ca FILE (the CA that signed the relay's certificate)
+
+                    """)
+            }
+            let server = RelayedPodServer(pod: connection, hub: hub, owner: identity,
+                                          options: .init(relay: relay, tls: tls, limits: PodServerLimits(callsPerSecond: maxCallsPerSecond)),
+                                          log: { Console.line($0) })
+            let shown = PodAddress(host: relay.host, port: relay.port, podName: identifier.name)
+            let serving = Task {
+                try await server.run { again in
+                    if again {
+                        Console.line("\(Date.now.formatted(.iso8601)) attached again to the relay at \(relay)")
+                    } else {
+                        Console.line("serving \(identifier) (\(description.rowCount) rows) through the relay at \(shown)\(tls == nil ? "" : " with TLS")")
+                    }
+                }
+            }
+            let stopped = OnceFlag()
+            let stops = StopSignals {
+                serving.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace) {
+                    guard stopped.set() else { return }
+                    Console.line("stopped serving \(identifier) (calls still running were cut off)")
+                    _exit(0)
+                }
+            }
+            defer { withExtendedLifetime(stops) {} }
+            do {
+                try await serving.value
+                if stopped.set() { Console.line("stopped serving \(identifier)") }
+            } catch let error as any FederationError {
+                Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+                throw ExitCode(ScriptRunner.Status.io)
+            } catch {
+                Console.error("error: cannot serve \(identifier) through the relay at \(relay): \(error)\n")
                 throw ExitCode(ScriptRunner.Status.io)
             }
         }

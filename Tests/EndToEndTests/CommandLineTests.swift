@@ -37,7 +37,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(tutorial.status, 64)
         XCTAssertEqual(tutorial.standardError, """
             error: unknown command 'bf tutorail'
-            help: did you mean 'bf tutorial'? the commands here are 'run', 'check', 'tutorial', 'pod', 'user', 'demo', 'jupyter', 'kernel', 'privacy'
+            help: did you mean 'bf tutorial'? the commands here are 'run', 'check', 'tutorial', 'pod', 'relay', 'user', 'demo', 'jupyter', 'kernel', 'privacy'
 
             """)
         let nested = try bf(["--user", "alice", "pod", "lst"])

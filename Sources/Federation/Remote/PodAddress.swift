@@ -31,6 +31,15 @@ public struct PodAddress: Sendable, Hashable, CustomStringConvertible {
         return address
     }
 
+    /// Parses a relay's address, `bf://HOST:PORT` (or `HOST:PORT`), which names no pod.
+    public static func relay(_ text: String) throws(PodAddressError) -> PodAddress {
+        let address = try PodAddress(parsing: text, allowingAnyPort: false)
+        guard address.podName == nil else {
+            throw .notAnAddress(text, reason: "a relay's address names no pod; write bf://HOST:PORT (modellers add /POD)")
+        }
+        return address
+    }
+
     /// Whether the host is this machine's loopback (`localhost`, 127.0.0.0/8 or `::1`), which
     /// no other machine can reach.
     public var isLoopback: Bool {

@@ -23,6 +23,7 @@ final class PodNetwork {
     let custodianHome: URL
     let modellerHome: URL
     private(set) var servers: [String: PodServerProcess] = [:]
+    private(set) var relays: [RelayProcess] = []
 
     /// The repository's tutorial scripts.
     static let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -67,6 +68,7 @@ final class PodNetwork {
 
     deinit {
         for server in servers.values { server.stop() }
+        for relay in relays { relay.stop() }
         try? FileManager.default.removeItem(at: scratch)
     }
 
@@ -98,6 +100,30 @@ final class PodNetwork {
                                           log: scratch.appendingPathComponent("serve-\(pod)-\(UUID().uuidString).log"))
         servers[pod] = server
         return server
+    }
+
+    /// Starts `bf pod serve POD --connect RELAY` (the pod listens nowhere) and waits until
+    /// the relay accepted it.
+    @discardableResult
+    func serve(_ pod: String, through relay: RelayProcess, arguments: [String] = []) throws -> PodServerProcess {
+        let server = try PodServerProcess(bf: bf, pod: pod, home: custodianHome, connect: relay.address, arguments: arguments,
+                                          log: scratch.appendingPathComponent("serve-\(pod)-\(UUID().uuidString).log"))
+        servers[pod] = server
+        return server
+    }
+
+    /// Starts `bf relay` on 127.0.0.1 (a free port unless `port` is given) in `home` (the
+    /// modeller's unless given), after importing the custodian's key there when `trusting`.
+    func relay(port: Int = 0, home: URL? = nil, trusting: Bool = true, arguments: [String] = []) throws -> RelayProcess {
+        let home = home ?? modellerHome
+        if trusting {
+            let key = scratch.appendingPathComponent("carol.key")
+            try custodian(["user", "export", "--out", key.path])
+            try checked(["user", "import", key.path], user: Self.modeller, home: home)
+        }
+        let relay = try RelayProcess(bf: bf, home: home, port: port, arguments: arguments, log: scratch.appendingPathComponent("relay-\(UUID().uuidString).log"))
+        relays.append(relay)
+        return relay
     }
 
     /// Writes the modeller's federation file for the servers running now.
@@ -136,14 +162,16 @@ final class PodServerProcess {
     /// The port it listens on.
     private(set) var port = 0
 
-    init(bf: BFBinary, pod: String, home: URL, port: Int, arguments: [String], log: URL) throws {
+    /// Starts the server: listening on `port`, or, with `connect`, attached to that relay.
+    init(bf: BFBinary, pod: String, home: URL, port: Int = 0, connect: String? = nil, arguments: [String], log: URL) throws {
         self.pod = pod
         logURL = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
         process.executableURL = bf.url
-        process.arguments = ["--user", PodNetwork.custodian, "pod", "serve", pod, "--listen", "127.0.0.1:\(port)"] + arguments
+        process.arguments = ["--user", PodNetwork.custodian, "pod", "serve", pod]
+            + (connect.map { ["--connect", $0] } ?? ["--listen", "127.0.0.1:\(port)"]) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BF_HOME"] = home.path
         environment["NO_COLOR"] = "1"
@@ -193,6 +221,63 @@ final class PodServerProcess {
         if waitForExit(seconds: 5) == nil {
             signal(SIGKILL)
             _ = waitForExit(seconds: 5)
+        }
+    }
+}
+
+/// One `bf relay` child process and its log.
+final class RelayProcess {
+    let process: Process
+    let logURL: URL
+    /// `bf://127.0.0.1:PORT`.
+    private(set) var address = ""
+    private(set) var port = 0
+
+    init(bf: BFBinary, home: URL, port: Int, arguments: [String], log: URL) throws {
+        logURL = log
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process = Process()
+        process.executableURL = bf.url
+        process.arguments = ["--user", PodNetwork.modeller, "relay", "--listen", "127.0.0.1:\(port)"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BF_HOME"] = home.path
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try handle.close()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let line = self.log.split(separator: "\n").first(where: { $0.hasPrefix("relay on ") }),
+               let found = line.split(separator: " ").first(where: { $0.hasPrefix("bf://") }) {
+                address = String(found.hasSuffix(":") ? found.dropLast() : found)
+                self.port = Int(address.split(separator: ":").last ?? "") ?? 0
+                return
+            }
+            guard process.isRunning else { break }
+            usleep(50_000)
+        }
+        stop()
+        throw BFBinaryError(description: "bf relay did not start:\n\(self.log)")
+    }
+
+    /// Everything the relay wrote.
+    var log: String {
+        String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Stops the relay: SIGTERM, then SIGKILL if it lingers.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
         }
     }
 }
