@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Language"),
         .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
         .target(name: "Learning", dependencies: [
-            "COpenBLAS", "Files",
+            "COpenBLAS", "DidYouMean", "Files",
             // AES-256-CTR for DP-SGD's noise (Sources/Learning/Privacy/SecureRandom.swift).
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Protos"]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean", "Federation", "Learning", "Transport", "Files",
+            "Language", "DidYouMean", "Federation", "Learning", "Files",
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
@@ -80,13 +80,15 @@ let package = Package(
         .target(name: "Kernel", dependencies: [
             "Interpreter", "Language", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: callerIsolated),
-        .target(name: "REPL", dependencies: ["Interpreter", "CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
+        .target(name: "REPL", dependencies: ["CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
             "REPL", "Kernel", "Interpreter", "Language", "Federation", "Learning", "Transport", "DidYouMean", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
-        .executableTarget(name: "bf-bench-aggregation", dependencies: ["Federation"]),
+        .executableTarget(name: "bf-bench-aggregation", dependencies: [
+            "Federation", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "bf-bench-training", dependencies: ["Federation", "Learning"]),
         .executableTarget(name: "bf-bench-federated", dependencies: ["Federation", "Learning"]),
         .executableTarget(name: "bf-bench-networked", dependencies: ["Federation", "Learning", "Transport"]),
@@ -99,8 +101,9 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language", "Federation"], swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "Federation", "Learning", "Files",
+            "Federation", "Learning",
             .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
@@ -110,7 +113,7 @@ let package = Package(
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Kernel", "Transport", "Federation", "Learning"],
+        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Kernel", "Federation"],
                     resources: [.copy("Golden"), .copy("BadInputs")]),
     ]
 )

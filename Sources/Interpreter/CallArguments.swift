@@ -31,7 +31,6 @@ public struct CallArguments {
     public subscript(_ name: String) -> Value { values[name] ?? .none }
 
     /// Whether the caller wrote this argument (rather than taking its default).
-    public func isGiven(_ name: String) -> Bool { spans[name] != nil }
 
     /// Where the argument was written, or the call's span.
     public func span(of name: String) -> Span { spans[name] ?? callSpan }

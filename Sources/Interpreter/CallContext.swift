@@ -27,13 +27,6 @@ public protocol CallContext: AnyObject {
     func recordPredictions(_ predictions: PredictionResults)
 }
 
-extension CallContext {
-    /// Throws `Interrupted` if the user pressed Ctrl-C.
-    public func checkInterrupted() throws {
-        if isInterrupted { throw Interrupted() }
-    }
-}
-
 /// Where a session's text goes: standard output for results, standard error for
 /// diagnostics and notices.
 public protocol OutputSink: AnyObject {

@@ -14,8 +14,6 @@ public final class Session: CallContext {
     var variables: [String: Value] = [:]
     /// The number the next REPL cell gets.
     public private(set) var nextCellNumber = 1
-    /// The source of every cell that parsed and ran without error, for `:save`.
-    public private(set) var acceptedCells: [String] = []
     /// Every cell with what it printed, for `:report`.
     public private(set) var notebook = NotebookLog()
     /// The notes already shown once (`noteOnce`).
@@ -40,6 +38,9 @@ public final class Session: CallContext {
         public var version = "dev"
         /// Whether output goes to a terminal, where long work draws its progress.
         public var showsProgress = false
+        /// How the session reaches pods served by other processes (`bf` passes its gRPC
+        /// dialer); nil: only the pods of its own home.
+        public var dialer: (any PodDialer)?
 
         public init(useColor: Bool = false, width: Int = 100, isInterrupted: @escaping @Sendable () -> Bool = { false },
                     stringCompletions: @escaping @Sendable () -> [String] = { [] }, home: URL? = nil, userName: String? = nil) {
@@ -53,11 +54,7 @@ public final class Session: CallContext {
 
         /// The home this session uses.
         public var resolvedHome: URL {
-            if let home { return home }
-            if let path = ProcessInfo.processInfo.environment["BF_HOME"], !path.isEmpty {
-                return URL(fileURLWithPath: path, isDirectory: true)
-            }
-            return Hub.defaultHome
+            home ?? Hub.home()
         }
     }
 
@@ -70,8 +67,8 @@ public final class Session: CallContext {
     public func federation() throws -> FederationContext {
         if let openedFederation { return openedFederation }
         do {
-            let user = options.userName ?? ProcessInfo.processInfo.environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
-            let context = try FederationContext(home: options.resolvedHome, userName: user) { notice($0) }
+            let user = options.userName ?? Hub.user()
+            let context = try FederationContext(home: options.resolvedHome, userName: user, dialer: options.dialer) { notice($0) }
             openedFederation = context
             return context
         } catch let error as FederationError {
@@ -209,7 +206,6 @@ public final class Session: CallContext {
                 return handle(error, in: source)
             }
         }
-        acceptedCells.append(text)
         if case .none = last { return .success }
         variables["_"] = last
         variables["_\(number)"] = last
@@ -260,7 +256,6 @@ public final class Session: CallContext {
     /// go on, as in IPython.
     public func reset() {
         variables = NotebookStandIns.variables
-        acceptedCells = []
         notebook.removeAll()
         openedFederation?.chosenPods = []
         openedFederation?.currentDataStructure = nil

@@ -103,6 +103,16 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         }
     }
 
+    func secureAggregationStep(
+        request: ServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>, context: ServerContext
+    ) async throws -> ServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer> {
+        try await unary("SecureAggregationStep", request, kind: .train) { user, message in
+            let step = try Wire.step(message)
+            try self.checkOwner(of: step.task, user: user)
+            return try Wire.message(try await self.pod.secureAggregationStep(step))
+        }
+    }
+
     func evaluate(request: StreamingServerRequest<Bf_Pod_V1_ModelRequestPart>, context: ServerContext) async throws -> ServerResponse<Bf_Pod_V1_EvaluationReport> {
         try await streamed("Evaluate", request, kind: .evaluate) { user, parts in
             let (task, part, parameters) = try Wire.modelRequest(parts)

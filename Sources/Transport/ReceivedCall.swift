@@ -15,7 +15,7 @@ public enum ReceivedCall {
     public enum Method: String, CaseIterable, Sendable {
         case describe = "Describe", roles = "Roles", request = "Request", schema = "Schema", openTask = "OpenTask"
         case train = "Train", keyShare = "KeyShare", evaluate = "Evaluate", predict = "Predict"
-        case closeTask = "CloseTask", query = "Query"
+        case closeTask = "CloseTask", query = "Query", secureAggregationStep = "SecureAggregationStep"
 
         /// Whether the call streams its request (a header, then parameter chunks).
         public var isStreamed: Bool { self == .train || self == .evaluate || self == .predict }
@@ -35,6 +35,7 @@ public enum ReceivedCall {
         case model(task: UUID, part: DataPart, parameters: ParameterSet)
         case closeTask(UUID)
         case query(QueryRequest)
+        case secureAggregationStep(SecAggPlusStepRequest)
     }
 
     /// A received call as the server judges it before its pod sees it.
@@ -114,6 +115,9 @@ public enum ReceivedCall {
         case .query:
             let (parts, digest) = try messages(serialized, as: Bf_Pod_V1_QueryRequest.self)
             return ({ .query(try Wire.query(try single(parts))) }, digest)
+        case .secureAggregationStep:
+            let (parts, digest) = try messages(serialized, as: Bf_Pod_V1_SecureAggregationStepRequest.self)
+            return ({ .secureAggregationStep(try Wire.step(try single(parts))) }, digest)
         }
     }
 }
@@ -127,6 +131,8 @@ public enum ReceivedAnswer {
         case description, taskResponse, schemaResponse, keyShare, evaluationReport, predictionSummary, query
         /// A training round's stream: progress, then the update's header and its chunks.
         case roundEvents
+        /// A pod's answer to a step of a dropout-tolerant secure round.
+        case secureAggregationStep
     }
 
     /// The value `messages` (serialized; several only for `roundEvents`) carry, or the error
@@ -146,6 +152,7 @@ public enum ReceivedAnswer {
         case .evaluationReport: return try Wire.report(try one(Bf_Pod_V1_EvaluationReport.self))
         case .predictionSummary: return try Wire.summary(try one(Bf_Pod_V1_PredictionSummary.self))
         case .query: return try Wire.queryResponse(try one(Bf_Pod_V1_QueryResponse.self))
+        case .secureAggregationStep: return try Wire.stepAnswer(try one(Bf_Pod_V1_SecureAggregationStepAnswer.self))
         case .roundEvents:
             var reader = Wire.RoundEventReader()
             var events: [RoundEvent] = []

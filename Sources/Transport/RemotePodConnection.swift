@@ -107,6 +107,12 @@ public final class RemotePodConnection: PodConnection, Sendable {
                     Wire.keyShare)
     }
 
+    public func secureAggregationStep(_ request: SecAggPlusStepRequest) async throws -> SecAggPlusStepAnswer {
+        try decoded(try await unary("SecureAggregationStep", try Wire.message(request)) {
+            try await self.service.secureAggregationStep(request: $0, options: $1)
+        }, Wire.stepAnswer)
+    }
+
     public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
         let parts = Wire.parts(task: request.task, part: request.part, parameters: request.parameters)
         let answer = try await streamed("Evaluate", parts) { metadata, options in

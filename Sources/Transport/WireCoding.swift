@@ -226,6 +226,31 @@ enum Wire {
                          context: try decode(SecureAggregationContext.self, message.contextJson, field: "context_json"))
     }
 
+    static func message(_ request: SecAggPlusStepRequest) throws -> Bf_Pod_V1_SecureAggregationStepRequest {
+        let settings = try json(request.settings)
+        let step = try json(request.step)
+        return .with {
+            $0.task = request.task.uuidString
+            $0.settingsJson = settings
+            $0.stepJson = step
+        }
+    }
+
+    static func step(_ message: Bf_Pod_V1_SecureAggregationStepRequest) throws(WireError) -> SecAggPlusStepRequest {
+        SecAggPlusStepRequest(task: try uuid(message.task, field: "task"),
+                              settings: try decode(SecAggPlusSettings.self, message.settingsJson, field: "settings_json"),
+                              step: try decode(SecAggPlusStepRequest.Step.self, message.stepJson, field: "step_json"))
+    }
+
+    static func message(_ answer: SecAggPlusStepAnswer) throws -> Bf_Pod_V1_SecureAggregationStepAnswer {
+        let answer = try json(answer)
+        return .with { $0.answerJson = answer }
+    }
+
+    static func stepAnswer(_ message: Bf_Pod_V1_SecureAggregationStepAnswer) throws(WireError) -> SecAggPlusStepAnswer {
+        try decode(SecAggPlusStepAnswer.self, message.answerJson, field: "answer_json")
+    }
+
     static func message(_ report: EvaluationReport) throws -> Bf_Pod_V1_EvaluationReport {
         let metrics = try json(report.metrics)
         return .with {
@@ -316,12 +341,22 @@ enum Wire {
         if let epochs = round.epochs { header.epochs = Int64(epochs) }
         if let steps = round.steps { header.steps = Int64(steps) }
         if let mu = round.proximalMu { header.proximalMu = mu }
-        if case let .secure(context, keyShares) = round.aggregation {
+        switch round.aggregation {
+        case .plain:
+            break
+        case let .secure(context, keyShares):
             let contextJSON = try json(context)
             let shares = try keyShares.map { try message($0) }
             header.secure = .with {
                 $0.contextJson = contextJSON
                 $0.keyShares = shares
+            }
+        case let .dropoutTolerant(settings, shares):
+            let settingsJSON = try json(settings)
+            let sharesJSON = try json(shares)
+            header.dropoutTolerant = .with {
+                $0.settingsJson = settingsJSON
+                $0.sharesJson = sharesJSON
             }
         }
         return [.with { $0.header = header }] + chunks(round.parameters.values).map { chunk in .with { $0.parameterChunk = chunk } }
@@ -340,6 +375,14 @@ enum Wire {
             for share in header.secure.keyShares { shares.append(try keyShare(share)) }
             aggregation = .secure(context: try decode(SecureAggregationContext.self, header.secure.contextJson, field: "context_json"),
                                   keyShares: shares)
+        }
+        if header.hasDropoutTolerant {
+            guard !header.hasSecure else {
+                throw WireError.malformed(field: "dropout_tolerant", reason: "a round is secure one way or the other, not both")
+            }
+            aggregation = .dropoutTolerant(
+                settings: try decode(SecAggPlusSettings.self, header.dropoutTolerant.settingsJson, field: "settings_json"),
+                shares: try decode([SecAggPlusEncryptedShares].self, header.dropoutTolerant.sharesJson, field: "shares_json"))
         }
         return RoundRequest(task: try uuid(header.task, field: "task"), round: Int(header.round),
                             parameters: try parameters(header.parameters, bytes: bytes),

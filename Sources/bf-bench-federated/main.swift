@@ -9,9 +9,13 @@
 //       auto_eval) timed end to end, with both pods' encoded rows written to DIR so that
 //       scripts/bench/federated_torch.py can run the same federated job
 //   bf-bench-federated aggregation [--pods 2,10] [--steps 4] [--repetitions 3]
+//                                  [--protocols plain,secure,secagg+,secagg+sparse]
 //       one round of `steps` batches of the tutorial model on 2 pods (the demo's) and on 10
 //       pods (the demo's census rows split ten ways, each pod approving the others), plain
-//       and secure; times each whole round
+//       and secure (pairwise masks, every pod required; by default) and, when asked,
+//       dropout-tolerant secure aggregation (SecAgg+, require_all_pods=False, default
+//       threshold; every pod a neighbour, or with `secagg+sparse` k = log2(pods) rounded up
+//       to an even count); times each whole round
 import Federation
 import Foundation
 import Learning
@@ -30,6 +34,7 @@ struct Options {
     var out = URL(fileURLWithPath: ".build/bench-federated")
     var podCounts = [2, 10]
     var steps = 4
+    var protocols = ["plain", "secure"]
 
     init(arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -45,7 +50,12 @@ struct Options {
             case "--out": out = URL(fileURLWithPath: value)
             case "--steps": steps = try Self.number(value, flag)
             case "--pods": podCounts = try value.split(separator: ",").map { try Self.number(String($0), flag) }
-            default: throw BenchError("unknown option \(flag); expected --rounds, --repetitions, --out, --steps or --pods")
+            case "--protocols":
+                protocols = value.split(separator: ",").map(String.init)
+                if let unknown = protocols.first(where: { !["plain", "secure", "secagg+", "secagg+sparse"].contains($0) }) {
+                    throw BenchError("unknown protocol '\(unknown)'; expected plain, secure, secagg+ or secagg+sparse")
+                }
+            default: throw BenchError("unknown option \(flag); expected --rounds, --repetitions, --out, --steps, --pods or --protocols")
             }
         }
     }
@@ -218,16 +228,24 @@ func aggregation(_ options: Options, _ federation: BenchFederation) async throws
         let pods = count == 2 ? BenchFederation.tutorialPods : try federation.splitPods(count)
         let specification = try await federation.specification(pods: pods, hyperparameters: hyperparameters)
         let plain = FederatedAveragingOptions(stepsBetweenParameterUpdates: options.steps, autoEval: false)
-        var secure = plain
-        secure.secureAggregation = true
+        func trainingOptions(_ protocolName: String) -> FederatedAveragingOptions {
+            var chosen = plain
+            chosen.secureAggregation = protocolName != "plain"
+            chosen.requireAllPods = !protocolName.hasPrefix("secagg+")
+            if protocolName == "secagg+sparse" {
+                let logarithm = Int(log2(Double(count)).rounded(.up))
+                chosen.secureAggregationNeighbours = min(count - 1, logarithm + logarithm % 2)
+            }
+            return chosen
+        }
         // Warm-up: the pods read and encode their rows once.
         _ = try await timedRun(try await federation.modeller.training(on: pods, specification: specification, options: plain))
         for repetition in 1...options.repetitions {
-            for trainingOptions in [plain, secure] {
-                let timed = try await timedRun(try await federation.modeller.training(on: pods, specification: specification,
-                                                                                options: trainingOptions))
-                print(try json(["command": "aggregation", "pods": count, "secure": trainingOptions.secureAggregation,
-                                "repetition": repetition, "steps": options.steps,
+            for protocolName in options.protocols {
+                let timed = try await timedRun(try await federation.modeller.training(
+                    on: pods, specification: specification, options: trainingOptions(protocolName)))
+                print(try json(["command": "aggregation", "pods": count, "secure": protocolName != "plain",
+                                "protocol": protocolName, "repetition": repetition, "steps": options.steps,
                                 "round_seconds": timed.rounds, "total_seconds": timed.total]))
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Interpreter
 import Kernel
+import Transport
 
 /// `bf kernel -f CONNECTION_FILE`: bf as a Jupyter kernel, as `bf jupyter install`'s
 /// kernelspec starts it.
@@ -18,6 +19,7 @@ struct KernelCommand: AsyncParsableCommand {
     func run() async throws {
         var options = Session.Options(useColor: false, userName: identity.user)
         options.version = BF.version
+        options.dialer = GRPCPodDialer()
         do {
             let kernel = try Kernel(connection: try ConnectionFile.read(connectionFile), options: options, version: BF.version)
             await kernel.run()

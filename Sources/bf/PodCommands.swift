@@ -12,13 +12,11 @@ struct HubOptions: ParsableArguments {
     @OptionGroup var identity: UserOption
 
     var homeURL: URL {
-        if let home { return URL(fileURLWithPath: home, isDirectory: true) }
-        if let path = ProcessInfo.processInfo.environment["BF_HOME"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
-        return Hub.defaultHome
+        home.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Hub.home()
     }
 
     var userName: String? {
-        identity.user ?? ProcessInfo.processInfo.environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        identity.user ?? Hub.user()
     }
 
     /// Opens the hub and the acting identity, or exits 74 with the reason.

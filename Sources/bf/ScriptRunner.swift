@@ -4,6 +4,7 @@ import Foundation
 import Interpreter
 import Language
 import REPL
+import Transport
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,7 @@ struct ScriptRunner {
         var options = Session.Options(useColor: useColor, userName: user)
         options.version = BF.version
         options.showsProgress = isatty(STDOUT_FILENO) != 0
+        options.dialer = GRPCPodDialer()
         if let columns = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") { options.width = columns }
         return Session(output: StandardStreams(), options: options)
     }

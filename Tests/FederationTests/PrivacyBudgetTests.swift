@@ -184,6 +184,17 @@ final class PrivacyBudgetTests: FederationTestCase {
         XCTAssertEqual(last.noiseMultiplier, sigma, accuracy: 1e-12)
         let audit = try hub.auditLog(for: pod).map(\.reason).joined(separator: "\n")
         XCTAssertTrue(audit.contains("central DP, update clipped and noised"), audit)
+
+        // With pods allowed to drop (SecAgg+), each pod adds the noise share of the threshold's
+        // number of pods, so whichever sum the modeller unmasks carries the whole noise.
+        let tolerant = try await modeller.training(
+            on: pods, specification: specification,
+            options: FederatedAveragingOptions(epochsBetweenParameterUpdates: 1, secureAggregation: true, weighting: .equal,
+                                               requireAllPods: false, autoEval: false))
+        var tolerantResults: TrainingResults?
+        for try await event in tolerant.run() { if case let .finished(finished) = event { tolerantResults = finished } }
+        XCTAssertEqual(try XCTUnwrap(tolerantResults).rounds.count, 3)
+        XCTAssertEqual(try XCTUnwrap(tolerantResults).rounds.last?.pods.first?.privacy?.noiseMultiplier ?? 0, sigma, accuracy: 1e-12)
     }
 
     func testTwoTasksCannotBothTakeTheLastOfABudget() throws {

@@ -380,8 +380,3 @@ final class QueryTests: FederationTestCase {
         XCTAssertEqual(answered.rows, [[.integer(20_000)]])
     }
 }
-
-/// The failing connection of the training tests forwards queries too.
-extension FailingConnection {
-    func query(_ task: QueryRequest) async throws -> QueryResponse { try await base.query(task) }
-}

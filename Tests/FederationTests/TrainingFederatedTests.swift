@@ -223,7 +223,7 @@ final class TrainingFederatedTests: XCTestCase {
             "round 3/3 on census-income-demo", "round 3 done", "finished"])
     }
 
-    func testASecureRoundStartsAgainWithoutAFailedPod() async throws {
+    func testASecureRoundFinishesWithoutAPodThatFails() async throws {
         let demo = try TrainingDemo.get()
         let pods = [TrainingDemo.demo, TrainingDemo.yaml, TrainingDemo.other]
         for pod in [TrainingDemo.demo, TrainingDemo.yaml] {

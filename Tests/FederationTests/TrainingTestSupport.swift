@@ -84,8 +84,32 @@ final class EventLog: @unchecked Sendable {
     }
 }
 
+/// A test connection that passes every call to the pod it wraps, except those it overrides.
+protocol ForwardingConnection: PodConnection {
+    /// The connection calls go to.
+    var base: any PodConnection { get }
+}
+
+extension ForwardingConnection {
+    var identifier: PodIdentifier { base.identifier }
+    func describe() async throws -> PodDescription { try await base.describe() }
+    func roles(of user: String) async throws -> [Role] { try await base.roles(of: user) }
+    func request(_ task: TaskRequest) async throws -> TaskResponse { try await base.request(task) }
+    func schema(_ task: TaskRequest) async throws -> SchemaResponse { try await base.schema(task) }
+    func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse { try await base.openTask(task) }
+    func train(_ request: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> { base.train(request) }
+    func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare { try await base.keyShare(setup) }
+    func secureAggregationStep(_ request: SecAggPlusStepRequest) async throws -> SecAggPlusStepAnswer {
+        try await base.secureAggregationStep(request)
+    }
+    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport { try await base.evaluate(request) }
+    func predict(_ request: PredictionRequest) async throws -> PredictionSummary { try await base.predict(request) }
+    func closeTask(_ task: UUID) async throws { try await base.closeTask(task) }
+    func query(_ task: QueryRequest) async throws -> QueryResponse { try await base.query(task) }
+}
+
 /// A connection that fails in one round after some batches, as a pod whose process stops.
-struct FailingConnection: PodConnection {
+struct FailingConnection: ForwardingConnection {
     let base: any PodConnection
     /// The round (from 0) to fail in.
     let round: Int
@@ -95,17 +119,6 @@ struct FailingConnection: PodConnection {
     struct InjectedFailure: Error, CustomStringConvertible {
         var description: String { "injected failure: the pod's process stopped" }
     }
-
-    var identifier: PodIdentifier { base.identifier }
-    func describe() async throws -> PodDescription { try await base.describe() }
-    func roles(of user: String) async throws -> [Role] { try await base.roles(of: user) }
-    func request(_ task: TaskRequest) async throws -> TaskResponse { try await base.request(task) }
-    func schema(_ task: TaskRequest) async throws -> SchemaResponse { try await base.schema(task) }
-    func openTask(_ task: ModelTaskRequest) async throws -> TaskResponse { try await base.openTask(task) }
-    func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare { try await base.keyShare(setup) }
-    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport { try await base.evaluate(request) }
-    func predict(_ request: PredictionRequest) async throws -> PredictionSummary { try await base.predict(request) }
-    func closeTask(_ task: UUID) async throws { try await base.closeTask(task) }
 
     func train(_ request: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
         guard request.round == round else { return base.train(request) }

@@ -55,6 +55,25 @@ final class ModelBuiltinsTests: XCTestCase {
         XCTAssertEqual(lines.last, "True")
     }
 
+    func testSecureAggregationThatGoesOnWhenPodsDrop() async {
+        let (outcome, output) = await run(prelude + """
+        aggregator = SecureAggregator(threshold=2)
+        print(aggregator)
+        results = model.fit(aggregator=aggregator, require_all_pods=False, steps_between_parameter_updates=3, auto_eval=False)
+        print(len(results))
+        model.fit(aggregator=aggregator)
+        """)
+        XCTAssertEqual(outcome, .runtimeError)
+        let lines = output.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("SecureAggregator(threshold=2)"), output.standardOutput)
+        XCTAssertTrue(lines.contains { $0.hasSuffix("at each pod, secure aggregation that goes on when pods drop, pods weighted by training rows") },
+                      output.standardOutput)
+        XCTAssertTrue(lines.contains("2"), output.standardOutput)
+        XCTAssertTrue(output.standardError.contains("error: SecureAggregator's threshold and neighbours apply only when pods may drop"),
+                      output.standardError)
+        XCTAssertTrue(output.standardError.contains("help: pass require_all_pods=False"), output.standardError)
+    }
+
     func testTheStatementFormIsTheSameBuiltin() async {
         let (outcome, output) = await run(prelude + """
         results = train model, aggregator="secure", auto_eval=False

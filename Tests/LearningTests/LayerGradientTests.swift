@@ -103,23 +103,6 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Kernels.exp(-1000), 0)
     }
 
-    func testReLU() {
-        let inputs: [Float] = [-2, -0.5, 0.3, 1.7, -0.1, 4]
-        let x = TestMatrix(rows: 2, columns: 3, values: inputs)
-        let y = TestMatrix(rows: 2, columns: 3)
-        ReLU.forward(x.buffer.base, into: y.buffer.base, count: 6)
-        XCTAssertEqual(y.values, [0, 0, 0.3, 1.7, 0, 4])
-        var generator = SeededGenerator(seed: 4)
-        let r = TestMatrix(rows: 2, columns: 3, generator: &generator)
-        let dx = TestMatrix(rows: 2, columns: 3)
-        ReLU.backward(r.buffer.base, output: y.buffer.base, into: dx.buffer.base, count: 6)
-        let loss = { () -> Double in
-            ReLU.forward(x.buffer.base, into: y.buffer.base, count: 6)
-            return projection(y.values, r.values)
-        }
-        assertGradient(dx.values, numericGradient(x.buffer.base, count: 6, epsilon: 1e-2, loss: loss), "relu input")
-    }
-
     func testBatchNormTraining() {
         var generator = SeededGenerator(seed: 5)
         let store = ParameterStore(BatchNorm1d.declarations(prefix: "bn", features: 3))

@@ -96,6 +96,17 @@ final class WireCorpusTests: XCTestCase {
         let plain = RoundRequest(task: open.task, round: 0, parameters: parameters, epochs: nil, steps: 3, proximalMu: 0.01)
         let secure = RoundRequest(task: open.task, round: 1, parameters: parameters, epochs: 1, steps: nil, proximalMu: nil,
                                   aggregation: .secure(context: context, keyShares: [share]))
+        let settings = try SecAggPlusSettings(context: context, threshold: 2, graphSeed: Data(repeating: 7, count: 32))
+        let advertisement = SecAggPlusKeyAdvertisement(
+            pod: "census", settingsDigest: Data(repeating: 8, count: 32), encryptionKey: Data(repeating: 9, count: 32),
+            maskingKey: Data(repeating: 10, count: 32), selfMaskCommitment: Data(repeating: 11, count: 32),
+            signature: Data(repeating: 12, count: 64))
+        let sealed = SecAggPlusEncryptedShares(sender: "other", recipient: "census", sealed: Data(repeating: 13, count: 124))
+        let dropoutTolerant = RoundRequest(task: open.task, round: 1, parameters: parameters, epochs: 1, steps: nil,
+                                           aggregation: .dropoutTolerant(settings: settings, shares: [sealed]))
+        let shareKeys = SecAggPlusStepRequest(task: open.task, settings: settings, step: .shareKeys(advertisements: [advertisement]))
+        let unmask = SecAggPlusStepRequest(task: open.task, settings: settings,
+                                           step: .unmask(SecAggPlusUnmaskRequest(survivors: ["census"], dropped: ["other"])))
         let sql = "SELECT workclass, COUNT(*) FROM df GROUP BY workclass"
         let query = QueryRequest(request: try request(.sql, detail: sql), sql: sql)
         let schema = try request(.schema)
@@ -117,6 +128,11 @@ final class WireCorpusTests: XCTestCase {
             try call("close-task", .closeTask, [Bf_Pod_V1_CloseTaskRequest.with { $0.task = open.task.uuidString }],
                      .closeTask(open.task), by: alice, seed: 11),
             try call("query", .query, [Wire.message(query)], .query(query), by: alice, seed: 12),
+            try call("train-dropout-tolerant", .train, try Wire.parts(dropoutTolerant), .round(dropoutTolerant), by: alice, seed: 13),
+            try call("secure-aggregation-step", .secureAggregationStep, [try Wire.message(shareKeys)],
+                     .secureAggregationStep(shareKeys), by: alice, seed: 14),
+            try call("secure-aggregation-unmask", .secureAggregationStep, [try Wire.message(unmask)],
+                     .secureAggregationStep(unmask), by: alice, seed: 15),
         ]
 
         let connection = try federation.hub.connection(to: try federation.hub.resolvePod("census-income-demo"))
@@ -142,6 +158,13 @@ final class WireCorpusTests: XCTestCase {
                                                                                           elementBytes: Data(repeating: 6, count: 8 * 12))),
                                  sampleCount: 120, steps: 3, trainingLoss: 0.5, validation: transcript.evaluation.metrics, standardisation: [])
         seeds.append(try answer("answer-round-masked", .roundEvents, try Wire.parts(.finished(masked))))
+        let shamirShare = try XCTUnwrap(ShamirShare(x: 1, valueBytes: [UInt8](repeating: 1, count: 48)))
+        seeds += [
+            try answer("answer-advertisement", .secureAggregationStep, [try Wire.message(SecAggPlusStepAnswer.advertisement(advertisement))]),
+            try answer("answer-sealed-shares", .secureAggregationStep, [try Wire.message(SecAggPlusStepAnswer.sealedShares([sealed]))]),
+            try answer("answer-unmasking", .secureAggregationStep, [try Wire.message(SecAggPlusStepAnswer.unmasking(
+                SecAggPlusUnmaskResponse(pod: "census", selfMaskShares: ["census": shamirShare], maskingKeyShares: ["other": shamirShare])))]),
+        ]
         return seeds
     }
 

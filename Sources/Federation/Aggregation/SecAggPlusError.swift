@@ -120,7 +120,7 @@ public enum SecAggPlusError: Error, Equatable, Sendable, CustomStringConvertible
             "the unmasking answer of pod '\(pod)' was refused: \(reason)"
         case let .tooFewShares(owner, secret, answered, threshold, dropped):
             "the \(secret.rawValue) of pod '\(owner)' cannot be rebuilt: \(answered) of its share holders answered, "
-                + "\(threshold) needed; dropped: \(Self.list(dropped)); retry the round without them"
+                + "\(threshold) needed; dropped: \(Self.list(dropped))"
         case let .falseShares(owner, secret):
             "the shares of pod '\(owner)''s \(secret.rawValue) rebuild a secret it never advertised; a share holder "
                 + "sent a false share, retry the round"

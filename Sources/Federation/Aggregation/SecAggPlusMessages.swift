@@ -11,7 +11,7 @@ import Foundation
 /// nor tell pods different thresholds or graphs. The commitment (SHA-256 of the seed, bound
 /// to the pod and round) lets the modeller check a rebuilt seed, so a false share is an
 /// error rather than a wrong sum; a 256-bit random seed cannot be recovered from it.
-public struct SecAggPlusKeyAdvertisement: Sendable, Hashable {
+public struct SecAggPlusKeyAdvertisement: Sendable, Hashable, Codable {
     /// The pod that made the advertisement.
     public let pod: String
     /// SHA-256 of the round's settings.
@@ -94,7 +94,7 @@ public struct SecAggPlusKeyAdvertisement: Sendable, Hashable {
 /// settings digest, sender and recipient are the authenticated data; the plaintext is the
 /// self-mask seed share's values then the masking key share's (`ShamirShare.valueBytes`),
 /// at the recipient's point.
-public struct SecAggPlusEncryptedShares: Sendable, Hashable {
+public struct SecAggPlusEncryptedShares: Sendable, Hashable, Codable {
     /// The pod whose secrets are shared.
     public let sender: String
     /// The neighbour that holds the shares.
@@ -158,7 +158,7 @@ public struct SecAggPlusEncryptedShares: Sendable, Hashable {
 /// survived (their masked input arrived) and which dropped (they shared keys but sent no
 /// masked input). A pod answers with self-mask seed shares of the survivors and masking key
 /// shares of the dropped, never both for one pod.
-public struct SecAggPlusUnmaskRequest: Sendable, Hashable {
+public struct SecAggPlusUnmaskRequest: Sendable, Hashable, Codable {
     /// The pods whose masked input arrived, sorted.
     public let survivors: [String]
     /// The pods that shared keys but whose masked input never arrived, sorted.
@@ -173,7 +173,7 @@ public struct SecAggPlusUnmaskRequest: Sendable, Hashable {
 
 /// A pod's answer to the unmasking request: the shares it holds of each survivor's
 /// self-mask seed and of each dropped pod's masking key, keyed by the pod they belong to.
-public struct SecAggPlusUnmaskResponse: Sendable, Hashable {
+public struct SecAggPlusUnmaskResponse: Sendable, Hashable, Codable {
     /// The pod that answered.
     public let pod: String
     /// Shares of survivors' self-mask seeds (this pod's own included).

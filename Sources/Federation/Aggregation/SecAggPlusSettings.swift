@@ -128,3 +128,26 @@ public struct SecAggPlusSettings: Sendable, Hashable {
         return graph
     }
 }
+
+extension SecAggPlusSettings: Codable {
+    private enum CodingKeys: String, CodingKey { case context, threshold, neighbourCount = "neighbour_count", graphSeed = "graph_seed" }
+
+    /// Decodes settings, validating them and rebuilding the graph as `init` does.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            context: try container.decode(SecureAggregationContext.self, forKey: .context),
+            threshold: try container.decode(Int.self, forKey: .threshold),
+            neighbourCount: try container.decode(Int.self, forKey: .neighbourCount),
+            graphSeed: try container.decode(Data.self, forKey: .graphSeed))
+    }
+
+    /// Encodes the context, threshold, neighbour count and seed (the graph follows from them).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(context, forKey: .context)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(neighbourCount, forKey: .neighbourCount)
+        try container.encode(graphSeed, forKey: .graphSeed)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 /// An element of the prime field GF(p) with p = 2^127 − 1, the field Shamir's scheme works in.
 ///
 /// Why this field: p is a Mersenne prime, so reducing a 254-bit product is two shifts and
@@ -112,6 +113,29 @@ public struct ShamirShare: Sendable, Hashable {
             values.append(PrimeFieldElement(value))
         }
         self.init(x: x, values: values)
+    }
+}
+
+extension ShamirShare: Codable {
+    private enum CodingKeys: String, CodingKey { case x, valueBytes = "value_bytes" }
+
+    /// Decodes a share, refusing a point below 1 or values that are not field elements.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let x = try container.decode(Int.self, forKey: .x)
+        guard let share = ShamirShare(x: x, valueBytes: try container.decode(Data.self, forKey: .valueBytes)) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .valueBytes, in: container,
+                debugDescription: "a share at point \(x) must be 16-byte values below 2^127 − 1 at a point of 1 or more")
+        }
+        self = share
+    }
+
+    /// Encodes the point and the values' bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(x, forKey: .x)
+        try container.encode(Data(valueBytes), forKey: .valueBytes)
     }
 }
 

@@ -34,6 +34,17 @@ public final class Hub: Sendable {
         FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".bf")
     }
 
+    /// The home `environment` names (`BF_HOME`), else `defaultHome`.
+    public static func home(in environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        guard let path = environment["BF_HOME"], !path.isEmpty else { return defaultHome }
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// The user `environment` names (`BF_USER`), if any.
+    public static func user(in environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["BF_USER"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Opens the hub in `home`, creating the directory (mode 0700) and the
     /// store when needed; `dialer` reaches the pods of the federation file and
     /// `bf://` addresses.

@@ -24,12 +24,23 @@ public struct FederatedAveragingOptions: Sendable, Codable, Equatable {
     public var requireAllPods: Bool
     /// Whether the final model is scored on every pod's test rows (`auto_eval`).
     public var autoEval: Bool
+    /// With secure aggregation and `requireAllPods` false, how many pods must remain for a
+    /// round to finish (`SecureAggregator(threshold=…)`); nil for about two thirds.
+    public var secureAggregationThreshold: Int?
+    /// With secure aggregation and `requireAllPods` false, how many other pods each pod
+    /// masks with (`SecureAggregator(neighbours=…)`); nil for all of them.
+    public var secureAggregationNeighbours: Int?
+
+    /// Whether secure rounds tolerate pods that drop (SecAgg+): secure aggregation where a
+    /// pod may fail without stopping the task.
+    public var toleratesDroppedPods: Bool { secureAggregation && !requireAllPods }
 
     /// Options; every argument has a default.
     public init(epochsBetweenParameterUpdates: Int? = nil, stepsBetweenParameterUpdates: Int? = nil,
                 secureAggregation: Bool = false, weighting: AggregationWeighting = .sampleCount,
                 serverOptimizer: ServerOptimizer = .plain, proximalMu: Double? = nil,
-                requireAllPods: Bool = true, autoEval: Bool = true) {
+                requireAllPods: Bool = true, autoEval: Bool = true,
+                secureAggregationThreshold: Int? = nil, secureAggregationNeighbours: Int? = nil) {
         self.epochsBetweenParameterUpdates = epochsBetweenParameterUpdates
         self.stepsBetweenParameterUpdates = stepsBetweenParameterUpdates
         self.secureAggregation = secureAggregation
@@ -38,6 +49,8 @@ public struct FederatedAveragingOptions: Sendable, Codable, Equatable {
         self.proximalMu = proximalMu
         self.requireAllPods = requireAllPods
         self.autoEval = autoEval
+        self.secureAggregationThreshold = secureAggregationThreshold
+        self.secureAggregationNeighbours = secureAggregationNeighbours
     }
 
     /// The rounds of a model trained with `hyperparameters`, validated as Bitfount does:

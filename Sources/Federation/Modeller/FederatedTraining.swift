@@ -42,6 +42,13 @@ public struct FederatedTraining: Sendable {
         if specification.privacy?.mode == .central, !options.secureAggregation || options.weighting != .equal {
             throw .centralPrivacyOptions
         }
+        if options.secureAggregationThreshold != nil || options.secureAggregationNeighbours != nil {
+            guard options.toleratesDroppedPods else { throw .dropoutSettingsWithoutDropouts }
+        }
+        if options.toleratesDroppedPods {
+            _ = try Self.dropoutTolerantSettings(
+                placeholderContextFor: connections.map(\.identifier.description), options: options)
+        }
         // Each pod chooses its noise for every round the task will ask of it.
         if var privacy = specification.privacy {
             privacy.rounds = plan.rounds
@@ -100,6 +107,7 @@ public struct FederatedTraining: Sendable {
         var state = try initialState(resume)
         let hub = modeller.hub
         emit(.started(TrainingOverview(pods: pods, plan: plan, secureAggregation: options.secureAggregation,
+                                       toleratesDroppedPods: options.toleratesDroppedPods,
                                        weighting: options.weighting, firstRound: state.completedRounds + 1)))
         let message = try ModelTaskRequest.signed(kind: .train, specification: specification, pods: pods,
                                                   secureAggregation: options.secureAggregation, by: modeller.identity)
@@ -137,16 +145,17 @@ public struct FederatedTraining: Sendable {
                 var attempt = 0
                 while true {
                     if Task.isCancelled { throw TrainingError.cancelled(round: round) }
-                    do {
-                        let (updates, context) = try await trainRound(round, attempt: attempt, task: task, pods: active,
-                                                                      parameters: state.parameters,
-                                                                      maximumSampleCount: maximumSampleCount, emit: emit)
-                        let result = try aggregate(updates, context: context, round: round, selection: selection, state: &state)
-                        emit(.roundFinished(result))
-                        emit(.checkpoint(state))
-                        break
-                    } catch let failure as PodCallFailure {
-                        if Task.isCancelled { throw TrainingError.cancelled(round: round) }
+                    if active.isEmpty { throw TrainingError.allPodsDropped(round: round) }
+                    if options.secureAggregation && active.count < 2 {
+                        throw TrainingError.secureAggregationNeedsTwoPods(pods: active.map(\.identifier))
+                    }
+                    if options.toleratesDroppedPods, let threshold = options.secureAggregationThreshold, active.count < threshold {
+                        throw TrainingError.secureAggregationBelowThreshold(
+                            round: round, remaining: active.map(\.identifier), threshold: threshold, dropped: dropped.map(\.pod))
+                    }
+                    // A pod that fails is dropped for the rest of the task: it stops the task
+                    // when every pod is required, and otherwise the task goes on without it.
+                    func drop(_ failure: PodCallFailure) async throws {
                         guard !options.requireAllPods else {
                             if let column = failure.mismatchedColumn {
                                 throw TrainingError.podDataDoesNotFit(pod: failure.pod, column: column, reason: failure.reason)
@@ -158,10 +167,31 @@ public struct FederatedTraining: Sendable {
                         emit(.podDropped(drop))
                         await Modeller.close(task, at: active.filter { $0.identifier == failure.pod }, after: failure)
                         active.removeAll { $0.identifier == failure.pod }
-                        if active.isEmpty { throw TrainingError.allPodsDropped(round: round) }
-                        if options.secureAggregation && active.count < 2 {
-                            throw TrainingError.secureAggregationNeedsTwoPods(pods: active.map(\.identifier))
-                        }
+                    }
+                    do {
+                        let trained = options.toleratesDroppedPods
+                            ? try await trainDropoutTolerantRound(round, attempt: attempt, task: task, pods: active,
+                                                                  parameters: state.parameters,
+                                                                  maximumSampleCount: maximumSampleCount, emit: emit)
+                            : try await trainRound(round, attempt: attempt, task: task, pods: active,
+                                                   parameters: state.parameters,
+                                                   maximumSampleCount: maximumSampleCount, emit: emit)
+                        let result = try aggregate(trained, round: round, selection: selection, state: &state)
+                        // Pods that dropped inside a dropout-tolerant round are out of its sum
+                        // (or, when they failed only to unmask, in it) and out of the task.
+                        for failure in trained.dropped { try await drop(failure) }
+                        emit(.roundFinished(result))
+                        emit(.checkpoint(state))
+                        break
+                    } catch let failure as PodCallFailure {
+                        if Task.isCancelled { throw TrainingError.cancelled(round: round) }
+                        try await drop(failure)
+                        attempt += 1
+                    } catch let shortfall as SecureRoundShortfall {
+                        // Too few pods got through one of SecAgg+'s steps: the round starts
+                        // again, as a new attempt with fresh keys, without them.
+                        if Task.isCancelled { throw TrainingError.cancelled(round: round) }
+                        for failure in shortfall.failures { try await drop(failure) }
                         attempt += 1
                     } catch is CancellationError {
                         throw TrainingError.cancelled(round: round)
@@ -226,19 +256,12 @@ public struct FederatedTraining: Sendable {
     /// One attempt at a round: key shares first when secure, then every pod trains.
     private func trainRound(_ round: Int, attempt: Int, task: UUID, pods: [any PodConnection], parameters: ParameterSet,
                             maximumSampleCount: Int,
-                            emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> ([RoundUpdate], SecureAggregationContext?) {
+                            emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> TrainedRound {
         var aggregation = RoundAggregation.plain
         var context: SecureAggregationContext?
         if options.secureAggregation {
-            let made: SecureAggregationContext
-            do {
-                made = try SecureAggregationContext(
-                    taskIdentifier: task.uuidString, round: round, attempt: attempt,
-                    participants: pods.map(\.identifier.description), parameterCount: parameters.elementCount,
-                    weighting: options.weighting, maximumSampleCount: maximumSampleCount)
-            } catch {
-                throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
-            }
+            let made = try secureContext(task: task, round: round, attempt: attempt, pods: pods, parameters: parameters,
+                                         maximumSampleCount: maximumSampleCount)
             let shares = try await Modeller.everyPod(pods) { connection in
                 try await connection.keyShare(SecureRoundSetup(task: task, context: made))
             }
@@ -248,30 +271,48 @@ public struct FederatedTraining: Sendable {
         let request = RoundRequest(task: task, round: round, parameters: parameters, epochs: plan.epochsPerRound,
                                    steps: plan.stepsPerRound, proximalMu: options.proximalMu, aggregation: aggregation)
         let updates = try await Modeller.everyPod(pods) { connection in
-            let pod = connection.identifier
-            for try await event in connection.train(request) {
-                switch event {
-                case let .progress(progress):
-                    emit(.podProgress(pod: pod, round: round + 1, progress: progress))
-                case let .finished(update):
-                    guard update.pod == pod, update.round == round else {
-                        throw PodCallFailure(pod: pod, reason: "it answered for pod '\(update.pod)' round \(update.round + 1)")
-                    }
-                    emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(update)))
-                    return update
-                }
-            }
-            try Task.checkCancellation()
-            throw PodCallFailure(pod: pod, reason: "it ended the round without sending an update")
+            try await Self.train(request, at: connection, emit: emit)
         }
-        return (updates, context)
+        return TrainedRound(updates: updates, average: try average(of: updates, context: context, round: round), dropped: [])
     }
 
-    /// Averages the round's updates, applies them to the global parameters and returns the
-    /// round's row of results.
-    private func aggregate(_ updates: [RoundUpdate], context: SecureAggregationContext?, round: Int,
-                           selection: TrainableSelection, state: inout TrainingState) throws -> RoundResult {
-        let average: AggregatedUpdate
+    /// The context of a secure round's attempt on `pods`: what every pod's masks bind.
+    func secureContext(task: UUID, round: Int, attempt: Int, pods: [any PodConnection], parameters: ParameterSet,
+                       maximumSampleCount: Int) throws -> SecureAggregationContext {
+        do {
+            return try SecureAggregationContext(
+                taskIdentifier: task.uuidString, round: round, attempt: attempt,
+                participants: pods.map(\.identifier.description), parameterCount: parameters.elementCount,
+                weighting: options.weighting, maximumSampleCount: maximumSampleCount)
+        } catch {
+            throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
+        }
+    }
+
+    /// Trains `request`'s round at one pod, reporting its progress: its update.
+    static func train(_ request: RoundRequest, at connection: any PodConnection,
+                      emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> RoundUpdate {
+        let pod = connection.identifier
+        let round = request.round
+        for try await event in connection.train(request) {
+            switch event {
+            case let .progress(progress):
+                emit(.podProgress(pod: pod, round: round + 1, progress: progress))
+            case let .finished(update):
+                guard update.pod == pod, update.round == round else {
+                    throw PodCallFailure(pod: pod, reason: "it answered for pod '\(update.pod)' round \(update.round + 1)")
+                }
+                emit(.podFinished(round: round + 1, metrics: PodRoundMetrics(update)))
+                return update
+            }
+        }
+        try Task.checkCancellation()
+        throw PodCallFailure(pod: pod, reason: "it ended the round without sending an update")
+    }
+
+    /// The weighted average of a round's updates: their plain average, or the secure round's
+    /// unmasked sum.
+    private func average(of updates: [RoundUpdate], context: SecureAggregationContext?, round: Int) throws -> AggregatedUpdate {
         do {
             if let context {
                 var sum = SecureAggregationRound(context: context)
@@ -281,7 +322,7 @@ public struct FederatedTraining: Sendable {
                     }
                     try sum.add(masked)
                 }
-                average = try sum.average()
+                return try sum.average()
             } else {
                 let plain = try updates.map { update in
                     guard case let .plain(delta) = update.contribution else {
@@ -289,13 +330,21 @@ public struct FederatedTraining: Sendable {
                     }
                     return ParameterUpdate(pod: update.pod.description, delta: delta, sampleCount: update.sampleCount)
                 }
-                average = try PlainAggregator(weighting: options.weighting).aggregate(plain)
+                return try PlainAggregator(weighting: options.weighting).aggregate(plain)
             }
         } catch let failure as PodCallFailure {
             throw failure
         } catch {
             throw TrainingError.aggregationFailed(round: round, reason: "\(error)")
         }
+    }
+
+    /// Applies a round's average to the global parameters and returns the round's row of
+    /// results, from the updates of the pods in the average.
+    private func aggregate(_ trained: TrainedRound, round: Int, selection: TrainableSelection,
+                           state: inout TrainingState) throws -> RoundResult {
+        let updates = trained.updates
+        let average = trained.average
         var next = state
         do {
             try selection.apply(average.delta, to: &next.parameters, optimizer: &next.serverOptimizer)
@@ -325,11 +374,22 @@ public struct FederatedTraining: Sendable {
     }
 
     /// The most rows any of the pods holds: the bound on a pod's weight in a secure round.
-    private static func largestRowCount(_ pods: [any PodConnection]) async throws -> Int {
+    static func largestRowCount(_ pods: [any PodConnection]) async throws -> Int {
         var largest = 1
         for pod in pods { largest = max(largest, try await pod.describe().rowCount) }
         return largest
     }
+}
+
+/// One attempt at a round that went through: the updates of the pods in the average, the
+/// average, and the pods that dropped inside the round (dropout-tolerant secure aggregation).
+struct TrainedRound {
+    /// The updates of the pods whose changes the average holds, for the round's metrics.
+    let updates: [RoundUpdate]
+    /// Their weighted average change.
+    let average: AggregatedUpdate
+    /// Pods that failed during the round without stopping it.
+    let dropped: [PodCallFailure]
 }
 
 /// Where the trainable tensors lie in a model's flat parameters: the server optimizer moves

@@ -97,12 +97,9 @@ extension Modeller {
                 group.addTask {
                     do {
                         return (index, try await body(connection))
-                    } catch let failure as PodCallFailure {
-                        throw failure
                     } catch {
-                        if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                        throw PodCallFailure(pod: connection.identifier, reason: failureReason(of: error),
-                                             mismatchedColumn: (error as? any PodDataMismatchReporting)?.mismatchedColumn)
+                        if !(error is PodCallFailure), error is CancellationError || Task.isCancelled { throw CancellationError() }
+                        throw PodCallFailure(error, at: connection.identifier)
                     }
                 }
             }
@@ -110,6 +107,29 @@ extension Modeller {
             for try await (index, value) in group { results[index] = value }
             return results.compactMap { $0 }
         }
+    }
+
+    /// Runs `body` on every pod at once and returns each pod's result or failure, in the
+    /// connections' order: one pod failing does not stop the others. Only cancellation throws.
+    static func eachPod<T: Sendable>(
+        _ connections: [any PodConnection], _ body: @escaping @Sendable (any PodConnection) async throws -> T
+    ) async throws -> [Result<T, PodCallFailure>] {
+        let results = await withTaskGroup(of: (Int, Result<T, PodCallFailure>).self) { group in
+            for (index, connection) in connections.enumerated() {
+                group.addTask {
+                    do {
+                        return (index, .success(try await body(connection)))
+                    } catch {
+                        return (index, .failure(PodCallFailure(error, at: connection.identifier)))
+                    }
+                }
+            }
+            var results = [Result<T, PodCallFailure>?](repeating: nil, count: connections.count)
+            for await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+        if Task.isCancelled { throw CancellationError() }
+        return results
     }
 
     /// Closes `task` at every pod at once. Closing is a courtesy: a pod forgets idle tasks on
@@ -173,6 +193,18 @@ struct PodCallFailure: Error, Sendable {
     let reason: String
     /// The column at fault when the pod's data does not fit the model.
     var mismatchedColumn: String? = nil
+}
+
+extension PodCallFailure {
+    /// The failure of a call to `pod` that threw `error`.
+    init(_ error: any Error, at pod: PodIdentifier) {
+        if let failure = error as? PodCallFailure {
+            self = failure
+        } else {
+            self.init(pod: pod, reason: failureReason(of: error),
+                      mismatchedColumn: (error as? any PodDataMismatchReporting)?.mismatchedColumn)
+        }
+    }
 }
 
 /// An error as the one line a pod's failure is reported with (a pod server sends this line,

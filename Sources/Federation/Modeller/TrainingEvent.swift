@@ -2,7 +2,9 @@
 /// or `podRefused` per pod (in the task's pod order); per round `roundStarted`, then
 /// `podProgress` and `podFinished` as the pods work (interleaved as they happen),
 /// `podDropped` when a pod fails and the task goes on without it (the round then starts
-/// again), `roundFinished` and `checkpoint`; `evaluated` when `auto_eval` is on; `finished` last.
+/// again, except under dropout-tolerant secure aggregation, which finishes it with the
+/// survivors and reports the drops just before `roundFinished`), `roundFinished` and
+/// `checkpoint`; `evaluated` when `auto_eval` is on; `finished` last.
 public enum TrainingEvent: Sendable, Equatable {
     /// The task is about to be sent: the pods asked and the rounds planned.
     case started(TrainingOverview)
@@ -36,6 +38,8 @@ public struct TrainingOverview: Sendable, Codable, Equatable {
     public let plan: RoundPlan
     /// Whether updates are combined by secure aggregation.
     public let secureAggregation: Bool
+    /// Whether secure rounds go on without pods that drop (SecAgg+).
+    public let toleratesDroppedPods: Bool
     /// How pods are weighted.
     public let weighting: AggregationWeighting
     /// The first round to run, from 1 (above 1 when resuming).

@@ -48,19 +48,7 @@ extension Pod {
         let task = try openTask(setup.task, for: "secure aggregation", kinds: [.train])
         return try audited(task) { () throws(TrainingError) -> SignedKeyShare in
             let context = setup.context
-            guard task.request.secureAggregation else {
-                throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
-            }
-            guard context.taskIdentifier == setup.task.uuidString else {
-                throw .secureRoundRefused(pod: identifier, reason: "the round names task '\(context.taskIdentifier)', not this one")
-            }
-            let taskPods = Set(task.request.pods.map(\.description))
-            if let outsider = context.participants.first(where: { !taskPods.contains($0) }) {
-                throw .secureRoundRefused(pod: identifier, reason: "'\(outsider)' is not one of the pods the signed request named")
-            }
-            guard context.participants.contains(identifier.description) else {
-                throw .secureRoundRefused(pod: identifier, reason: "the round does not list this pod")
-            }
+            try checkSecureRound(context, of: task)
             let session: SecureAggregationPodSession
             do {
                 session = try SecureAggregationPodSession(pod: identifier.description, identity: try signingKey(), context: context)
@@ -71,6 +59,79 @@ extension Pod {
             }
             tasks[setup.task]?.sessions[context.round] = session
             return session.keyShare
+        }
+    }
+
+    /// Answers a step of a dropout-tolerant secure round (SecAgg+) of an open training task:
+    /// advertises fresh keys, shares them with the neighbours, or gives the shares that
+    /// unmask the sum. The round's state stays with the task until the pod has answered the
+    /// unmasking request; a refused step ends the pod's part in the round.
+    func secureAggregationStep(_ request: SecAggPlusStepRequest) throws -> SecAggPlusStepAnswer {
+        let task = try openTask(request.task, for: "secure aggregation", kinds: [.train])
+        let settings = request.settings
+        let round = settings.context.round
+        let answer = try audited(task) { () throws(TrainingError) -> SecAggPlusStepAnswer in
+            func state() throws(TrainingError) -> SecAggPlusPod {
+                guard let state = task.dropoutTolerantRounds[round], state.settings == settings else {
+                    throw .noSecureSession(pod: identifier, round: round)
+                }
+                return state
+            }
+            do {
+                switch request.step {
+                case .advertiseKeys:
+                    try checkSecureRound(settings.context, of: task)
+                    let state = try SecAggPlusPod(pod: identifier.description, identity: try signingKey(), settings: settings)
+                    tasks[request.task]?.dropoutTolerantRounds[round] = state
+                    return .advertisement(state.advertisement)
+                case let .shareKeys(advertisements):
+                    var state = try state()
+                    let sealed = try state.shareKeys(advertisements: advertisements, identities: try peerIdentities(settings.context))
+                    tasks[request.task]?.dropoutTolerantRounds[round] = state
+                    return .sealedShares(sealed)
+                case let .unmask(unmasking):
+                    var state = try state()
+                    let response = try state.unmask(unmasking)
+                    // The round's secrets have done their work; nothing may ask for them again.
+                    tasks[request.task]?.dropoutTolerantRounds[round] = nil
+                    tasks[request.task]?.unmaskableRounds.insert(round)
+                    return .unmasking(response)
+                }
+            } catch {
+                tasks[request.task]?.dropoutTolerantRounds[round] = nil
+                throw (error as? TrainingError) ?? .secureRoundRefused(pod: identifier, reason: "\(error)")
+            }
+        }
+        if case let .unmasking(response) = answer {
+            try appendTaskAudit(task, accepted: true, note: "round \(round + 1): unmasking answered with self-mask shares of "
+                                + response.selfMaskShares.keys.sorted().joined(separator: ", ") + " (survived)"
+                                + (response.maskingKeyShares.isEmpty ? "" : " and masking-key shares of "
+                                   + response.maskingKeyShares.keys.sorted().joined(separator: ", ") + " (dropped)"))
+        }
+        return answer
+    }
+
+    /// Checks that a secure round of `task` fits what the pod accepted: a secure task, this
+    /// task, pods the signed request named, this pod among them.
+    private func checkSecureRound(_ context: SecureAggregationContext, of task: PodTask) throws(TrainingError) {
+        guard task.request.secureAggregation else {
+            throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
+        }
+        guard !task.unmaskableRounds.contains(context.round) else {
+            throw .secureRoundRefused(
+                pod: identifier,
+                reason: "this pod's update of round \(context.round + 1) is in a sum the modeller could unmask already; "
+                    + "it takes part in no other attempt of the round, whose sum would reveal its update as the difference")
+        }
+        guard context.taskIdentifier == task.request.id.uuidString else {
+            throw .secureRoundRefused(pod: identifier, reason: "the round names task '\(context.taskIdentifier)', not this one")
+        }
+        let taskPods = Set(task.request.pods.map(\.description))
+        if let outsider = context.participants.first(where: { !taskPods.contains($0) }) {
+            throw .secureRoundRefused(pod: identifier, reason: "'\(outsider)' is not one of the pods the signed request named")
+        }
+        guard context.participants.contains(identifier.description) else {
+            throw .secureRoundRefused(pod: identifier, reason: "the round does not list this pod")
         }
     }
 
@@ -177,7 +238,7 @@ extension Pod {
             }
         }
         let (round, stop) = try beginRound(request)
-        let outcome: Result<RoundUpdate, any Error>
+        let outcome: Result<LocalRound.Outcome, any Error>
         do {
             let pod = identifier
             outcome = .success(try await withTaskCancellationHandler {
@@ -207,7 +268,7 @@ extension Pod {
                 throw .invalidModel(error)
             }
             if let mu = request.proximalMu, !(mu.isFinite && mu >= 0) { throw .invalidProximalCoefficient(mu) }
-            var secure: LocalRound.SecureMasking?
+            var secure: LocalRound.Masking?
             switch request.aggregation {
             case .plain:
                 guard !task.request.secureAggregation else {
@@ -217,7 +278,16 @@ extension Pod {
                 guard let session = task.sessions[request.round], session.context == context else {
                     throw .noSecureSession(pod: identifier, round: request.round)
                 }
-                secure = LocalRound.SecureMasking(session: session, keyShares: keyShares, identities: try peerIdentities(context))
+                secure = .pairwise(session: session, keyShares: keyShares, identities: try peerIdentities(context))
+            case let .dropoutTolerant(settings, shares):
+                guard task.request.secureAggregation else {
+                    throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
+                }
+                guard let state = task.dropoutTolerantRounds[request.round], state.settings == settings,
+                      state.phase == .sharedKeys else {
+                    throw .noSecureSession(pod: identifier, round: request.round)
+                }
+                secure = .dropoutTolerant(state: state, shares: shares)
             }
             let data = try encoded(request.task)
             var centralNoise: LocalRound.CentralNoise?
@@ -228,20 +298,25 @@ extension Pod {
                     hyperparameters.privacy = state.settings
                 case .central:
                     // The pods' shares of the noise add up to σ·C only in the sum that secure
-                    // aggregation reveals; an update sent alone would carry too little.
+                    // aggregation reveals; an update sent alone would carry too little. When
+                    // pods may drop, each adds the share of the fewest pods that can finish the
+                    // round (the threshold), so any sum the modeller unmasks carries at least σ·C.
                     guard let secure else {
                         throw .privacyBudgetRefused(pod: identifier, reason: "central differential privacy needs secure aggregation")
                     }
-                    let pods = Double(secure.session.context.participants.count)
                     centralNoise = LocalRound.CentralNoise(
                         maxNorm: state.settings.maxGradNorm,
-                        deviation: state.settings.noiseMultiplier * state.settings.maxGradNorm / pods.squareRoot())
+                        deviation: state.settings.noiseMultiplier * state.settings.maxGradNorm
+                            / Double(secure.fewestPodsInSum).squareRoot())
                 }
             }
             let stop = StopFlag()
             tasks[request.task]?.running = PodTask.RunningRound(round: request.round, stop: stop)
-            // A session masks one update: a retried round gets a new key share.
+            // A session masks one update: a retried round gets a new key share. A
+            // dropout-tolerant round's state moves into the round and comes back masked, so
+            // no other call can mask with it meanwhile.
             tasks[request.task]?.sessions[request.round] = nil
+            tasks[request.task]?.dropoutTolerantRounds[request.round] = nil
             let round = LocalRound(pod: identifier, round: request.round, specification: task.specification, data: data,
                                    parameters: request.parameters, hyperparameters: hyperparameters,
                                    proximalMu: request.proximalMu, secure: secure, centralNoise: centralNoise,
@@ -253,8 +328,8 @@ extension Pod {
     /// Marks the round over, records how it ended and wakes whoever waits for it; returns the
     /// update to send. A differentially private round's spending is written to the privacy
     /// ledger before its update may leave.
-    private func endRound(_ request: RoundRequest, outcome: Result<RoundUpdate, any Error>) throws -> RoundUpdate {
-        guard var task = tasks[request.task] else { return try outcome.get() }
+    private func endRound(_ request: RoundRequest, outcome: Result<LocalRound.Outcome, any Error>) throws -> RoundUpdate {
+        guard var task = tasks[request.task] else { return try outcome.get().update }
         let waiters = task.running?.waiters ?? []
         task.running = nil
         task.expiresAt = Date().addingTimeInterval(Self.taskIdleTimeout)
@@ -262,7 +337,8 @@ extension Pod {
         defer { for waiter in waiters { waiter.resume() } }
         let number = request.round + 1
         switch outcome {
-        case var .success(update):
+        case let .success(trained):
+            var update = trained.update
             var spending = ""
             if var privacy = task.privacy {
                 privacy.stepsTaken += privacy.stepsPerRound == nil ? update.steps : 1
@@ -284,13 +360,15 @@ extension Pod {
                                 + spending
                                 + (update.standardisation.isEmpty ? "" : "the training rows' count, mean and deviation of each continuous input sent; ")
                                 + "update sent \(mode)")
+            tasks[request.task]?.dropoutTolerantRounds[request.round] = trained.dropoutTolerantState
+            if case .secure = request.aggregation { tasks[request.task]?.unmaskableRounds.insert(request.round) }
             return update
         case let .failure(TrainingError.roundCancelled(_, _, batches)):
             try appendTaskAudit(task, accepted: false, note: "round \(number): cancelled after batch \(batches)")
         case let .failure(error):
             try appendTaskAudit(task, accepted: false, note: "round \(number) failed: \(error)")
         }
-        return try outcome.get()
+        return try outcome.get().update
     }
 
     /// The privacy settings of a round of a differentially private task. The first round

@@ -28,6 +28,8 @@ public protocol PodConnection: Sendable {
     func train(_ round: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error>
     /// The pod's signed key share for a secure round of an open training task.
     func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare
+    /// The pod's answer to a step of a dropout-tolerant secure round of an open training task.
+    func secureAggregationStep(_ request: SecAggPlusStepRequest) async throws -> SecAggPlusStepAnswer
     /// Scores a model on one part of the pod's split.
     func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport
     /// Aggregate counts of a model's predictions on one part of the pod's split.
@@ -84,6 +86,11 @@ public struct LocalPodConnection: PodConnection {
     /// The pod's key share for a secure round.
     public func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare {
         try await pod.keyShare(setup)
+    }
+
+    /// The pod's answer to a step of a dropout-tolerant secure round.
+    public func secureAggregationStep(_ request: SecAggPlusStepRequest) async throws -> SecAggPlusStepAnswer {
+        try await pod.secureAggregationStep(request)
     }
 
     /// The pod's metrics of a model.

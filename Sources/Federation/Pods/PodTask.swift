@@ -15,6 +15,14 @@ struct PodTask {
     var encoded: EncodedPodData?
     /// The secure-aggregation session of each round that asked for a key share.
     var sessions: [Int: SecureAggregationPodSession] = [:]
+    /// The state of each round of dropout-tolerant secure aggregation that advertised keys,
+    /// until the pod answers its unmasking request.
+    var dropoutTolerantRounds: [Int: SecAggPlusPod] = [:]
+    /// The rounds whose sum the modeller may have unmasked with this pod's update in it: the
+    /// pod's masked update left (every pod required), or it answered the unmasking request
+    /// (pods may drop). The pod takes part in no other attempt of such a round: its update
+    /// is the same in every attempt, so two sums over different pods would reveal it.
+    var unmaskableRounds: Set<Int> = []
     /// The round being trained, if any.
     var running: RunningRound?
     /// The classifier the task's rounds reuse.

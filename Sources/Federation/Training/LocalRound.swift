@@ -26,8 +26,8 @@ struct LocalRound: Sendable {
     let hyperparameters: TrainingHyperparameters
     /// FedProx's μ, when asked for.
     let proximalMu: Double?
-    /// The secure round's session, shares and peer identities, when the round is secure.
-    let secure: SecureMasking?
+    /// How the update is masked, when the round is secure.
+    let secure: Masking?
     /// Central differential privacy's clipping and this pod's share of the noise.
     var centralNoise: CentralNoise? = nil
     /// The task's classifier from its previous round, reused for its buffers.
@@ -41,17 +41,35 @@ struct LocalRound: Sendable {
     }
 
     /// What a secure round needs to mask the delta.
-    struct SecureMasking: Sendable {
-        let session: SecureAggregationPodSession
-        let keyShares: [SignedKeyShare]
-        let identities: [String: Curve25519.Signing.PublicKey]
+    enum Masking: Sendable {
+        /// Every pod masks with every other and all must send: the session, the relayed key
+        /// shares and the peers' identities.
+        case pairwise(session: SecureAggregationPodSession, keyShares: [SignedKeyShare],
+                      identities: [String: Curve25519.Signing.PublicKey])
+        /// SecAgg+: the pod's state after sharing keys and the shares its neighbours sealed
+        /// for it.
+        case dropoutTolerant(state: SecAggPlusPod, shares: [SecAggPlusEncryptedShares])
+
+        /// The fewest pods whose updates the modeller can unmask together.
+        var fewestPodsInSum: Int {
+            switch self {
+            case let .pairwise(session, _, _): session.context.participants.count
+            case let .dropoutTolerant(state, _): state.settings.threshold
+            }
+        }
+    }
+
+    /// A round's update and, for a dropout-tolerant secure round, the pod's state after it
+    /// masked its input (kept for the unmasking step).
+    struct Outcome: Sendable {
+        let update: RoundUpdate
+        let dropoutTolerantState: SecAggPlusPod?
     }
 
     /// The seed of a pod's local training in a round: SplitMix64 over the task seed, the round
     /// and the FNV-1a hash of the pod's identifier.
     static func seed(taskSeed: UInt64, round: Int, pod: PodIdentifier) -> UInt64 {
-        var podHash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in pod.description.utf8 { podHash = (podHash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let podHash = FNV1a.hash(pod.description.utf8)
         var state = taskSeed
         func mix(_ value: UInt64) -> UInt64 {
             state = state &+ value &+ 0x9E37_79B9_7F4A_7C15
@@ -66,7 +84,7 @@ struct LocalRound: Sendable {
 
     /// Trains, measures on the validation rows and returns the update; reports after every
     /// batch and stops at the first batch boundary where `stop` is set.
-    func run(stop: StopFlag, progress: (PodProgress) -> Void) throws(TrainingError) -> RoundUpdate {
+    func run(stop: StopFlag, progress: (PodProgress) -> Void) throws(TrainingError) -> Outcome {
         guard data.train.rowCount >= 2 else { throw .tooFewTrainingRows(pod: pod, rows: data.train.rowCount) }
         let classifier = try classifiers.take(specification)
         defer { classifiers.giveBack(classifier) }
@@ -105,20 +123,25 @@ struct LocalRound: Sendable {
             GaussianMechanism.clipAndPerturb(&values, maxNorm: centralNoise.maxNorm, deviation: centralNoise.deviation)
         }
         let contribution: RoundUpdate.Contribution
-        if let secure {
-            do {
-                contribution = .masked(try secure.session.mask(
-                    delta: values, sampleCount: data.train.rowCount,
-                    keyShares: secure.keyShares, identities: secure.identities))
-            } catch {
-                throw .localTrainingFailed(pod: pod, reason: "\(error)")
+        var maskedState: SecAggPlusPod?
+        do {
+            switch secure {
+            case nil:
+                contribution = .plain(delta: values)
+            case let .pairwise(session, keyShares, identities)?:
+                contribution = .masked(try session.mask(
+                    delta: values, sampleCount: data.train.rowCount, keyShares: keyShares, identities: identities))
+            case .dropoutTolerant(var state, let shares)?:
+                contribution = .masked(try state.maskedInput(delta: values, sampleCount: data.train.rowCount, shares: shares))
+                maskedState = state
             }
-        } else {
-            contribution = .plain(delta: values)
+        } catch {
+            throw .localTrainingFailed(pod: pod, reason: "\(error)")
         }
-        return RoundUpdate(pod: pod, round: round, contribution: contribution, sampleCount: data.train.rowCount,
-                           steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation,
-                           standardisation: data.standardisation)
+        let update = RoundUpdate(pod: pod, round: round, contribution: contribution, sampleCount: data.train.rowCount,
+                                 steps: summary.steps, trainingLoss: summary.meanLoss, validation: validation,
+                                 standardisation: data.standardisation)
+        return Outcome(update: update, dropoutTolerantState: maskedState)
     }
 
     /// The classifier's metrics on `rows`, AUC from the score histograms (so the pod's AUC

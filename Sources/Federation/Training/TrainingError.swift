@@ -41,6 +41,15 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     case secureAggregationNeedsTwoPods(pods: [PodIdentifier])
     /// No pod was named.
     case noPods
+    /// The dropout-tolerant settings (threshold, neighbours) do not fit the pods.
+    case invalidSecureAggregationSettings(reason: String)
+    /// A threshold or neighbour count was given for secure aggregation that does not let
+    /// pods drop.
+    case dropoutSettingsWithoutDropouts
+    /// Too few pods answered the unmasking request of a dropout-tolerant secure round.
+    case secureRoundNotUnmasked(round: Int, reason: String)
+    /// Too few pods remain for the threshold of dropout-tolerant secure aggregation.
+    case secureAggregationBelowThreshold(round: Int, remaining: [PodIdentifier], threshold: Int, dropped: [PodIdentifier])
 
     // Encoding at a pod.
     /// A column of the specification is not in the pod's table.
@@ -165,6 +174,23 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
                                          help: "add another pod, or train without SecureAggregator()")]
         case .noPods:
             return [FederationDiagnostic("no pod was given to train on", help: "name the pods: pod_identifiers=[\"…\"]")]
+        case let .invalidSecureAggregationSettings(reason):
+            return [FederationDiagnostic("secure aggregation's settings do not fit the pods: \(reason)",
+                                         help: "leave threshold and neighbours out for the defaults: a threshold of about "
+                                             + "two thirds of the pods, every pod a neighbour of every other")]
+        case .dropoutSettingsWithoutDropouts:
+            return [FederationDiagnostic("SecureAggregator's threshold and neighbours apply only when pods may drop",
+                                         help: "pass require_all_pods=False to go on without pods that fail, or leave them out")]
+        case let .secureRoundNotUnmasked(round, reason):
+            return [FederationDiagnostic("the sum of secure round \(round + 1) cannot be unmasked: \(reason)",
+                                         help: "run the task again when the pods are back: a pod that helped unmask a round takes "
+                                             + "part in no other attempt of it, since two sums over different pods would reveal "
+                                             + "the difference")]
+        case let .secureAggregationBelowThreshold(round, remaining, threshold, dropped):
+            let left = remaining.isEmpty ? "no pod remains" : "only " + quotedList(remaining.map(\.name)) + (remaining.count == 1 ? " remains" : " remain")
+            let after = dropped.isEmpty ? "" : " after " + quotedList(dropped.map(\.name)) + " dropped"
+            return [FederationDiagnostic("secure aggregation needs \(threshold) pods in round \(round + 1), but \(left)\(after)",
+                                         help: "run again when the pods are back, or give SecureAggregator a lower threshold")]
         case let .columnMissingAtPod(column, pod):
             return [FederationDiagnostic("column \(quoted(column)) is missing at pod \(quoted(pod.name))",
                                          help: "combine the pods' schemas again: the pod's data changed since")]

@@ -38,6 +38,9 @@ public enum RoundAggregation: Sendable, Codable, Equatable {
     /// The pod masks its delta for the secure round `context`, with the key shares of every
     /// participant as the modeller relays them.
     case secure(context: SecureAggregationContext, keyShares: [SignedKeyShare])
+    /// The pod masks its delta for the dropout-tolerant secure round of `settings` (step 3
+    /// of SecAgg+), with the shares its neighbours sealed for it as the modeller routes them.
+    case dropoutTolerant(settings: SecAggPlusSettings, shares: [SecAggPlusEncryptedShares])
 }
 
 /// One round of federated averaging as a pod receives it.
@@ -154,6 +157,47 @@ public struct SecureRoundSetup: Sendable, Codable, Equatable {
         self.task = task
         self.context = context
     }
+}
+
+/// The modeller's message for a step of a dropout-tolerant secure round (SecAgg+) that a
+/// pod answers apart from training: advertising keys, sharing keys and unmasking. The
+/// third step, the masked input, travels with the round's training
+/// (`RoundAggregation.dropoutTolerant`).
+public struct SecAggPlusStepRequest: Sendable, Codable, Equatable {
+    /// What the modeller asks.
+    public enum Step: Sendable, Codable, Equatable {
+        /// Step 1: start the round and advertise keys.
+        case advertiseKeys
+        /// Step 2: share keys with the neighbours among the pods that advertised.
+        case shareKeys(advertisements: [SecAggPlusKeyAdvertisement])
+        /// Step 4: give the shares that remove the survivors' self-masks and the dropped
+        /// pods' pairwise masks.
+        case unmask(SecAggPlusUnmaskRequest)
+    }
+
+    /// The task.
+    public let task: UUID
+    /// The round's settings: context, threshold and neighbour graph.
+    public let settings: SecAggPlusSettings
+    /// The step.
+    public let step: Step
+
+    /// A step request.
+    public init(task: UUID, settings: SecAggPlusSettings, step: Step) {
+        self.task = task
+        self.settings = settings
+        self.step = step
+    }
+}
+
+/// A pod's answer to a `SecAggPlusStepRequest`, one kind per step.
+public enum SecAggPlusStepAnswer: Sendable, Codable, Equatable {
+    /// Step 1: the pod's signed keys.
+    case advertisement(SecAggPlusKeyAdvertisement)
+    /// Step 2: the pod's shares, sealed for each neighbour.
+    case sealedShares([SecAggPlusEncryptedShares])
+    /// Step 4: the shares the modeller asked for.
+    case unmasking(SecAggPlusUnmaskResponse)
 }
 
 /// A request to score a model on one part of a pod's split.

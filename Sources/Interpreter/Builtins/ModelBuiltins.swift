@@ -69,9 +69,32 @@ enum ModelBuiltins {
     }
 
     static let secureAggregator = Builtin(
-        "SecureAggregator", summary: "secure aggregation for training: the modeller only ever sees the sum of the pods' updates",
-        returns: "SecureAggregator"
-    ) { _ in .object(SecureAggregatorObject()) }
+        "SecureAggregator",
+        parameters: [
+            Parameter("threshold", .optional(.int), kind: .keyword, default: Value.none,
+                      "with require_all_pods=False: the pods that must remain for a round to finish (default about two thirds)"),
+            Parameter("neighbours", .optional(.int), kind: .keyword, default: Value.none,
+                      "with require_all_pods=False: how many other pods each pod masks with (default all; fewer is SecAgg+'s sparse graph)"),
+        ],
+        summary: "secure aggregation for training: the modeller only ever sees the sum of the pods' updates",
+        details: "Every pod masks its update with pairwise masks that cancel in the sum. With require_all_pods=False the "
+            + "masks survive pods that drop (SecAgg+): each pod Shamir-shares its mask secrets with its neighbours, and while "
+            + "at least `threshold` pods remain the round finishes with the survivors' average.",
+        returns: "SecureAggregator", validation: validateSecureAggregator
+    ) { arguments in
+        .object(SecureAggregatorObject(threshold: arguments.int("threshold"), neighbours: arguments.int("neighbours")))
+    }
+
+    private static func validateSecureAggregator(_ arguments: KnownArguments) throws {
+        if let threshold = arguments.int("threshold"), threshold < 2 {
+            throw arguments.error("threshold is \(threshold): at least 2 pods must remain for their sum to hide each one",
+                                  at: "threshold", help: "leave it out for about two thirds of the pods")
+        }
+        if let neighbours = arguments.int("neighbours"), neighbours < 1 {
+            throw arguments.error("neighbours is \(neighbours): each pod must mask with at least 1 other",
+                                  at: "neighbours", help: "leave it out for every other pod")
+        }
+    }
 
     private static let privacyParameters: [Parameter] = [
         Parameter("epsilon", .number, kind: .keyword, "the ε the training may spend at each pod (all rounds)"),
@@ -405,7 +428,9 @@ enum ModelBuiltins {
             stepsBetweenParameterUpdates: arguments.int("steps_between_parameter_updates"),
             secureAggregation: try FederationBuiltins.isSecure(arguments["aggregator"], arguments: arguments),
             weighting: weighting, serverOptimizer: serverOptimizer, proximalMu: arguments.double("mu"),
-            requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true)
+            requireAllPods: arguments.bool("require_all_pods") ?? true, autoEval: arguments.bool("auto_eval") ?? true,
+            secureAggregationThreshold: arguments.object("aggregator", as: SecureAggregatorObject.self)?.threshold,
+            secureAggregationNeighbours: arguments.object("aggregator", as: SecureAggregatorObject.self)?.neighbours)
         var specification = model.specification
         if let privacy = arguments.object("privacy", as: PrivacyConfigObject.self) {
             specification = try specification.replacingPrivacy(privacy.request)

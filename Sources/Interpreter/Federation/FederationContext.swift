@@ -1,6 +1,5 @@
 import Language
 import Federation
-import Transport
 import Foundation
 
 /// The federation as one session sees it: the hub in the bf home, the user acting, the pods
@@ -18,11 +17,12 @@ public final class FederationContext {
     /// The data structure made last: `combine_schemas` and training use it unless given another.
     var currentDataStructure: DataStructureObject?
 
-    /// Opens the hub in `home` as `userName` (nil: the login name). When the home has no pods
+    /// Opens the hub in `home` as `userName` (nil: the login name), reaching pods of other
+    /// processes through `dialer` (nil: only this home's pods). When the home has no pods
     /// yet, creates the demo federation, owned by this user, and says so through `notice`; a
     /// demo that a killed session left half-built is built again.
-    public init(home: URL, userName: String?, notice: (String) -> Void) throws {
-        hub = try Hub(home: home, dialer: GRPCPodDialer())
+    public init(home: URL, userName: String?, dialer: (any PodDialer)?, notice: (String) -> Void) throws {
+        hub = try Hub(home: home, dialer: dialer)
         identity = try hub.identity(named: userName)
         // The demo belongs to whoever opens the empty home first, so its pods are theirs.
         try DemoFederation.completeIfNeeded(hub: hub, identity: identity, notice: notice)

@@ -56,12 +56,26 @@ final class PrivacyConfigObject: RuntimeObject {
     }
 }
 
-/// `SecureAggregator()`: training combines the pods' updates so that the modeller sees only their sum.
+/// `SecureAggregator(threshold=…, neighbours=…)`: training combines the pods' updates so that
+/// the modeller sees only their sum; the threshold and neighbours apply when pods may drop.
 final class SecureAggregatorObject: RuntimeObject {
     static let type = ObjectType(name: "SecureAggregator",
                                  summary: "secure aggregation: every element of every update masked; the modeller sees only the sum")
     var objectType: ObjectType { SecureAggregatorObject.type }
-    func display(in context: DisplayContext) -> String { "SecureAggregator()" }
+    /// How many pods must remain for a round to finish when pods may drop; nil for the default.
+    let threshold: Int?
+    /// How many other pods each pod masks with when pods may drop; nil for all.
+    let neighbours: Int?
+
+    init(threshold: Int? = nil, neighbours: Int? = nil) {
+        self.threshold = threshold
+        self.neighbours = neighbours
+    }
+
+    func display(in context: DisplayContext) -> String {
+        let settings = [threshold.map { "threshold=\($0)" }, neighbours.map { "neighbours=\($0)" }].compactMap { $0 }
+        return "SecureAggregator(\(settings.joined(separator: ", ")))"
+    }
 }
 
 /// The metrics of a training, one row per round: what `fit` returns.

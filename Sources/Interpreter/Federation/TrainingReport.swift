@@ -27,7 +27,8 @@ final class TrainingReport {
                 ?? plan.stepsPerRound.map { "\($0) step\($0 == 1 ? "" : "s")" } ?? ""
             context.write("training on \(overview.pods.map(\.description).joined(separator: ", ")): "
                           + "\(plan.rounds) round\(plan.rounds == 1 ? "" : "s") of \(local) at each pod, "
-                          + (overview.secureAggregation ? "secure aggregation" : "plain aggregation")
+                          + (overview.toleratesDroppedPods ? "secure aggregation that goes on when pods drop"
+                             : overview.secureAggregation ? "secure aggregation" : "plain aggregation")
                           + ", pods weighted by \(overview.weighting == .equal ? "equally" : "training rows")\n")
             if let privacy {
                 let format = PrivacySpentReport.format

@@ -107,9 +107,6 @@ final class ParameterStore {
         }
     }
 
-    /// The trainable tensors only, as one flat array in store order.
-    func trainableValues() -> [Float] { values.array }
-
     /// Copies every tensor of `set` into the store after checking that it has exactly the
     /// store's names and shapes (in any order) and only finite values.
     func load(_ set: ParameterSet) throws(LearningError) {

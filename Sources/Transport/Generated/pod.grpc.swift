@@ -7,7 +7,8 @@
 ///   most `chunk_limit` bytes on a stream, so no message nears the size limit.
 /// - Domain values that already have one versioned, Codable form in bf (a table schema, a
 ///   model specification, whose digest the modeller signs, metrics, a rejection with its
-///   reasons, a query result, a secure-aggregation context) travel as that form's JSON in a
+///   reasons, a query result, a secure-aggregation context, a SecAgg+ step's keys and
+///   sealed shares) travel as that form's JSON in a
 ///   `*_json` field, so both ends decode exactly the value the other encoded.
 /// - Every call carries the modeller's signature in its metadata (`bf-user`, `bf-pod`,
 ///   `bf-timestamp`, `bf-nonce`, `bf-body-digest`, `bf-signature`); see RequestSignature.
@@ -125,6 +126,19 @@ internal enum Bf_Pod_V1_Pod: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SecureAggregationStep" metadata.
+        internal enum SecureAggregationStep: Sendable {
+            /// Request type for "SecureAggregationStep".
+            internal typealias Input = Bf_Pod_V1_SecureAggregationStepRequest
+            /// Response type for "SecureAggregationStep".
+            internal typealias Output = Bf_Pod_V1_SecureAggregationStepAnswer
+            /// Descriptor for "SecureAggregationStep".
+            internal static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "bf.pod.v1.Pod"),
+                method: "SecureAggregationStep",
+                type: .unary
+            )
+        }
         /// Namespace for "Evaluate" metadata.
         internal enum Evaluate: Sendable {
             /// Request type for "Evaluate".
@@ -186,6 +200,7 @@ internal enum Bf_Pod_V1_Pod: Sendable {
             OpenTask.descriptor,
             Train.descriptor,
             KeyShare.descriptor,
+            SecureAggregationStep.descriptor,
             Evaluate.descriptor,
             Predict.descriptor,
             CloseTask.descriptor,
@@ -342,6 +357,25 @@ extension Bf_Pod_V1_Pod {
             request: GRPCCore.StreamingServerRequest<Bf_Pod_V1_SecureRoundSetup>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Bf_Pod_V1_SignedKeyShare>
+
+        /// Handle the "SecureAggregationStep" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+        /// > unmask; the masked input travels with Train.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Bf_Pod_V1_SecureAggregationStepRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Bf_Pod_V1_SecureAggregationStepAnswer` messages.
+        func secureAggregationStep(
+            request: GRPCCore.StreamingServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer>
 
         /// Handle the "Evaluate" method.
         ///
@@ -551,6 +585,25 @@ extension Bf_Pod_V1_Pod {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Bf_Pod_V1_SignedKeyShare>
 
+        /// Handle the "SecureAggregationStep" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+        /// > unmask; the masked input travels with Train.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Bf_Pod_V1_SecureAggregationStepRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Bf_Pod_V1_SecureAggregationStepAnswer` message.
+        func secureAggregationStep(
+            request: GRPCCore.ServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer>
+
         /// Handle the "Evaluate" method.
         ///
         /// > Source IDL Documentation:
@@ -758,6 +811,25 @@ extension Bf_Pod_V1_Pod {
             context: GRPCCore.ServerContext
         ) async throws -> Bf_Pod_V1_SignedKeyShare
 
+        /// Handle the "SecureAggregationStep" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+        /// > unmask; the masked input travels with Train.
+        ///
+        /// - Parameters:
+        ///   - request: A `Bf_Pod_V1_SecureAggregationStepRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Bf_Pod_V1_SecureAggregationStepAnswer` to respond with.
+        func secureAggregationStep(
+            request: Bf_Pod_V1_SecureAggregationStepRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Bf_Pod_V1_SecureAggregationStepAnswer
+
         /// Handle the "Evaluate" method.
         ///
         /// > Source IDL Documentation:
@@ -914,6 +986,17 @@ extension Bf_Pod_V1_Pod.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Bf_Pod_V1_Pod.Method.SecureAggregationStep.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Bf_Pod_V1_SecureAggregationStepRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Bf_Pod_V1_SecureAggregationStepAnswer>(),
+            handler: { request, context in
+                try await self.secureAggregationStep(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Bf_Pod_V1_Pod.Method.Evaluate.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Bf_Pod_V1_ModelRequestPart>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Bf_Pod_V1_EvaluationReport>(),
@@ -1023,6 +1106,17 @@ extension Bf_Pod_V1_Pod.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Bf_Pod_V1_SignedKeyShare> {
         let response = try await self.keyShare(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    internal func secureAggregationStep(
+        request: GRPCCore.StreamingServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer> {
+        let response = try await self.secureAggregationStep(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1165,6 +1259,19 @@ extension Bf_Pod_V1_Pod.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Bf_Pod_V1_SignedKeyShare> {
         return GRPCCore.ServerResponse<Bf_Pod_V1_SignedKeyShare>(
             message: try await self.keyShare(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    internal func secureAggregationStep(
+        request: GRPCCore.ServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer> {
+        return GRPCCore.ServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer>(
+            message: try await self.secureAggregationStep(
                 request: request.message,
                 context: context
             ),
@@ -1394,6 +1501,30 @@ extension Bf_Pod_V1_Pod {
             deserializer: some GRPCCore.MessageDeserializer<Bf_Pod_V1_SignedKeyShare>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Bf_Pod_V1_SignedKeyShare>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SecureAggregationStep" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+        /// > unmask; the masked input travels with Train.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Bf_Pod_V1_SecureAggregationStepRequest` message.
+        ///   - serializer: A serializer for `Bf_Pod_V1_SecureAggregationStepRequest` messages.
+        ///   - deserializer: A deserializer for `Bf_Pod_V1_SecureAggregationStepAnswer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func secureAggregationStep<Result>(
+            request: GRPCCore.ClientRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+            serializer: some GRPCCore.MessageSerializer<Bf_Pod_V1_SecureAggregationStepRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Bf_Pod_V1_SecureAggregationStepAnswer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Bf_Pod_V1_SecureAggregationStepAnswer>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Evaluate" method.
@@ -1735,6 +1866,41 @@ extension Bf_Pod_V1_Pod {
             try await self.client.unary(
                 request: request,
                 descriptor: Bf_Pod_V1_Pod.Method.KeyShare.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SecureAggregationStep" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+        /// > unmask; the masked input travels with Train.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Bf_Pod_V1_SecureAggregationStepRequest` message.
+        ///   - serializer: A serializer for `Bf_Pod_V1_SecureAggregationStepRequest` messages.
+        ///   - deserializer: A deserializer for `Bf_Pod_V1_SecureAggregationStepAnswer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        internal func secureAggregationStep<Result>(
+            request: GRPCCore.ClientRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+            serializer: some GRPCCore.MessageSerializer<Bf_Pod_V1_SecureAggregationStepRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Bf_Pod_V1_SecureAggregationStepAnswer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Bf_Pod_V1_SecureAggregationStepAnswer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Bf_Pod_V1_Pod.Method.SecureAggregationStep.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -2085,6 +2251,36 @@ extension Bf_Pod_V1_Pod.ClientProtocol {
         )
     }
 
+    /// Call the "SecureAggregationStep" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+    /// > unmask; the masked input travels with Train.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Bf_Pod_V1_SecureAggregationStepRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func secureAggregationStep<Result>(
+        request: GRPCCore.ClientRequest<Bf_Pod_V1_SecureAggregationStepRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Bf_Pod_V1_SecureAggregationStepAnswer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.secureAggregationStep(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Bf_Pod_V1_SecureAggregationStepRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Bf_Pod_V1_SecureAggregationStepAnswer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "Evaluate" method.
     ///
     /// > Source IDL Documentation:
@@ -2430,6 +2626,40 @@ extension Bf_Pod_V1_Pod.ClientProtocol {
             metadata: metadata
         )
         return try await self.keyShare(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SecureAggregationStep" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A step of a dropout-tolerant secure round (SecAgg+): advertise keys, share keys or
+    /// > unmask; the masked input travels with Train.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func secureAggregationStep<Result>(
+        _ message: Bf_Pod_V1_SecureAggregationStepRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Bf_Pod_V1_SecureAggregationStepAnswer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Bf_Pod_V1_SecureAggregationStepRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.secureAggregationStep(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -17,7 +17,8 @@
 ///   most `chunk_limit` bytes on a stream, so no message nears the size limit.
 /// - Domain values that already have one versioned, Codable form in bf (a table schema, a
 ///   model specification, whose digest the modeller signs, metrics, a rejection with its
-///   reasons, a query result, a secure-aggregation context) travel as that form's JSON in a
+///   reasons, a query result, a secure-aggregation context, a SecAgg+ step's keys and
+///   sealed shares) travel as that form's JSON in a
 ///   `*_json` field, so both ends decode exactly the value the other encoded.
 /// - Every call carries the modeller's signature in its metadata (`bf-user`, `bf-pod`,
 ///   `bf-timestamp`, `bf-nonce`, `bf-body-digest`, `bf-signature`); see RequestSignature.
@@ -298,6 +299,16 @@ nonisolated struct Bf_Pod_V1_RoundHeader: Sendable {
   /// Clears the value of `secure`. Subsequent reads from it will return its default value.
   mutating func clearSecure() {self._secure = nil}
 
+  /// Present instead of `secure` for a dropout-tolerant secure round.
+  var dropoutTolerant: Bf_Pod_V1_DropoutTolerantRound {
+    get {_dropoutTolerant ?? Bf_Pod_V1_DropoutTolerantRound()}
+    set {_dropoutTolerant = newValue}
+  }
+  /// Returns true if `dropoutTolerant` has been explicitly set.
+  var hasDropoutTolerant: Bool {self._dropoutTolerant != nil}
+  /// Clears the value of `dropoutTolerant`. Subsequent reads from it will return its default value.
+  mutating func clearDropoutTolerant() {self._dropoutTolerant = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -307,6 +318,23 @@ nonisolated struct Bf_Pod_V1_RoundHeader: Sendable {
   fileprivate var _steps: Int64? = nil
   fileprivate var _proximalMu: Double? = nil
   fileprivate var _secure: Bf_Pod_V1_SecureRound? = nil
+  fileprivate var _dropoutTolerant: Bf_Pod_V1_DropoutTolerantRound? = nil
+}
+
+nonisolated struct Bf_Pod_V1_DropoutTolerantRound: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// SecAggPlusSettings
+  var settingsJson: Data = Data()
+
+  /// [SecAggPlusEncryptedShares] sealed for this pod
+  var sharesJson: Data = Data()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 nonisolated struct Bf_Pod_V1_SecureRound: Sendable {
@@ -503,6 +531,37 @@ nonisolated struct Bf_Pod_V1_SecureRoundSetup: Sendable {
 
   /// SecureAggregationContext
   var contextJson: Data = Data()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+nonisolated struct Bf_Pod_V1_SecureAggregationStepRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var task: String = String()
+
+  /// SecAggPlusSettings
+  var settingsJson: Data = Data()
+
+  /// SecAggPlusStepRequest.Step
+  var stepJson: Data = Data()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+nonisolated struct Bf_Pod_V1_SecureAggregationStepAnswer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// SecAggPlusStepAnswer
+  var answerJson: Data = Data()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1120,7 +1179,7 @@ nonisolated extension Bf_Pod_V1_ParameterLayout: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Bf_Pod_V1_RoundHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".RoundHeader"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}round\0\u{1}parameters\0\u{1}epochs\0\u{1}steps\0\u{3}proximal_mu\0\u{1}secure\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{1}round\0\u{1}parameters\0\u{1}epochs\0\u{1}steps\0\u{3}proximal_mu\0\u{1}secure\0\u{3}dropout_tolerant\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1135,6 +1194,7 @@ nonisolated extension Bf_Pod_V1_RoundHeader: SwiftProtobuf.Message, SwiftProtobu
       case 5: try { try decoder.decodeSingularInt64Field(value: &self._steps) }()
       case 6: try { try decoder.decodeSingularDoubleField(value: &self._proximalMu) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._secure) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._dropoutTolerant) }()
       default: break
       }
     }
@@ -1166,6 +1226,9 @@ nonisolated extension Bf_Pod_V1_RoundHeader: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._secure {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    try { if let v = self._dropoutTolerant {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1177,6 +1240,42 @@ nonisolated extension Bf_Pod_V1_RoundHeader: SwiftProtobuf.Message, SwiftProtobu
     if lhs._steps != rhs._steps {return false}
     if lhs._proximalMu != rhs._proximalMu {return false}
     if lhs._secure != rhs._secure {return false}
+    if lhs._dropoutTolerant != rhs._dropoutTolerant {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bf_Pod_V1_DropoutTolerantRound: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".DropoutTolerantRound"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}settings_json\0\u{3}shares_json\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.settingsJson) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.sharesJson) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.settingsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.settingsJson, fieldNumber: 1)
+    }
+    if !self.sharesJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.sharesJson, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Bf_Pod_V1_DropoutTolerantRound, rhs: Bf_Pod_V1_DropoutTolerantRound) -> Bool {
+    if lhs.settingsJson != rhs.settingsJson {return false}
+    if lhs.sharesJson != rhs.sharesJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1570,6 +1669,76 @@ nonisolated extension Bf_Pod_V1_SecureRoundSetup: SwiftProtobuf.Message, SwiftPr
   static func ==(lhs: Bf_Pod_V1_SecureRoundSetup, rhs: Bf_Pod_V1_SecureRoundSetup) -> Bool {
     if lhs.task != rhs.task {return false}
     if lhs.contextJson != rhs.contextJson {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bf_Pod_V1_SecureAggregationStepRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SecureAggregationStepRequest"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}task\0\u{3}settings_json\0\u{3}step_json\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.task) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.settingsJson) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.stepJson) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.task.isEmpty {
+      try visitor.visitSingularStringField(value: self.task, fieldNumber: 1)
+    }
+    if !self.settingsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.settingsJson, fieldNumber: 2)
+    }
+    if !self.stepJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.stepJson, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Bf_Pod_V1_SecureAggregationStepRequest, rhs: Bf_Pod_V1_SecureAggregationStepRequest) -> Bool {
+    if lhs.task != rhs.task {return false}
+    if lhs.settingsJson != rhs.settingsJson {return false}
+    if lhs.stepJson != rhs.stepJson {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Bf_Pod_V1_SecureAggregationStepAnswer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SecureAggregationStepAnswer"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}answer_json\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.answerJson) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.answerJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.answerJson, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Bf_Pod_V1_SecureAggregationStepAnswer, rhs: Bf_Pod_V1_SecureAggregationStepAnswer) -> Bool {
+    if lhs.answerJson != rhs.answerJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

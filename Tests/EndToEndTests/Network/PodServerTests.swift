@@ -67,6 +67,35 @@ final class PodServerTests: XCTestCase {
         XCTAssertTrue(run.standardOutput.contains("trained 1 rounds"), run.standardOutput)
     }
 
+    func testSecureTrainingGoesOnWhenAPodServerIsKilled() throws {
+        let extra = ["census-income-p2", "census-income-p3", "census-income-p4", "census-income-p5"]
+        let pods = ["census-income-demo"] + extra
+        let network = try PodNetwork(granted: pods, extraPods: extra)
+        var servers: [PodServerProcess] = []
+        for pod in pods { servers.append(try network.serve(pod)) }
+        try network.writeFederationFile(deadlineSeconds: 10, progressDeadlineSeconds: 10)
+        let list = "[" + pods.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        let table = "{" + pods.map { "\"\($0)\": \"\($0)\"" }.joined(separator: ", ") + "}"
+        let modeller = try BackgroundRun(network, script: """
+            datastructure = DataStructure(target="TARGET", table=\(table))
+            schema = combine_pod_schemas(\(list))
+            model = PyTorchTabularClassifier(datastructure=datastructure, schema=schema, steps=1200, batch_size=64, hidden_layers=[16])
+            results = model.fit(pod_identifiers=\(list), aggregator=SecureAggregator(threshold=3), require_all_pods=False,
+                                steps_between_parameter_updates=300, auto_eval=False)
+            print("trained", len(results), "rounds;", len(results[-1]["pods"]), "pods in the last")
+            """)
+        let victim = servers[4]
+        try waitFor("the first round", timeout: 180) { victim.log.contains("Train ok (round 1)") }
+        victim.signal(SIGKILL)
+        let result = try modeller.wait(timeout: 300)
+        XCTAssertEqual(result.status, 0, result.standardOutput + result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("secure aggregation that goes on when pods drop"), result.standardOutput)
+        XCTAssertTrue(result.standardError.contains("warning: carol/census-income-p5 dropped out in round "), result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("trained 4 rounds; 4 pods in the last"), result.standardOutput)
+        // The survivors unmasked the sum: each answered an unmasking request after the drop.
+        XCTAssertTrue(servers[0].log.contains("SecureAggregationStep ok"), servers[0].log)
+    }
+
     func testRefusalsAreExplainedAndTheServerKeepsServing() throws {
         let network = try PodNetwork(granted: ["census-income-demo"])
         let server = try network.serve("census-income-demo")
