@@ -126,11 +126,16 @@ final class RelayNetworkTests: XCTestCase {
         try waitFor("the relay to notice", timeout: 10) { relay.log.contains("carol/census-income-yaml-demo detached") }
 
         // The pod attached again; a modeller killed mid-round: the relay cancels the round at the pod.
+        // Rounds of a few seconds (batches of 8), so that the kill lands inside one.
         let restarted = try network.serve(pods[1], through: relay)
-        let doomed = try BackgroundRun(network, script: PodServerTests.shortTask(pods, epochs: 30, plain: true))
-        try waitFor("a round through the relay", timeout: 120) { restarted.log.contains("Train ok (round 1)") }
+        let longRounds = PodServerTests.shortTask(pods, epochs: 30, plain: true).replacingOccurrences(of: "batch_size=64", with: "batch_size=8")
+        let doomed = try BackgroundRun(network, script: longRounds)
+        try waitFor("a round through the relay", timeout: 180) { restarted.log.contains("Train ok (round 1)") }
+        usleep(300_000)
         doomed.kill()
-        try waitFor("the pod to cancel its round", timeout: 20) { restarted.log.contains("Train cancelled") }
+        try waitFor("the pod to cancel its round", timeout: 20, showing: restarted.log + relay.log) {
+            restarted.log.contains("Train cancelled")
+        }
 
         // The relay restarts on its port: both pods dial again and attach, and the next task runs.
         relay.stop()
@@ -192,10 +197,11 @@ final class RelayNetworkTests: XCTestCase {
         return count
     }
 
-    private func waitFor(_ what: String, timeout: TimeInterval, _ condition: () -> Bool) throws {
+    private func waitFor(_ what: String, timeout: TimeInterval, showing log: @autoclosure () -> String = "",
+                         _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition() {
-            guard Date() < deadline else { throw BFBinaryError(description: "timed out waiting for \(what)") }
+            guard Date() < deadline else { throw BFBinaryError(description: "timed out waiting for \(what)\n\(log())") }
             usleep(100_000)
         }
     }
