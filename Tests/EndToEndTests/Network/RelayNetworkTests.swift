@@ -126,15 +126,17 @@ final class RelayNetworkTests: XCTestCase {
         try waitFor("the relay to notice", timeout: 10) { relay.log.contains("carol/census-income-yaml-demo detached") }
 
         // The pod attached again; a modeller killed mid-round: the relay cancels the round at the pod.
-        // Rounds of a few seconds (batches of 8), so that the kill lands inside one.
+        // Rounds of several seconds (batches of 2), and the kill 1.5 s after a pod's first
+        // round, so that it lands while a pod trains (a round that ends before the cancellation
+        // reaches its pod is rightly an ordinary round): that pod cancels its round.
         let restarted = try network.serve(pods[1], through: relay)
-        let longRounds = PodServerTests.shortTask(pods, epochs: 30, plain: true).replacingOccurrences(of: "batch_size=64", with: "batch_size=8")
+        let longRounds = PodServerTests.shortTask(pods, epochs: 30, plain: true).replacingOccurrences(of: "batch_size=64", with: "batch_size=2")
         let doomed = try BackgroundRun(network, script: longRounds)
-        try waitFor("a round through the relay", timeout: 180) { restarted.log.contains("Train ok (round 1)") }
-        usleep(300_000)
+        try waitFor("a round through the relay", timeout: 180) { network.servers.values.contains { $0.log.contains("Train ok (round 1)") } }
+        usleep(1_500_000)
         doomed.kill()
-        try waitFor("the pod to cancel its round", timeout: 20, showing: restarted.log + relay.log) {
-            restarted.log.contains("Train cancelled")
+        try waitFor("a pod to cancel its round", timeout: 30, showing: network.servers.values.map(\.log).joined() + relay.log) {
+            network.servers.values.contains { $0.log.contains("Train cancelled") }
         }
 
         // The relay restarts on its port: both pods dial again and attach, and the next task runs.
