@@ -42,36 +42,12 @@ public struct PodServer: Sendable {
     /// the port listened on once the socket is bound.
     public func run(ready: @escaping @Sendable (Int) -> Void) async throws {
         let limits = options.limits
-        let address: GRPCNIOTransportCore.SocketAddress = options.host.contains(":")
-            ? .ipv6(host: options.host, port: options.port) : .ipv4(host: options.host, port: options.port)
         let transport = HTTP2ServerTransport.Posix(
-            address: address, transportSecurity: try TransportSecurity.server(options.tls),
+            address: socketAddress(host: options.host, port: options.port),
+            transportSecurity: try TransportSecurity.server(options.tls),
             config: .defaults { $0.rpc.maxRequestPayloadSize = limits.maximumMessageBytes })
         let server = GRPCServer(transport: transport, services: [PodService(pod: pod, hub: hub, limits: limits, log: log)])
-        var listening = false
-        do {
-            try await withTaskCancellationHandler {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await server.serve() }
-                    // When the socket cannot be bound, serve() fails with the reason.
-                    guard let bound = try? await transport.listeningAddress,
-                          let port = bound.ipv4?.port ?? bound.ipv6?.port else { return }
-                    listening = true
-                    ready(port)
-                }
-            } onCancel: {
-                server.beginGracefulShutdown()
-            }
-        } catch {
-            guard listening else {
-                throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "\(error)")
-            }
-            // Stopped on request: the cancelled transport reports the cancellation as an error.
-            if Task.isCancelled { return }
-            throw error
-        }
-        if !listening, !Task.isCancelled {
-            throw TransportError.cannotListen(address: "\(options.host):\(options.port)", reason: "the server stopped before it listened")
-        }
+        try await serveUntilCancelled(server, on: transport, address: "\(options.host):\(options.port)", what: "server",
+                                      ready: ready)
     }
 }

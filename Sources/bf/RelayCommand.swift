@@ -52,32 +52,11 @@ extension BF {
             }
             let relay = RelayServer(hub: hub, options: .init(host: address.host, port: address.port, tls: tls),
                                     log: { Console.line($0) })
-            let serving = Task {
+            try await runUntilStopped("the relay", failure: "cannot run the relay on \(listen)") {
                 try await relay.run { name in
                     Console.line("relay on \(name)\(tls == nil ? "" : " with TLS"): pods attach with 'bf pod serve POD --connect \(name)'; "
                                  + "modellers reach them at \(name)/POD")
                 }
-            }
-            let stopped = OnceFlag()
-            let stops = StopSignals {
-                serving.cancel()
-                // Attachments are long-lived streams that a graceful stop would wait for: after the grace, exit.
-                DispatchQueue.global().asyncAfter(deadline: .now() + BF.PodCommand.Serve.stopGrace) {
-                    guard stopped.set() else { return }
-                    Console.line("stopped the relay")
-                    _exit(0)
-                }
-            }
-            defer { withExtendedLifetime(stops) {} }
-            do {
-                try await serving.value
-                if stopped.set() { Console.line("stopped the relay") }
-            } catch let error as any FederationError {
-                Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
-                throw ExitCode(ScriptRunner.Status.io)
-            } catch {
-                Console.error("error: cannot run the relay on \(listen): \(error)\n")
-                throw ExitCode(ScriptRunner.Status.io)
             }
         }
     }

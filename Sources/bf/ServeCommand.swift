@@ -78,35 +78,11 @@ extension BF.PodCommand {
                                    options: .init(host: address.host, port: address.port, tls: tls,
                                                   limits: PodServerLimits(callsPerSecond: maxCallsPerSecond)),
                                    log: { Console.line($0) })
-            let serving = Task {
+            try await runUntilStopped("serving \(identifier)", failure: "cannot serve \(identifier) on \(listen)") {
                 try await server.run { port in
                     let shown = PodAddress(host: address.host, port: port, podName: identifier.name)
                     Console.line("serving \(identifier) (\(description.rowCount) rows) on \(shown)\(tls == nil ? "" : " with TLS")")
                 }
-            }
-            let stopped = OnceFlag()
-            let stops = StopSignals {
-                serving.cancel()
-                // The graceful stop waits for the calls in flight, and one that never yields
-                // (a long SQL query at the pod) would hold it forever: after the grace, exit.
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace) {
-                    guard stopped.set() else { return }
-                    Console.line("stopped serving \(identifier) (calls still running were cut off)")
-                    // _exit, not exit: the threads still running must not race the process's
-                    // teardown; the store is a WAL database, safe at any moment.
-                    _exit(0)
-                }
-            }
-            defer { withExtendedLifetime(stops) {} }
-            do {
-                try await serving.value
-                if stopped.set() { Console.line("stopped serving \(identifier)") }
-            } catch let error as any FederationError {
-                Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
-                throw ExitCode(ScriptRunner.Status.io)
-            } catch {
-                Console.error("error: cannot serve \(identifier) on \(listen): \(error)\n")
-                throw ExitCode(ScriptRunner.Status.io)
             }
         }
 
@@ -139,7 +115,7 @@ extension BF.PodCommand {
                                           options: .init(relay: relay, tls: tls, limits: PodServerLimits(callsPerSecond: maxCallsPerSecond)),
                                           log: { Console.line($0) })
             let shown = PodAddress(host: relay.host, port: relay.port, podName: identifier.name)
-            let serving = Task {
+            try await runUntilStopped("serving \(identifier)", failure: "cannot serve \(identifier) through the relay at \(relay)") {
                 try await server.run { again in
                     if again {
                         Console.line("\(Date.now.formatted(.iso8601)) attached again to the relay at \(relay)")
@@ -148,30 +124,8 @@ extension BF.PodCommand {
                     }
                 }
             }
-            let stopped = OnceFlag()
-            let stops = StopSignals {
-                serving.cancel()
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace) {
-                    guard stopped.set() else { return }
-                    Console.line("stopped serving \(identifier) (calls still running were cut off)")
-                    _exit(0)
-                }
-            }
-            defer { withExtendedLifetime(stops) {} }
-            do {
-                try await serving.value
-                if stopped.set() { Console.line("stopped serving \(identifier)") }
-            } catch let error as any FederationError {
-                Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
-                throw ExitCode(ScriptRunner.Status.io)
-            } catch {
-                Console.error("error: cannot serve \(identifier) through the relay at \(relay): \(error)\n")
-                throw ExitCode(ScriptRunner.Status.io)
-            }
         }
 
-        /// How long calls in flight may run on after SIGTERM or Ctrl-C.
-        static let stopGrace = DispatchTimeInterval.milliseconds(900)
 
         /// The pod to serve: the YAML file's pod (created when this home has none of that
         /// name), or a pod of this home by name.
@@ -185,6 +139,37 @@ extension BF.PodCommand {
             Console.line("created pod '\(created.identifier)': \(created.rowCount) rows")
             return identifier
         }
+    }
+}
+
+/// Runs `serve` until it ends or SIGTERM or Ctrl-C stops it, saying "stopped `what`". A stop
+/// cancels it, which lets calls in flight finish; one that never yields (a long SQL query at a
+/// pod, a relay's attachment streams) would hold the process forever, so after a grace of
+/// 0.9 s the process exits anyway. A failure is shown as its diagnostics, or as "error:
+/// `failure`: reason", and exits 74.
+func runUntilStopped(_ what: String, failure: String, _ serve: @escaping @Sendable () async throws -> Void) async throws {
+    let serving = Task { try await serve() }
+    let stopped = OnceFlag()
+    let stops = StopSignals {
+        serving.cancel()
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(900)) {
+            guard stopped.set() else { return }
+            Console.line("stopped \(what) (calls still running were cut off)")
+            // _exit, not exit: the threads still running must not race the process's
+            // teardown; the store is a WAL database, safe at any moment.
+            _exit(0)
+        }
+    }
+    defer { withExtendedLifetime(stops) {} }
+    do {
+        try await serving.value
+        if stopped.set() { Console.line("stopped \(what)") }
+    } catch let error as any FederationError {
+        Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+        throw ExitCode(ScriptRunner.Status.io)
+    } catch {
+        Console.error("error: \(failure): \(error)\n")
+        throw ExitCode(ScriptRunner.Status.io)
     }
 }
 

@@ -42,11 +42,10 @@ public struct RelayServer: Sendable {
     /// Serves until the task is cancelled. `ready` gets the relay's address (`bf://HOST:PORT`)
     /// once the socket is bound.
     public func run(ready: @escaping @Sendable (String) -> Void) async throws {
-        let address: GRPCNIOTransportCore.SocketAddress = options.host.contains(":")
-            ? .ipv6(host: options.host, port: options.port) : .ipv4(host: options.host, port: options.port)
         let limit = options.maximumMessageBytes
         let transport = HTTP2ServerTransport.Posix(
-            address: address, transportSecurity: try TransportSecurity.server(options.tls),
+            address: socketAddress(host: options.host, port: options.port),
+            transportSecurity: try TransportSecurity.server(options.tls),
             config: .defaults { config in
                 // A frame carries one message of a call and a few bytes more.
                 config.rpc.maxRequestPayloadSize = limit + RelayLimits.frameOverhead
@@ -58,30 +57,10 @@ public struct RelayServer: Sendable {
         let identity = RelayIdentity(host: options.host, port: options.port)
         let relay = RelayService(hub: hub, identity: identity, log: log)
         let server = GRPCServer(transport: transport, services: [relay, relay.forwarding])
-        let shown = "\(options.host):\(options.port)"
-        var listening = false
-        do {
-            try await withTaskCancellationHandler {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await server.serve() }
-                    // When the socket cannot be bound, serve() fails with the reason.
-                    guard let bound = try? await transport.listeningAddress,
-                          let port = bound.ipv4?.port ?? bound.ipv6?.port else { return }
-                    identity.bind(port: port)
-                    listening = true
-                    ready(identity.name)
-                }
-            } onCancel: {
-                relay.stop()
-                server.beginGracefulShutdown()
-            }
-        } catch {
-            guard listening else { throw TransportError.cannotListen(address: shown, reason: "\(error)") }
-            if Task.isCancelled { return }
-            throw error
-        }
-        if !listening, !Task.isCancelled {
-            throw TransportError.cannotListen(address: shown, reason: "the relay stopped before it listened")
+        try await serveUntilCancelled(server, on: transport, address: "\(options.host):\(options.port)", what: "relay",
+                                      stopping: { relay.stop() }) { port in
+            identity.bind(port: port)
+            ready(identity.name)
         }
     }
 }
