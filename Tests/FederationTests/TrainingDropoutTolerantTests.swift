@@ -322,7 +322,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
         required.requireAllPods = true
         XCTAssertEqual(error(required), .dropoutSettingsWithoutDropouts)
         XCTAssertEqual(error(options(threshold: 6))?.message,
-                       "secure aggregation's settings do not fit the pods: invalid secure aggregation settings: the threshold 6 "
+                       "secure aggregation's settings do not fit the pods: the threshold 6 "
                         + "must be a majority of each pod's 5 share holders, 3 to 5")
         var sparse = options(threshold: 2)
         sparse.secureAggregationNeighbours = 2

@@ -139,6 +139,8 @@ extension FederatedTraining {
         do {
             return try SecAggPlusSettings(context: context, threshold: options.secureAggregationThreshold,
                                           neighbourCount: neighbours)
+        } catch let .invalidSettings(reason) {
+            throw .invalidSecureAggregationSettings(reason: reason)
         } catch {
             throw .invalidSecureAggregationSettings(reason: error.description)
         }
