@@ -35,8 +35,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS, loaded on first use (dlopen) so that start-up does no BLAS work.
+        .target(name: "COpenBLAS"),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         .target(name: "DidYouMean"),
@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .executableTarget(name: "bf-bench-learning", dependencies: ["Learning", "COpenBLAS"]),
+        .executableTarget(name: "bf-bench-learning", dependencies: ["Learning"]),
         .target(name: "Federation", dependencies: [
             "DidYouMean", "Learning", "Files",
             .product(name: "GRDB", package: "GRDB.swift"),

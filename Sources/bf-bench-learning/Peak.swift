@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import Learning
 
@@ -7,8 +6,8 @@ enum Peak {
     /// The best GFLOP/s of `repetitions` single-threaded n×n×n products, by wall-clock time
     /// and by the thread's CPU time (which leaves out the time other processes on a shared
     /// machine held the core).
-    static func measure(size n: Int, repetitions: Int) -> (wall: Double, cpu: Double) {
-        BLAS.configure()
+    static func measure(size n: Int, repetitions: Int) throws -> (wall: Double, cpu: Double) {
+        try BLAS.configure()
         var a = [Float](repeating: 0, count: n * n)
         var b = [Float](repeating: 0, count: n * n)
         var c = [Float](repeating: 0, count: n * n)
@@ -25,8 +24,8 @@ enum Peak {
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         c.withUnsafeMutableBufferPointer { pc in
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n),
-                                        1, pa.baseAddress, blasint(n), pb.baseAddress, blasint(n), 0, pc.baseAddress, blasint(n))
+                            BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
+                                      b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
                         }
                     }
                 }
@@ -44,8 +43,8 @@ enum Peak {
     /// reach in isolation.
     static func measure(
         m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float, repetitions: Int, rounds: Int
-    ) -> Double {
-        BLAS.configure()
+    ) throws -> Double {
+        try BLAS.configure()
         var generator = SeededGenerator(seed: 3)
         let a = (0..<(m * k)).map { _ in generator.nextFloat() - 0.5 }
         let b = (0..<(k * n)).map { _ in generator.nextFloat() - 0.5 }
@@ -59,9 +58,8 @@ enum Peak {
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
                         for _ in 0..<repetitions {
-                            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                        blasint(m), blasint(n), blasint(k), 1, pa.baseAddress, blasint(lda),
-                                        pb.baseAddress, blasint(ldb), beta, pc.baseAddress, blasint(n))
+                            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                      a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: n)
                         }
                     }
                 }

@@ -71,8 +71,8 @@ func run() throws {
     switch arguments.first {
     case "peak":
         let size = Int(option("--size") ?? "") ?? 2048
-        let gflops = Peak.measure(size: size, repetitions: 5)
-        print(json(["command": "peak", "size": size, "gflops": gflops.wall, "gflops_cpu": gflops.cpu, "openblas_core": BLAS.configure()]))
+        let gflops = try Peak.measure(size: size, repetitions: 5)
+        print(json(["command": "peak", "size": size, "gflops": gflops.wall, "gflops_cpu": gflops.cpu, "openblas_core": try BLAS.configure()]))
     case "shapes":
         // The products of one training step of the reference classifier (54 → 1000 → 500 →
         // 2), in the forms the Learning target calls them, each timed alone; their summed
@@ -90,7 +90,7 @@ func run() throws {
         var stepFlops = 0.0
         for shape in shapes {
             let flops = 2 * Double(shape.m * shape.n * shape.k)
-            let gflops = Peak.measure(
+            let gflops = try Peak.measure(
                 m: shape.m, n: shape.n, k: shape.k, transposeA: shape.ta, transposeB: shape.tb, beta: shape.beta,
                 repetitions: max(1, Int(1e8 / flops)), rounds: 15)
             stepSeconds += flops / (gflops * 1e9)
@@ -152,7 +152,7 @@ func run() throws {
             "seconds": seconds, "samples_per_second": rows / seconds, "gflops": flops / seconds / 1e9,
             "cpu_seconds": cpuSeconds, "cpu_samples_per_second": rows / cpuSeconds, "gflops_cpu": flops / cpuSeconds / 1e9,
             "flops_per_sample": trainingFlopsPerSample(classifier), "mean_loss": summary?.meanLoss ?? 0,
-            "openblas_core": BLAS.configure(), "median_batch_seconds": medianBatch,
+            "openblas_core": try BLAS.configure(), "median_batch_seconds": medianBatch,
             "median_batch_samples_per_second": medianBatch > 0 ? Double(batchSize) / medianBatch : 0,
             "median_batch_cpu_seconds": medianBatchCPU, "hidden": architecture.hiddenLayers,
             "private": privacy != nil, "steps": summary?.steps ?? 0,

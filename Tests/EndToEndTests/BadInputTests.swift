@@ -162,9 +162,9 @@ struct BadInputRunner {
         } catch {
             return report(["cannot prepare the case's folder: \(error)"], output: nil)
         }
-        var environment = ["HOME": folder.path, "BF_HOME": home.path, "BF_USER": "ada", "LANG": "C.UTF-8", "TERM": "xterm",
-                           "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
-        environment.merge(badInput.environment) { _, given in given }
+        let homeEnvironment = ["HOME": folder.path, "BF_HOME": home.path, "BF_USER": "ada", "LANG": "C.UTF-8", "TERM": "xterm",
+                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
+        let environment = homeEnvironment.merging(badInput.environment) { _, given in given }
 
         for arguments in badInput.setup {
             do {
@@ -196,7 +196,8 @@ struct BadInputRunner {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(repaired))
         }
         do {
-            let check = try binary.run(["run", template.usableScriptPath], environment: environment, in: folder, timeout: 60)
+            // Without the case's own variables: they are part of the bad input.
+            let check = try binary.run(["run", template.usableScriptPath], environment: homeEnvironment, in: folder, timeout: 60)
             if check.status != 0 || !check.standardOutput.contains("usable: 1") {
                 problems.append("""
                     the home is not usable after the case: 'bf run usable.bf' (a one-epoch training on the home's pod) exited \(check.status)

@@ -49,6 +49,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try bf(["-c", "print('pod')"]).standardOutput, "pod\n")
     }
 
+    /// OpenBLAS is loaded when the first model is built: a command that trains nothing does no
+    /// BLAS work at start-up (the loader's own log shows which libraries a run loads).
+    func testStartUpDoesNotLoadOpenBLAS() throws {
+        let run = try bf(["-c", "print(1)"], environment: ["LD_DEBUG": "libs"])
+        XCTAssertEqual(run.standardOutput, "1\n")
+        XCTAssertTrue(run.standardError.contains("libc.so"), "the loader's log names the libraries: \(run.standardError.prefix(500))")
+        XCTAssertFalse(run.standardError.contains("libopenblas"), "print(1) loaded OpenBLAS")
+    }
+
     func testStatementsFromArgumentAndFromStandardInput() throws {
         let inline = try bf(["-c", "x = 2; print(x * 21)"])
         XCTAssertEqual(inline.standardOutput, "42\n")

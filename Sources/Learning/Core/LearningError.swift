@@ -94,6 +94,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidTensor(name: String, reason: String)
     /// Optimizer state does not fit the optimizer or model it is loaded into.
     case optimizerStateMismatch(String)
+    /// OpenBLAS, which does the matrix products, could not be loaded.
+    case blasUnavailable(reason: String)
 
     // Files.
     /// A safetensors file ends before the part being read.
@@ -146,6 +148,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "give a smaller epsilon, e.g. 8"
         case .invalidRenyiOrders:
             return "give orders above 1, e.g. the default orders 1.1 to 1024"
+        case .blasUnavailable:
+            return "install OpenBLAS (Debian: apt-get install libopenblas0), or name its library file in BF_OPENBLAS"
         default:
             return nil
         }
@@ -239,6 +243,8 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tensor '\(name)': \(reason)"
         case let .optimizerStateMismatch(reason):
             return "optimizer state does not fit: \(reason)"
+        case let .blasUnavailable(reason):
+            return "bf could not load OpenBLAS, which does its models' matrix products: \(reason)"
         case let .truncatedFile(part, needed, available):
             return "file is truncated: its \(part) needs \(needed) bytes but only \(available) remain"
         case let .corruptFile(reason):

@@ -37,7 +37,7 @@ public final class TabularClassifier {
     public init(layout: TabularLayout, architecture: TabularArchitecture = TabularArchitecture(), seed: UInt64) throws(LearningError) {
         try layout.validate()
         try architecture.validate(for: layout)
-        BLAS.configure()
+        try BLAS.configure()
         self.layout = layout
         self.architecture = architecture
 
