@@ -7,65 +7,6 @@ import XCTest
 /// a threshold of three, one pod stopped at every step of the protocol, and the survivors'
 /// average compared with plain aggregation of the same survivors.
 final class TrainingDropoutTolerantTests: FederationTestCase {
-    /// Five small pods of one owner, each approving the others, in a home of their own.
-    struct FivePods: @unchecked Sendable {
-        let hub: Hub
-        let owner: LocalIdentity
-        let names: [String]
-
-        nonisolated(unsafe) private static var shared: FivePods?
-        private static let lock = NSLock()
-
-        static func get() throws -> FivePods {
-            try lock.withLock {
-                if let shared { return shared }
-                let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-dropout-tests-\(UUID().uuidString)")
-                let hub = try Hub(home: home)
-                let owner = try hub.identity(named: "olivia")
-                let names = (1...5).map { "site-\($0)" }
-                var generator = SeededGenerator(seed: 11)
-                for (index, name) in names.enumerated() {
-                    var lines = ["age,hours,group,TARGET"]
-                    for row in 0..<160 {
-                        let age = Double.random(in: 18...80, using: &generator)
-                        let hours = Double.random(in: 10...60, using: &generator) + Double(index)
-                        let group = row % 3 == 0 ? "a" : (row % 3 == 1 ? "b" : "c")
-                        let score = age / 40 + hours / 30 + (group == "a" ? 0.5 : 0) + Double.random(in: -1...1, using: &generator)
-                        lines.append(String(format: "%.1f,%.1f,%@,%@", age, hours, group, score > 2.6 ? "high" : "low"))
-                    }
-                    let file = home.appendingPathComponent("\(name).csv")
-                    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
-                    _ = try hub.createPod(PodSpec(name: name, owner: owner.name, dataPath: file,
-                                                  approvedPods: names.filter { $0 != name }))
-                }
-                let made = FivePods(hub: hub, owner: owner, names: names)
-                shared = made
-                return made
-            }
-        }
-
-        var modeller: Modeller { Modeller(hub: hub, identity: owner) }
-
-        func connections(_ names: [String]) throws -> [any PodConnection] {
-            try names.map { try hub.connection(to: try hub.resolvePod($0)) }
-        }
-
-        func specification() async throws -> ModelSpecification {
-            let schema = try await modeller.combineSchemas(names, dataStructure: try DataStructure(target: "TARGET"))
-            return try ModelSpecification(
-                schema: schema, architecture: TabularArchitecture(hiddenLayers: [8], hiddenDropouts: [0]),
-                hyperparameters: TrainingHyperparameters(steps: 4, batchSize: 32,
-                                                         optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.1]), seed: 5))
-        }
-
-        func train(_ connections: [any PodConnection], _ specification: ModelSpecification,
-                   _ options: FederatedAveragingOptions, log: EventLog = EventLog()) async throws -> TrainingResults {
-            let training = try FederatedTraining(modeller: modeller, connections: connections, specification: specification,
-                                                 options: options)
-            return try await training.run { log.append($0) }
-        }
-    }
-
     /// Two rounds of two steps, secure, pods allowed to drop.
     private func options(threshold: Int? = 3) -> FederatedAveragingOptions {
         FederatedAveragingOptions(stepsBetweenParameterUpdates: 2, secureAggregation: true, requireAllPods: false,
@@ -77,7 +18,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testNoPodDroppingGivesThePlainAverage() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let secure = try await pods.train(try pods.connections(pods.names), spec, options())
         let clear = try await pods.train(try pods.connections(pods.names), spec, plain)
@@ -91,7 +32,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testAPodStoppedAtEachStepLeavesTheSurvivorsExactAverage() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         for step in DroppingConnection.Step.allCases {
             let base = try pods.connections(pods.names)
@@ -119,7 +60,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testTwoPodsStoppedAtDifferentStepsInOneRound() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let base = try pods.connections(pods.names)
         var connections = base
@@ -134,7 +75,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testBelowTheThresholdTheTaskStopsNamingTheDroppedPods() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let base = try pods.connections(pods.names)
         var connections = base
@@ -150,7 +91,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testBelowTheDefaultThresholdTheRoundStartsAgainWithTheSurvivors() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let base = try pods.connections(pods.names)
         var connections = base
@@ -166,7 +107,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testTheModellerNeverHoldsAnUnmaskedUpdate() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let record = Recording()
         let base = try pods.connections(pods.names)
@@ -199,7 +140,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testASecondMaskedInputOrUnmaskingIsRefused() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let names = Array(pods.names.prefix(3))
         let identifiers = try names.map { try pods.hub.resolvePod($0) }
@@ -262,7 +203,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testTooFewUnmaskingAnswersStopTheTaskRatherThanRetry() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let base = try pods.connections(pods.names)
         var connections = base
@@ -277,7 +218,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testAPodSendsOneMaskedUpdateARoundWhenEveryPodIsRequired() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let names = Array(pods.names.prefix(2))
         let identifiers = try names.map { try pods.hub.resolvePod($0) }
@@ -307,7 +248,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testThresholdAndNeighboursAreCheckedBeforeAnythingIsSent() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         let connections = try pods.connections(pods.names)
         func error(_ options: FederatedAveragingOptions) -> TrainingError? {
@@ -331,7 +272,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     func testASparseGraphGivesTheSameAverage() async throws {
-        let pods = try FivePods.get()
+        let pods = try SmallPods.get(count: 5)
         let spec = try await pods.specification()
         var sparse = options(threshold: 2)
         sparse.secureAggregationNeighbours = 2
@@ -345,7 +286,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
     }
 
     /// The model after a plain round on `first` then a plain round on `second`.
-    private func plainTwoRounds(_ pods: FivePods, _ spec: ModelSpecification, first: [String], second: [String]) async throws -> ParameterSet {
+    private func plainTwoRounds(_ pods: SmallPods, _ spec: ModelSpecification, first: [String], second: [String]) async throws -> ParameterSet {
         let one = FederatedAveragingOptions(stepsBetweenParameterUpdates: 2, autoEval: false)
         let training = try FederatedTraining(modeller: pods.modeller, connections: try pods.connections(first), specification: spec,
                                              options: one)

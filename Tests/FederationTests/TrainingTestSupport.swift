@@ -149,3 +149,63 @@ struct FailingConnection: ForwardingConnection {
 func largestDifference(_ a: ParameterSet, _ b: ParameterSet) -> Float {
     zip(a.values, b.values).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
+
+/// `count` small pods of one owner (160 rows each of age, hours and a group), each approving
+/// the others, in a home of their own; made once per count and process.
+struct SmallPods: @unchecked Sendable {
+    let hub: Hub
+    let owner: LocalIdentity
+    let names: [String]
+
+    nonisolated(unsafe) private static var made: [Int: SmallPods] = [:]
+    private static let lock = NSLock()
+
+    static func get(count: Int) throws -> SmallPods {
+        try lock.withLock {
+            if let pods = made[count] { return pods }
+            let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-small-pods-\(UUID().uuidString)")
+            let hub = try Hub(home: home)
+            let owner = try hub.identity(named: "olivia")
+            let names = (1...count).map { "site-\($0)" }
+            var generator = SeededGenerator(seed: 11)
+            for (index, name) in names.enumerated() {
+                var lines = ["age,hours,group,TARGET"]
+                for row in 0..<160 {
+                    let age = Double.random(in: 18...80, using: &generator)
+                    let hours = Double.random(in: 10...60, using: &generator) + Double(index % 5)
+                    let group = row % 3 == 0 ? "a" : (row % 3 == 1 ? "b" : "c")
+                    let score = age / 40 + hours / 30 + (group == "a" ? 0.5 : 0) + Double.random(in: -1...1, using: &generator)
+                    lines.append(String(format: "%.1f,%.1f,%@,%@", age, hours, group, score > 2.6 ? "high" : "low"))
+                }
+                let file = home.appendingPathComponent("\(name).csv")
+                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+                _ = try hub.createPod(PodSpec(name: name, owner: owner.name, dataPath: file,
+                                              approvedPods: names.filter { $0 != name }))
+            }
+            let pods = SmallPods(hub: hub, owner: owner, names: names)
+            made[count] = pods
+            return pods
+        }
+    }
+
+    var modeller: Modeller { Modeller(hub: hub, identity: owner) }
+
+    func connections(_ names: [String]) throws -> [any PodConnection] {
+        try names.map { try hub.connection(to: try hub.resolvePod($0)) }
+    }
+
+    func specification() async throws -> ModelSpecification {
+        let schema = try await modeller.combineSchemas(names, dataStructure: try DataStructure(target: "TARGET"))
+        return try ModelSpecification(
+            schema: schema, architecture: TabularArchitecture(hiddenLayers: [8], hiddenDropouts: [0]),
+            hyperparameters: TrainingHyperparameters(steps: 4, batchSize: 32,
+                                                     optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.1]), seed: 5))
+    }
+
+    func train(_ connections: [any PodConnection], _ specification: ModelSpecification,
+               _ options: FederatedAveragingOptions, log: EventLog = EventLog()) async throws -> TrainingResults {
+        let training = try FederatedTraining(modeller: modeller, connections: connections, specification: specification,
+                                             options: options)
+        return try await training.run { log.append($0) }
+    }
+}

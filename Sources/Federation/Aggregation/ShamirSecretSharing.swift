@@ -190,9 +190,10 @@ enum ShamirSecretSharing {
             guard seen.insert(share.x).inserted else { throw .duplicatePoint(x: share.x) }
         }
         let used = shares.sorted { $0.x < $1.x }.prefix(threshold)
+        let coefficients = lagrangeCoefficientsAtZero(used.map { PrimeFieldElement($0.x) })
         var secret: [UInt8] = []
         for chunk in 0..<chunkCount {
-            let value = interpolateAtZero(used.map { (PrimeFieldElement($0.x), $0.values[chunk]) }).value
+            let value = zip(coefficients, used).reduce(PrimeFieldElement.zero) { $0 + $1.0 * $1.1.values[chunk] }.value
             let byteCount = min(chunkByteCount, secretByteCount - chunk * chunkByteCount)
             guard value >> (8 * byteCount) == 0 else { throw .inconsistentShares }
             secret += (0..<byteCount).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
@@ -214,19 +215,43 @@ enum ShamirSecretSharing {
     }
 
     /// The value at 0 of the polynomial of least degree through `points` (distinct x):
-    /// Σ_i y_i Π_{j≠i} x_j / (x_j − x_i).
+    /// Σ_i y_i λ_i with the coefficients of `lagrangeCoefficientsAtZero`.
     static func interpolateAtZero(_ points: [(x: PrimeFieldElement, y: PrimeFieldElement)]) -> PrimeFieldElement {
-        var sum = PrimeFieldElement.zero
-        for (i, point) in points.enumerated() {
+        zip(lagrangeCoefficientsAtZero(points.map(\.x)), points).reduce(.zero) { $0 + $1.0 * $1.1.y }
+    }
+
+    /// λ_i = Π_{j≠i} x_j / (x_j − x_i) for distinct `xs`: what turns values at the xs into the
+    /// value at 0. They depend only on the points, so one set serves every chunk of a secret,
+    /// and the denominators share one field inversion (Montgomery's trick), the costly part of
+    /// rebuilding the secrets of hundreds of pods.
+    static func lagrangeCoefficientsAtZero(_ xs: [PrimeFieldElement]) -> [PrimeFieldElement] {
+        var numerators: [PrimeFieldElement] = []
+        var denominators: [PrimeFieldElement] = []
+        for (i, x) in xs.enumerated() {
             var numerator = PrimeFieldElement.one
             var denominator = PrimeFieldElement.one
-            for (j, other) in points.enumerated() where j != i {
-                numerator = numerator * other.x
-                denominator = denominator * (other.x - point.x)
+            for (j, other) in xs.enumerated() where j != i {
+                numerator = numerator * other
+                denominator = denominator * (other - x)
             }
-            // Distinct points keep every denominator non-zero.
-            sum = sum + point.y * numerator * (denominator.inverse ?? .zero)
+            numerators.append(numerator)
+            denominators.append(denominator)
         }
-        return sum
+        // before[i] = d_0 ⋯ d_(i−1); walking back from the inverse of the whole product,
+        // 1/d_i = before[i] · 1/(d_0 ⋯ d_i).
+        var before: [PrimeFieldElement] = []
+        var product = PrimeFieldElement.one
+        for denominator in denominators {
+            before.append(product)
+            product = product * denominator
+        }
+        // Distinct points keep every denominator, so the product, non-zero.
+        var inverse = product.inverse ?? .zero
+        var coefficients = [PrimeFieldElement](repeating: .zero, count: xs.count)
+        for i in xs.indices.reversed() {
+            coefficients[i] = numerators[i] * before[i] * inverse
+            inverse = inverse * denominators[i]
+        }
+        return coefficients
     }
 }

@@ -51,7 +51,7 @@ extension Pod {
             try checkSecureRound(context, of: task)
             let session: SecureAggregationPodSession
             do {
-                session = try SecureAggregationPodSession(pod: identifier.description, identity: try signingKey(), context: context)
+                session = try SecureAggregationPodSession(pod: identifier.description, identity: try signingKey(task: setup.task), context: context)
             } catch let error as TrainingError {
                 throw error
             } catch {
@@ -81,12 +81,12 @@ extension Pod {
                 switch request.step {
                 case .advertiseKeys:
                     try checkSecureRound(settings.context, of: task)
-                    let state = try SecAggPlusPod(pod: identifier.description, identity: try signingKey(), settings: settings)
+                    let state = try SecAggPlusPod(pod: identifier.description, identity: try signingKey(task: request.task), settings: settings)
                     tasks[request.task]?.dropoutTolerantRounds[round] = state
                     return .advertisement(state.advertisement)
                 case let .shareKeys(advertisements):
                     var state = try state()
-                    let sealed = try state.shareKeys(advertisements: advertisements, identities: try peerIdentities(settings.context))
+                    let sealed = try state.shareKeys(advertisements: advertisements, identities: try peerIdentities(settings.context, task: request.task))
                     tasks[request.task]?.dropoutTolerantRounds[round] = state
                     return .sealedShares(sealed)
                 case let .unmask(unmasking):
@@ -278,7 +278,7 @@ extension Pod {
                 guard let session = task.sessions[request.round], session.context == context else {
                     throw .noSecureSession(pod: identifier, round: request.round)
                 }
-                secure = .pairwise(session: session, keyShares: keyShares, identities: try peerIdentities(context))
+                secure = .pairwise(session: session, keyShares: keyShares, identities: try peerIdentities(context, task: request.task))
             case let .dropoutTolerant(settings, shares):
                 guard task.request.secureAggregation else {
                     throw .secureRoundRefused(pod: identifier, reason: "the task was accepted without secure aggregation")
@@ -473,7 +473,16 @@ extension Pod {
 
     /// The pod's identity key: its owner's, which the hub holds the public half of (each
     /// pod's key shares are signed by the user who runs it).
-    private func signingKey() throws(TrainingError) -> Curve25519.Signing.PrivateKey {
+    /// The owner's signing key, read once per task (a secure round needs it at every step).
+    private func signingKey(task: UUID) throws(TrainingError) -> Curve25519.Signing.PrivateKey {
+        if let key = tasks[task]?.signingKey { return key }
+        let key = try readSigningKey()
+        tasks[task]?.signingKey = key
+        return key
+    }
+
+    /// The owner's signing key from its key file, checked against the key the hub holds.
+    private func readSigningKey() throws(TrainingError) -> Curve25519.Signing.PrivateKey {
         // The store lives at <home>/hub.sqlite, next to the users' key files.
         let home = URL(fileURLWithPath: store.path).deletingLastPathComponent()
         let owner = identifier.owner
@@ -494,16 +503,23 @@ extension Pod {
         return identity.signingKey
     }
 
-    /// The identity keys of the other participants of a secure round: their owners' keys.
-    private func peerIdentities(_ context: SecureAggregationContext) throws(TrainingError) -> [String: Curve25519.Signing.PublicKey] {
+    /// The identity keys of the other participants of a secure round: their owners' keys, each
+    /// read from the hub once per task (many pods share an owner; every round needs them).
+    private func peerIdentities(_ context: SecureAggregationContext, task: UUID) throws(TrainingError) -> [String: Curve25519.Signing.PublicKey] {
         var identities: [String: Curve25519.Signing.PublicKey] = [:]
         for participant in context.participants where participant != identifier.description {
             do {
-                let pod = try PodIdentifier(parsing: participant)
-                guard let raw = try store.publicKey(of: pod.owner) else {
-                    throw TrainingError.secureRoundRefused(pod: identifier, reason: "the hub has no key for '\(pod.owner)', the owner of '\(participant)'")
+                let owner = try PodIdentifier(parsing: participant).owner
+                if let known = tasks[task]?.ownerKeys[owner] {
+                    identities[participant] = known
+                    continue
                 }
-                identities[participant] = try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+                guard let raw = try store.publicKey(of: owner) else {
+                    throw TrainingError.secureRoundRefused(pod: identifier, reason: "the hub has no key for '\(owner)', the owner of '\(participant)'")
+                }
+                let key = try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+                tasks[task]?.ownerKeys[owner] = key
+                identities[participant] = key
             } catch let error as TrainingError {
                 throw error
             } catch {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Learning
 
@@ -23,6 +24,10 @@ struct PodTask {
     /// (pods may drop). The pod takes part in no other attempt of such a round: its update
     /// is the same in every attempt, so two sums over different pods would reveal it.
     var unmaskableRounds: Set<Int> = []
+    /// The owner's signing key and the public keys of the other pods' owners, read from the
+    /// home once per task: a key changed while a task is open takes effect in its next task.
+    var signingKey: Curve25519.Signing.PrivateKey?
+    var ownerKeys: [String: Curve25519.Signing.PublicKey] = [:]
     /// The round being trained, if any.
     var running: RunningRound?
     /// The classifier the task's rounds reuse.

@@ -1,21 +1,26 @@
 import Foundation
 
-/// Runs CPU-bound work on a thread of its own, so a pod's training neither occupies a thread
-/// of Swift's cooperative pool (which the progress events and other pods need) nor depends
-/// on how many the pool has: pods train in parallel, one thread each.
+/// Runs CPU-bound work on a small pool of threads of its own, so a pod's training neither
+/// occupies a thread of Swift's cooperative pool (which the progress events, the network and
+/// the modeller need) nor starts a thread per pod: the pool has one thread per core, however
+/// many pods a process holds, and the work of more pods than cores waits its turn in the
+/// order it came.
 ///
-/// Every call gets a thread at once, never waiting for another call's work. Threads are
-/// reused: one whose work is done waits up to `idleTimeout` for the next call before it
-/// exits, so the rounds of a training (hundreds a second with a small model) do not each
-/// create and tear down a thread per pod.
+/// A job never waits for another job (each trains, scores or queries one pod's data from
+/// values it was given), so a bounded pool cannot deadlock. Threads start when work comes
+/// and one with nothing to do exits after `idleTimeout`; the rounds of a training (hundreds
+/// a second with a small model) reuse them.
 enum DedicatedThread {
-    /// How long a finished thread waits for more work.
+    /// How long an idle thread waits for more work before it exits.
     static let idleTimeout: TimeInterval = 2
 
-    /// The result of `body`, run on a dedicated thread named `name`.
+    /// The most threads the pool runs at once: one per core.
+    static let capacity = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The result of `body`, run on a pool thread named `name`.
     static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            workers.submit(name: name) {
+            pool.submit(name: name) {
                 do {
                     continuation.resume(returning: try body())
                 } catch {
@@ -25,55 +30,60 @@ enum DedicatedThread {
         }
     }
 
-    private static let workers = Workers()
+    private static let pool = Pool(capacity: capacity)
 
-    /// The threads: those waiting for work, and the work handed to them.
+    /// The threads and the jobs waiting for them.
     ///
-    /// Invariant, under `condition`'s lock: `available` is the number of waiting threads
-    /// minus the jobs queued for them, so a job is queued only when a waiting thread is
-    /// sure to take it; otherwise a new thread starts with it.
-    private final class Workers: @unchecked Sendable {
-        // @unchecked: `available` and `queue` are only touched with `condition` locked.
+    /// Under `condition`'s lock: `threads` run (busy or idle), `idle` of them wait for work,
+    /// and a job is queued until one takes it. A new thread starts only when the queue holds
+    /// more jobs than there are idle threads to take them, and never beyond `capacity`.
+    private final class Pool: @unchecked Sendable {
+        // @unchecked: every stored property but `capacity` is only touched with `condition` locked.
+        private let capacity: Int
         private let condition = NSCondition()
-        private var available = 0
+        private var threads = 0
+        private var idle = 0
         private var queue: [(name: String, job: @Sendable () -> Void)] = []
 
-        /// Hands `job` to a waiting thread, or starts a new thread named `name` with it.
+        init(capacity: Int) {
+            self.capacity = capacity
+        }
+
+        /// Queues `job` for the next free thread, starting one if none is idle and the pool has room.
         func submit(name: String, _ job: @escaping @Sendable () -> Void) {
             condition.lock()
-            if available > 0 {
-                available -= 1
-                queue.append((name, job))
-                condition.signal()
-                condition.unlock()
-                return
-            }
+            queue.append((name, job))
+            let starts = queue.count > idle && threads < capacity
+            if starts { threads += 1 }
+            condition.signal()
             condition.unlock()
-            let thread = Thread { [self] in work(name: name, job: job) }
-            thread.name = name
+            guard starts else { return }
+            let thread = Thread { [self] in work() }
             // The classifier's layers recurse little, but BLAS kernels want room.
             thread.stackSize = 8 << 20
             thread.start()
         }
 
-        /// Runs `job`, then every job handed to this thread until it has waited
-        /// `idleTimeout` for one in vain.
-        private func work(name: String, job: @escaping @Sendable () -> Void) {
-            var next: (name: String, job: @Sendable () -> Void)? = (name, job)
-            while let current = next {
-                Thread.current.name = current.name
-                current.job()
-                next = nil
-                condition.lock()
-                available += 1
+        /// Runs queued jobs until none has come for `idleTimeout`.
+        private func work() {
+            condition.lock()
+            while true {
                 let deadline = Date(timeIntervalSinceNow: DedicatedThread.idleTimeout)
-                while queue.isEmpty, condition.wait(until: deadline) {}
-                if queue.isEmpty {
-                    available -= 1
-                } else {
-                    next = queue.removeFirst()
+                while queue.isEmpty {
+                    idle += 1
+                    let signalled = condition.wait(until: deadline)
+                    idle -= 1
+                    if !signalled, queue.isEmpty {
+                        threads -= 1
+                        condition.unlock()
+                        return
+                    }
                 }
+                let (name, job) = queue.removeFirst()
                 condition.unlock()
+                Thread.current.name = name
+                job()
+                condition.lock()
             }
         }
     }
