@@ -1,7 +1,9 @@
 // swift-tools-version: 6.0
 // bf — a notebook-style REPL and task language for federated learning across data pods.
-// The targets mirror the layers of the architecture: bf → REPL → Interpreter → Language,
-// Interpreter → Federation → Learning → COpenBLAS, and bf → Kernel (Jupyter) → Interpreter.
+// The targets mirror the layers of the architecture: bf → REPL (line editing), bf → Kernel
+// (Jupyter) → Interpreter → Language, Interpreter → Federation → Learning → COpenBLAS, and
+// bf → Transport (gRPC) → Federation. The benchmark drivers (Benchmarks/) and the REPL's test
+// fixture (Tests/Fixtures/) come after the layers, in a block of their own.
 import PackageDescription
 
 /// Async functions run on their caller's executor unless they say otherwise: the interpreter's
@@ -43,14 +45,12 @@ let package = Package(
         // Reading and writing users' files: atomic writes, regular files only, clear reasons.
         .target(name: "Files"),
         .target(name: "Language"),
-        .executableTarget(name: "bf-bench-language", dependencies: ["Language"]),
         .target(name: "Learning", dependencies: [
             "COpenBLAS", "DidYouMean", "Files",
             // AES-256-CTR for DP-SGD's noise (Sources/Learning/Privacy/SecureRandom.swift).
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .executableTarget(name: "bf-bench-learning", dependencies: ["Learning"]),
         .target(name: "Federation", dependencies: [
             "DidYouMean", "Learning", "Files",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -81,19 +81,29 @@ let package = Package(
             "Interpreter", "Language", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: callerIsolated),
         .target(name: "REPL", dependencies: ["CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
-        .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"]),
         .executableTarget(name: "bf", dependencies: [
             "REPL", "Kernel", "Interpreter", "Language", "Federation", "Learning", "Transport", "DidYouMean", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
+
+        // Benchmarks (scripts/bench): one driver per layer measured, and what they share.
+        .target(name: "BenchmarkSupport", dependencies: ["Learning"], path: "Benchmarks/BenchmarkSupport"),
+        .executableTarget(name: "bf-bench-language", dependencies: ["Language"], path: "Benchmarks/bf-bench-language"),
+        .executableTarget(name: "bf-bench-learning", dependencies: ["BenchmarkSupport", "Learning"],
+                          path: "Benchmarks/bf-bench-learning"),
+        .executableTarget(name: "bf-bench-federation", dependencies: ["Federation"], path: "Benchmarks/bf-bench-federation"),
         .executableTarget(name: "bf-bench-aggregation", dependencies: [
-            "Federation", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .executableTarget(name: "bf-bench-training", dependencies: ["Federation", "Learning"]),
-        .executableTarget(name: "bf-bench-federated", dependencies: ["Federation", "Learning"]),
-        .executableTarget(name: "bf-bench-networked", dependencies: ["Federation", "Learning", "Transport"]),
+            "BenchmarkSupport", "Federation", .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Benchmarks/bf-bench-aggregation"),
+        .executableTarget(name: "bf-bench-training", dependencies: ["BenchmarkSupport", "Federation", "Learning"],
+                          path: "Benchmarks/bf-bench-training"),
+        .executableTarget(name: "bf-bench-federated", dependencies: ["BenchmarkSupport", "Federation", "Learning"],
+                          path: "Benchmarks/bf-bench-federated"),
+        .executableTarget(name: "bf-bench-networked", dependencies: ["BenchmarkSupport", "Federation", "Learning", "Transport"],
+                          path: "Benchmarks/bf-bench-networked"),
+
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
-        .executableTarget(name: "repl-fixture", dependencies: ["REPL"]),
+        .executableTarget(name: "repl-fixture", dependencies: ["REPL"], path: "Tests/Fixtures/repl-fixture"),
 
         .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
@@ -107,6 +117,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport", "Learning"]),
         .testTarget(name: "TransportTests", dependencies: [
             "Transport", "Federation", "Learning", "bf",
             .product(name: "GRPCCore", package: "grpc-swift-2"),

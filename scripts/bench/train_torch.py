@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The PyTorch side of scripts/bench/train: the same tabular classifier as bf's
 (Bitfount's PyTorchTabularClassifier defaults), trained in eager mode on one thread from the
-same encoded CSV (format: see Sources/bf-bench-learning/EncodedCSV.swift). Prints one JSON
+same encoded CSV (format: see Benchmarks/BenchmarkSupport/EncodedCSV.swift). Prints one JSON
 line like `bf-bench-learning train`.
 
 Usage: train_torch.py --data TRAIN.csv [--test TEST.csv] [--epochs E] [--batch-size B]

@@ -4,7 +4,7 @@
 //   bf-bench-training [--out DIR] [--seeds 1,2,3] [--epochs 2]
 //                     [--config NAME:OPTIMIZER:LR:BATCH ...] [--epochs-between N]
 // Each run prints one JSON line; the encoded rows go to DIR/train.csv and DIR/test.csv in the
-// format of Sources/bf-bench-learning/EncodedCSV.swift.
+// format of Benchmarks/BenchmarkSupport/EncodedCSV.swift.
 //
 //   bf-bench-training dp [--out DIR] [--seeds 1,2,3] [--epsilon 3] [--delta 1e-5]
 // Tutorial 6's training (scripts/bench/dp-accuracy): the two demo pods, hidden [64], batch
@@ -12,14 +12,10 @@
 // without and once with differential privacy (ε, δ at each pod), scored on both pods' test
 // rows pooled. Each pod's encoded rows go to DIR/podN-{train,validation,test}.csv so that
 // scripts/bench/dp_opacus.py can run the same federated job with Opacus.
+import BenchmarkSupport
 import Federation
 import Foundation
 import Learning
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// One optimizer setting to train with.
 struct Configuration {
@@ -65,14 +61,6 @@ struct Options {
         guard let number = Int(text), number > 0 else { throw BenchError("\(flag) expects a positive integer, got '\(text)'") }
         return number
     }
-}
-
-func writeEncodedCSV(_ data: TabularDataset, to url: URL) throws {
-    try Data(data.encodedCSV().utf8).write(to: url, options: .atomic)
-}
-
-func json(_ fields: [String: Any]) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
 }
 
 /// The options of the `dp` command.
@@ -135,7 +123,7 @@ func privateMain() async throws {
             for (index, name) in podNames.enumerated() {
                 let rows = try await hub.encodedRows(of: try hub.resolvePod(name), for: specification, by: owner)
                 for (part, data) in [("train", rows.train), ("validation", rows.validation), ("test", rows.test)] {
-                    try writeEncodedCSV(data, to: options.out.appendingPathComponent("pod\(index + 1)-\(part).csv"))
+                    try EncodedCSV.write(data, to: options.out.appendingPathComponent("pod\(index + 1)-\(part).csv"))
                 }
                 trainLabels += rows.train.labels
                 testLabels += rows.test.labels
@@ -207,8 +195,8 @@ func main() async throws {
             let specification = try ModelSpecification(schema: schema, hyperparameters: hyperparameters)
             if !exported {
                 let rows = try await hub.encodedRows(of: pod, for: specification, by: owner)
-                try writeEncodedCSV(rows.train, to: options.out.appendingPathComponent("train.csv"))
-                try writeEncodedCSV(rows.test, to: options.out.appendingPathComponent("test.csv"))
+                try EncodedCSV.write(rows.train, to: options.out.appendingPathComponent("train.csv"))
+                try EncodedCSV.write(rows.test, to: options.out.appendingPathComponent("test.csv"))
                 let positives = rows.test.labels.filter { $0 == 1 }.count
                 print(try json(["command": "export", "train_rows": rows.train.rowCount, "test_rows": rows.test.rowCount,
                                 "majority_accuracy": Double(max(positives, rows.test.rowCount - positives)) / Double(rows.test.rowCount),

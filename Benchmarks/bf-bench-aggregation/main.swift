@@ -3,6 +3,7 @@
 //   bf-bench-aggregation [--parameters N] [--pods 2,10] [--repetitions R]
 // Pods mask concurrently on Swift's cooperative pool (one thread per core); each pod's own
 // masking is single-threaded, as in a real round.
+import BenchmarkSupport
 import Crypto
 import Federation
 import Foundation
@@ -32,11 +33,6 @@ struct Options {
         guard let number = Int(text), number > 0 else { throw BenchError("\(flag) expects a positive integer, got '\(text)'") }
         return number
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 func milliseconds(_ duration: Duration) -> Double {

@@ -4,18 +4,18 @@ import Learning
 /// Synthetic rows shaped like the census-income data: the same categorical cardinalities
 /// (skewed category frequencies), six continuous columns on census-like scales, and a binary
 /// label from a noisy additive model with one interaction, about a quarter positive.
-enum SyntheticCensus {
+public enum SyntheticCensus {
     /// The categorical columns and their cardinalities.
-    static let categorical: [(String, Int)] = [
+    public static let categorical: [(String, Int)] = [
         ("workclass", 8), ("education", 16), ("marital-status", 7), ("occupation", 14),
         ("relationship", 6), ("race", 5), ("gender", 2), ("native-country", 41),
     ]
     /// The continuous columns.
-    static let continuous = ["age", "fnlwgt", "educational-num", "capital-gain", "capital-loss", "hours-per-week"]
+    public static let continuous = ["age", "fnlwgt", "educational-num", "capital-gain", "capital-loss", "hours-per-week"]
 
     /// `rows` rows from `seed`; the label model is drawn from `modelSeed` so that training and
     /// test files share it.
-    static func generate(rows: Int, seed: UInt64, modelSeed: UInt64 = 42) throws -> TabularDataset {
+    public static func generate(rows: Int, seed: UInt64, modelSeed: UInt64 = 42) throws -> TabularDataset {
         var model = SeededGenerator(seed: modelSeed)
         let effects = categorical.map { _, cardinality in (0..<cardinality).map { _ in 0.8 * model.nextNormal() } }
         let interaction = (0..<(6 * 2)).map { _ in 0.8 * model.nextNormal() }

@@ -16,15 +16,10 @@
 //       dropout-tolerant secure aggregation (SecAgg+, require_all_pods=False, default
 //       threshold; every pod a neighbour, or with `secagg+sparse` k = log2(pods) rounded up
 //       to an even count); times each whole round
+import BenchmarkSupport
 import Federation
 import Foundation
 import Learning
-
-/// A failure of the benchmark, printed as it is.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// The command and its options, from the command line.
 struct Options {
@@ -64,16 +59,6 @@ struct Options {
         guard let number = Int(text), number > 0 else { throw BenchError("\(flag) expects a positive integer, got '\(text)'") }
         return number
     }
-}
-
-/// `duration` in seconds.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
-
-/// `fields` as one line of JSON with sorted keys.
-func json(_ fields: [String: Any]) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
 }
 
 /// The demo federation in a scratch home, removed at exit by the caller.
@@ -191,10 +176,6 @@ func overhead(_ options: Options, _ federation: BenchFederation) async throws {
     }
 }
 
-func writeEncodedCSV(_ data: TabularDataset, to url: URL) throws {
-    try Data(data.encodedCSV().utf8).write(to: url, options: .atomic)
-}
-
 /// Part 2: tutorial 5's training, with the pods' encoded rows exported for PyTorch and Flower.
 func tutorial(_ options: Options, _ federation: BenchFederation) async throws {
     let hyperparameters = TrainingHyperparameters(epochs: 2, batchSize: 64,
@@ -204,9 +185,9 @@ func tutorial(_ options: Options, _ federation: BenchFederation) async throws {
     for (index, name) in BenchFederation.tutorialPods.enumerated() {
         let rows = try await federation.hub.encodedRows(of: try federation.hub.resolvePod(name), for: specification,
                                                         by: federation.owner)
-        try writeEncodedCSV(rows.train, to: options.out.appendingPathComponent("pod\(index + 1)-train.csv"))
-        try writeEncodedCSV(rows.validation, to: options.out.appendingPathComponent("pod\(index + 1)-validation.csv"))
-        try writeEncodedCSV(rows.test, to: options.out.appendingPathComponent("pod\(index + 1)-test.csv"))
+        try EncodedCSV.write(rows.train, to: options.out.appendingPathComponent("pod\(index + 1)-train.csv"))
+        try EncodedCSV.write(rows.validation, to: options.out.appendingPathComponent("pod\(index + 1)-validation.csv"))
+        try EncodedCSV.write(rows.test, to: options.out.appendingPathComponent("pod\(index + 1)-test.csv"))
         print(try json(["command": "export", "pod": name, "train_rows": rows.train.rowCount,
                         "validation_rows": rows.validation.rowCount, "test_rows": rows.test.rowCount]))
     }

@@ -12,6 +12,7 @@
 //       modeller whose federation file points at the two servers), alternating
 //
 // Prints one JSON object per measurement.
+import BenchmarkSupport
 import Federation
 import Foundation
 import Learning
@@ -22,11 +23,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 struct Options {
     var command = ""
@@ -51,14 +47,6 @@ struct Options {
         }
         guard !bf.isEmpty, rounds > 0, repetitions > 0 else { throw BenchError("give --bf PATH and positive counts") }
     }
-}
-
-func json(_ fields: [String: Any]) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 /// The demo pods in the owner's home, served by `bf pod serve` processes, and a modeller with

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Learning
 
@@ -23,11 +24,6 @@ func option(_ name: String) -> String? {
     return arguments[index + 1]
 }
 
-func json(_ object: [String: Any]) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// FLOPs of the matrix products of one training sample: forward 2·Σ in·out, backward twice
 /// that (weight gradient and input gradient of every Linear).
 func trainingFlopsPerSample(_ classifier: TabularClassifier) -> Double {
@@ -47,7 +43,7 @@ func hiddenArchitecture(_ text: String?) throws -> TabularArchitecture {
     guard let text else { return TabularArchitecture() }
     let widths = text.split(separator: ",").map { Int($0) }
     guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
-        throw BenchError.message("--hidden expects widths like 1000,500 or 64, got '\(text)'")
+        throw BenchError("--hidden expects widths like 1000,500 or 64, got '\(text)'")
     }
     let layers = widths.map { $0 ?? 0 }
     return TabularArchitecture(hiddenLayers: layers, hiddenDropouts: layers.indices.map { $0 == 0 ? 0.01 : 0.1 })
@@ -59,11 +55,11 @@ func privacySettings(noiseMultiplier: String?, maxGradNorm: String?) throws -> D
     case (nil, nil): return nil
     case let (.some(sigma), .some(norm)):
         guard let sigma = Double(sigma), let norm = Double(norm) else {
-            throw BenchError.message("--noise-multiplier and --max-grad-norm expect numbers, got '\(sigma)' and '\(norm)'")
+            throw BenchError("--noise-multiplier and --max-grad-norm expect numbers, got '\(sigma)' and '\(norm)'")
         }
         return DPSGDSettings(maxGradNorm: norm, noiseMultiplier: sigma)
     default:
-        throw BenchError.message("DP-SGD needs both --noise-multiplier and --max-grad-norm")
+        throw BenchError("DP-SGD needs both --noise-multiplier and --max-grad-norm")
     }
 }
 
@@ -72,7 +68,7 @@ func run() throws {
     case "peak":
         let size = Int(option("--size") ?? "") ?? 2048
         let gflops = try Peak.measure(size: size, repetitions: 5)
-        print(json(["command": "peak", "size": size, "gflops": gflops.wall, "gflops_cpu": gflops.cpu, "openblas_core": try BLAS.configure()]))
+        print(try json(["command": "peak", "size": size, "gflops": gflops.wall, "gflops_cpu": gflops.cpu, "openblas_core": try BLAS.configure()]))
     case "shapes":
         // The products of one training step of the reference classifier (54 → 1000 → 500 →
         // 2), in the forms the Learning target calls them, each timed alone; their summed
@@ -95,16 +91,16 @@ func run() throws {
                 repetitions: max(1, Int(1e8 / flops)), rounds: 15)
             stepSeconds += flops / (gflops * 1e9)
             stepFlops += flops
-            print(json(["shape": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "beta": Double(shape.beta), "gflops_cpu": gflops]))
+            print(try json(["shape": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "beta": Double(shape.beta), "gflops_cpu": gflops]))
         }
-        print(json(["shape": "all products of one step", "gflops_cpu": stepFlops / stepSeconds / 1e9, "step_seconds": stepSeconds]))
+        print(try json(["shape": "all products of one step", "gflops_cpu": stepFlops / stepSeconds / 1e9, "step_seconds": stepSeconds]))
     case "synthesize":
-        guard let out = option("--out") else { throw BenchError.message("synthesize needs --out") }
+        guard let out = option("--out") else { throw BenchError("synthesize needs --out") }
         let rows = Int(option("--rows") ?? "") ?? 36_000
         let seed = UInt64(option("--seed") ?? "") ?? 1
-        try EncodedCSV.write(try SyntheticCensus.generate(rows: rows, seed: seed), to: out)
+        try EncodedCSV.write(try SyntheticCensus.generate(rows: rows, seed: seed), to: URL(fileURLWithPath: out))
     case "train":
-        guard let path = option("--data") else { throw BenchError.message("train needs --data") }
+        guard let path = option("--data") else { throw BenchError("train needs --data") }
         let data = try EncodedCSV.read(path)
         let epochs = Int(option("--epochs") ?? "") ?? 1
         let batchSize = Int(option("--batch-size") ?? "") ?? 64
@@ -169,10 +165,10 @@ func run() throws {
             result["test_auc"] = metrics.auc ?? 0
             result["test_loss"] = metrics.validationLoss
         }
-        print(json(result))
+        print(try json(result))
     case "write-checkpoint":
         guard let out = option("--out"), let expect = option("--expect") else {
-            throw BenchError.message("write-checkpoint needs --out and --expect")
+            throw BenchError("write-checkpoint needs --out and --expect")
         }
         let layout = TabularLayout(
             categorical: [.init(name: "colour", cardinality: 3), .init(name: "size", cardinality: 5)],
@@ -198,7 +194,7 @@ func run() throws {
         let expected: [String: Any] = ["tensors": tensors, "order": order, "metadata": saved.metadata]
         try json(expected).write(toFile: expect, atomically: true, encoding: .utf8)
     default:
-        throw BenchError.message("usage: bf-bench-learning peak|shapes|synthesize|train|write-checkpoint [options]")
+        throw BenchError("usage: bf-bench-learning peak|shapes|synthesize|train|write-checkpoint [options]")
     }
 }
 
