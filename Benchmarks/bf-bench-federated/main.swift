@@ -16,15 +16,25 @@
 //       dropout-tolerant secure aggregation (SecAgg+, require_all_pods=False, default
 //       threshold; every pod a neighbour, or with `secagg+sparse` k = log2(pods) rounded up
 //       to an even count); times each whole round
+//   bf-bench-federated scale --pods N [--rounds 3] [--steps 4] [--protocols plain|secagg+sparse]
+//       N pods in process holding synthetic census rows (the demo's generator, at least 100
+//       rows a pod) dealt out N ways, each approving the others; after a one-round warm-up,
+//       `rounds` rounds of `steps` batches of 64 of the tutorial model; prints the median
+//       time per round, the process's peak resident memory and its most threads. Run one
+//       pod count and protocol per process, so the peak is that configuration's.
 import BenchmarkSupport
 import Federation
 import Foundation
 import Learning
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The command and its options, from the command line.
 struct Options {
     var command: String
     var rounds = 200
+    var roundsGiven = false
     var repetitions = 3
     var out = URL(fileURLWithPath: ".build/bench-federated")
     var podCounts = [2, 10]
@@ -33,14 +43,16 @@ struct Options {
 
     init(arguments: [String]) throws {
         var rest = arguments.dropFirst()
-        guard let command = rest.popFirst(), ["overhead", "tutorial", "aggregation"].contains(command) else {
-            throw BenchError("expected a command: overhead, tutorial or aggregation")
+        guard let command = rest.popFirst(), ["overhead", "tutorial", "aggregation", "scale"].contains(command) else {
+            throw BenchError("expected a command: overhead, tutorial, aggregation or scale")
         }
         self.command = command
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { throw BenchError("missing value after \(flag)") }
             switch flag {
-            case "--rounds": rounds = try Self.number(value, flag)
+            case "--rounds":
+                rounds = try Self.number(value, flag)
+                roundsGiven = true
             case "--repetitions": repetitions = try Self.number(value, flag)
             case "--out": out = URL(fileURLWithPath: value)
             case "--steps": steps = try Self.number(value, flag)
@@ -80,10 +92,11 @@ struct BenchFederation {
     /// Tutorial 5's two pods.
     static let tutorialPods = ["census-income-demo", "census-income-yaml-demo"]
 
-    /// `count` pods holding the demo's census rows split into equal parts, each approving the others.
-    func splitPods(_ count: Int) throws -> [String] {
+    /// `count` pods holding `rowCount` census rows (the demo's by default) split into equal
+    /// parts, each approving the others.
+    func splitPods(_ count: Int, rowCount: Int = DemoFederation.rowCount) throws -> [String] {
         let source = demo.directory.appendingPathComponent("census-income-all.csv")
-        try DemoFederation.writeCensusCSV(rowCount: DemoFederation.rowCount, seed: DemoFederation.seed, to: source)
+        try DemoFederation.writeCensusCSV(rowCount: rowCount, seed: DemoFederation.seed, to: source)
         let lines = String(decoding: try Data(contentsOf: source), as: UTF8.self).split(separator: "\n")
         guard let header = lines.first else { throw BenchError("the census file \(source.path) is empty") }
         let rows = lines.dropFirst()
@@ -91,7 +104,8 @@ struct BenchFederation {
         let categorical = ["TARGET", "workclass", "marital-status", "occupation", "relationship", "race",
                            "native-country", "gender", "education"]
         // Every part must hold every category for the schemas to agree: a part missing a rare
-        // value gets one row that has it (a handful of duplicated rows in 45,222).
+        // value gets one row that has it (a handful of duplicated rows in 45,222; more when
+        // the parts are small).
         let columns = header.split(separator: ",").map(String.init)
         let checked = categorical.compactMap { columns.firstIndex(of: $0) }
         let fields = rows.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
@@ -233,6 +247,72 @@ func aggregation(_ options: Options, _ federation: BenchFederation) async throws
     }
 }
 
+/// Issue 19's scale: `options.podCounts[0]` pods, one protocol, time per round and peak memory.
+func scale(_ options: Options, _ federation: BenchFederation) async throws {
+    guard options.podCounts.count == 1, options.protocols.count == 1,
+          let protocolName = options.protocols.first, ["plain", "secagg+sparse"].contains(protocolName) else {
+        throw BenchError("scale runs one pod count (--pods N) and one protocol (--protocols plain or secagg+sparse)")
+    }
+    let count = options.podCounts[0]
+    let rounds = options.roundsGiven ? options.rounds : 3
+    let pods = try federation.splitPods(count, rowCount: max(DemoFederation.rowCount, 100 * count))
+    let hyperparameters = TrainingHyperparameters(steps: options.steps * rounds, batchSize: 64,
+                                                  optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
+    let specification = try await federation.specification(pods: pods, hyperparameters: hyperparameters)
+    var chosen = FederatedAveragingOptions(stepsBetweenParameterUpdates: options.steps, autoEval: false)
+    var neighbours: Int?
+    if protocolName == "secagg+sparse" {
+        chosen.secureAggregation = true
+        chosen.requireAllPods = false
+        let logarithm = Int(log2(Double(count)).rounded(.up))
+        neighbours = min(count - 1, logarithm + logarithm % 2)
+        chosen.secureAggregationNeighbours = neighbours
+    }
+    // Warm-up: the pods read and encode their rows once (one round, plain).
+    let warmUp = TrainingHyperparameters(steps: options.steps, batchSize: 64,
+                                         optimizer: OptimizerConfig(name: "SGD", params: ["lr": 0.001]), seed: 1)
+    let warmUpSpecification = try await federation.specification(pods: pods, hyperparameters: warmUp)
+    _ = try await timedRun(try await federation.modeller.training(
+        on: pods, specification: warmUpSpecification,
+        options: FederatedAveragingOptions(stepsBetweenParameterUpdates: options.steps, autoEval: false)))
+    let threads = ThreadCount()
+    let clock = ContinuousClock()
+    var roundStart = clock.now
+    var roundSeconds: [Double] = []
+    let results = try await federation.modeller.training(on: pods, specification: specification, options: chosen).run { event in
+        switch event {
+        case .roundStarted: roundStart = clock.now
+        case .roundFinished:
+            roundSeconds.append(seconds(clock.now - roundStart))
+            threads.sample()
+        case .podProgress: threads.sample()
+        default: break
+        }
+    }
+    guard results.rounds.count == rounds, results.dropped.isEmpty else {
+        throw BenchError("expected \(rounds) rounds with no pod dropped, got \(results.rounds.count) rounds and \(results.dropped.count) dropped")
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    print(try json(["command": "scale", "pods": count, "protocol": protocolName, "neighbours": neighbours ?? 0,
+                    "rounds": rounds, "steps": options.steps,
+                    "round_seconds": roundSeconds.sorted()[roundSeconds.count / 2], "all_round_seconds": roundSeconds,
+                    "peak_resident_megabytes": Double(usage.ru_maxrss) / 1024, "most_threads": threads.most]))
+}
+
+/// The most threads this process had when sampled (Linux: the entries of /proc/self/task).
+final class ThreadCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var peak = 0
+
+    func sample() {
+        let count = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+        lock.withLock { peak = max(peak, count) }
+    }
+
+    var most: Int { lock.withLock { peak } }
+}
+
 /// Runs the command named on the command line.
 func main() async throws {
     let options = try Options(arguments: CommandLine.arguments)
@@ -241,6 +321,7 @@ func main() async throws {
     switch options.command {
     case "overhead": try await overhead(options, federation)
     case "tutorial": try await tutorial(options, federation)
+    case "scale": try await scale(options, federation)
     default: try await aggregation(options, federation)
     }
 }

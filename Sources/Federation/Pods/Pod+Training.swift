@@ -319,8 +319,7 @@ extension Pod {
             tasks[request.task]?.dropoutTolerantRounds[request.round] = nil
             let round = LocalRound(pod: identifier, round: request.round, specification: task.specification, data: data,
                                    parameters: request.parameters, hyperparameters: hyperparameters,
-                                   proximalMu: request.proximalMu, secure: secure, centralNoise: centralNoise,
-                                   classifiers: task.classifiers)
+                                   proximalMu: request.proximalMu, secure: secure, centralNoise: centralNoise)
             return (round, stop)
         }
     }

@@ -30,8 +30,6 @@ struct PodTask {
     var ownerKeys: [String: Curve25519.Signing.PublicKey] = [:]
     /// The round being trained, if any.
     var running: RunningRound?
-    /// The classifier the task's rounds reuse.
-    let classifiers = ClassifierCache()
     /// A differentially private task's noise and steps, set by its first round.
     var privacy: PrivacyState?
 

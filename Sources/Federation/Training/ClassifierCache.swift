@@ -1,38 +1,58 @@
 import Learning
 import Synchronization
 
-/// A pod task's classifier, kept from one round to the next so a round reuses its buffers
-/// (parameters, gradients, the batch workspace) instead of building the model again.
+/// Classifiers kept between rounds, so a round reuses their buffers (parameters, gradients,
+/// the batch workspace) instead of building the model again: one pool for the process, shared
+/// by all its pods.
 ///
-/// A round takes the classifier, loads the global parameters into it — which replace every
-/// value it holds, running statistics included — and gives it back when done; what a round
-/// computes is therefore the same as with a new classifier. Rounds of one task run one at a
-/// time; should two ever overlap, the second finds the cache empty and builds its own.
+/// A round takes a classifier of its specification, loads the global parameters into it —
+/// which replace every value it holds, running statistics included — and gives it back when
+/// done; what a round computes is therefore the same as with a new classifier, whichever
+/// pod's round used it before. The pool keeps at most `capacity` classifiers, the ones given
+/// back last: as many as rounds train at once (`DedicatedThread.capacity`), so a process
+/// serving a thousand pods holds a few models between rounds, not a thousand.
 final class ClassifierCache: Sendable {
-    /// The classifier between rounds. A classifier is not Sendable, but it moves through this
-    /// slot only whole, under the lock: from `take` to `giveBack` one round owns it alone.
+    /// The pool of this process's pods.
+    static let shared = ClassifierCache(capacity: DedicatedThread.capacity)
+
+    /// The kept classifiers, oldest first. A classifier is not Sendable, but it moves in and
+    /// out of the pool only whole, under the lock: from `take` to `giveBack` one round owns it.
     private struct Kept: @unchecked Sendable {
-        var classifier: TabularClassifier?
+        var entries: [(specification: ModelSpecification, classifier: TabularClassifier)] = []
     }
 
-    private let slot = Mutex(Kept(classifier: nil))
+    /// A classifier on its way out of the pool.
+    private struct Taken: @unchecked Sendable {
+        let classifier: TabularClassifier?
+    }
 
-    /// An empty cache.
-    init() {}
+    private let capacity: Int
+    private let kept = Mutex(Kept())
 
-    /// The kept classifier, or a new one of `specification` when there is none.
+    /// An empty pool that keeps at most `capacity` classifiers.
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// A kept classifier of `specification`, or a new one when there is none.
     func take(_ specification: ModelSpecification) throws(TrainingError) -> TabularClassifier {
-        let kept = slot.withLock { slot in
-            defer { slot.classifier = nil }
-            return slot
+        let taken = kept.withLock { kept in
+            guard let index = kept.entries.lastIndex(where: { $0.specification == specification }) else {
+                return Taken(classifier: nil)
+            }
+            return Taken(classifier: kept.entries.remove(at: index).classifier)
         }
-        if let classifier = kept.classifier { return classifier }
+        if let classifier = taken.classifier { return classifier }
         return try specification.makeClassifier()
     }
 
-    /// Keeps `classifier` for the next round.
-    func giveBack(_ classifier: TabularClassifier) {
-        let kept = Kept(classifier: classifier)
-        slot.withLock { $0 = kept }
+    /// Keeps `classifier`, of `specification`, for a later round, letting go of the oldest
+    /// kept one when the pool is full.
+    func giveBack(_ classifier: TabularClassifier, of specification: ModelSpecification) {
+        let entry = Kept(entries: [(specification, classifier)])
+        kept.withLock { kept in
+            kept.entries += entry.entries
+            if kept.entries.count > capacity { kept.entries.removeFirst(kept.entries.count - capacity) }
+        }
     }
 }

@@ -30,8 +30,8 @@ struct LocalRound: Sendable {
     let secure: Masking?
     /// Central differential privacy's clipping and this pod's share of the noise.
     var centralNoise: CentralNoise? = nil
-    /// The task's classifier from its previous round, reused for its buffers.
-    let classifiers: ClassifierCache
+    /// Where the round takes its classifier from and gives it back to, for its buffers.
+    var classifiers: ClassifierCache = .shared
 
     /// Central differential privacy: the delta is clipped to `maxNorm` and gets Gaussian
     /// noise of `deviation` per element before it is masked.
@@ -87,7 +87,7 @@ struct LocalRound: Sendable {
     func run(stop: StopFlag, progress: (PodProgress) -> Void) throws(TrainingError) -> Outcome {
         guard data.train.rowCount >= 2 else { throw .tooFewTrainingRows(pod: pod, rows: data.train.rowCount) }
         let classifier = try classifiers.take(specification)
-        defer { classifiers.giveBack(classifier) }
+        defer { classifiers.giveBack(classifier, of: specification) }
         do throws(LearningError) {
             try classifier.load(parameters)
         } catch {
