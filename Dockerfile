@@ -11,7 +11,7 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libedit-dev libopenblas-dev libsqlite3-dev libzmq3-dev pkg-config binutils \
+        libedit-dev libsqlite3-dev libzmq3-dev pkg-config binutils \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -23,6 +23,7 @@ RUN swift build -c release --product bf \
  && ldd /out/bf | awk '$3 ~ "^/usr/lib/swift/" { print $3 }' | xargs -r cp -t /out
 
 FROM debian:bookworm-slim
+# libopenblas0-pthread: bf loads OpenBLAS (libopenblas.so.0) when it first builds a model.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libopenblas0-pthread libsqlite3-0 libzmq5 libedit2 libcurl4 libstdc++6 zlib1g ca-certificates \

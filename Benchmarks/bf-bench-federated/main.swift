@@ -293,7 +293,7 @@ func scale(_ options: Options, _ federation: BenchFederation) async throws {
         throw BenchError("expected \(rounds) rounds with no pod dropped, got \(results.rounds.count) rounds and \(results.dropped.count) dropped")
     }
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     print(try json(["command": "scale", "pods": count, "protocol": protocolName, "neighbours": neighbours ?? 0,
                     "rounds": rounds, "steps": options.steps,
                     "round_seconds": roundSeconds.sorted()[roundSeconds.count / 2], "all_round_seconds": roundSeconds,
