@@ -60,6 +60,25 @@ final class AggregationMaskTests: XCTestCase {
         XCTAssertEqual(slice, expectedTail)
     }
 
+    func testMasksDealtOutAmongWorkersGiveTheSameSum() throws {
+        // Seven chunks and a ragged end, three masks (one subtracted), one to four workers.
+        let count = 6 * PairwiseMask.chunkLanes + 1_001
+        let masks = (0..<3).map { index in
+            (mask: PairwiseMask(key: SymmetricKey(data: [UInt8](repeating: UInt8(index + 1), count: 32))), subtracting: index == 1)
+        }
+        let start = (0..<count).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        var expected = start
+        for (mask, subtracting) in masks {
+            let lanes = try mask.lanes(count: count)
+            for index in 0..<count { expected[index] = subtracting ? expected[index] &- lanes[index] : expected[index] &+ lanes[index] }
+        }
+        for workers in 1...4 {
+            var elements = start
+            try PairwiseMask.apply(masks, to: &elements, workers: workers)
+            XCTAssertEqual(elements, expected, "\(workers) workers")
+        }
+    }
+
     // MARK: Pairwise seeds
 
     private func sessionPair(round: Int, pods: [String] = ["a", "b", "c"]) throws -> [String: SecureAggregationPodSession] {

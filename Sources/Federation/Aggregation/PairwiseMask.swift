@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// The mask two pods share for one round: a 256-bit AES key derived from their X25519
 /// shared secret, expanded by AES-256 in counter mode into one pseudorandom 64-bit ring
@@ -97,18 +98,31 @@ struct PairwiseMask: Sendable {
     }
 
     /// Adds each of `masks` to `elements` (or subtracts it when its flag says so) in Z_{2^64},
-    /// chunk by chunk so each slice stays in cache while every mask is added.
-    static func apply(_ masks: [(mask: PairwiseMask, subtracting: Bool)], to elements: inout [UInt64]) throws {
+    /// chunk by chunk so each slice stays in cache while every mask is added. With `workers`
+    /// above 1 the chunks are dealt out among that many threads: for the modeller's unmasking,
+    /// which runs when the pods have finished and would otherwise leave the other cores idle.
+    static func apply(_ masks: [(mask: PairwiseMask, subtracting: Bool)], to elements: inout [UInt64], workers: Int = 1) throws {
+        let chunkCount = (elements.count + chunkLanes - 1) / chunkLanes
+        let workers = max(1, min(workers, chunkCount))
         try elements.withUnsafeMutableBufferPointer { elements in
-            var start = 0
-            while start < elements.count {
-                let end = min(start + chunkLanes, elements.count)
-                let slice = UnsafeMutableBufferPointer(rebasing: elements[start..<end])
-                for (mask, subtracting) in masks {
-                    try mask.apply(to: slice, startingAtLane: start, subtracting: subtracting)
+            // Each worker writes only its own chunks of the buffer.
+            nonisolated(unsafe) let elements = elements
+            let failure = Mutex<(any Error)?>(nil)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for chunk in stride(from: worker, to: chunkCount, by: workers) {
+                    let start = chunk * chunkLanes
+                    let slice = UnsafeMutableBufferPointer(rebasing: elements[start..<min(start + chunkLanes, elements.count)])
+                    do {
+                        for (mask, subtracting) in masks {
+                            try mask.apply(to: slice, startingAtLane: start, subtracting: subtracting)
+                        }
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                        return
+                    }
                 }
-                start = end
             }
+            if let error = failure.withLock({ $0 }) { throw error }
         }
     }
 

@@ -223,7 +223,7 @@ public struct SecAggPlusServer: Sendable {
             }
         }
         var unmasked = sum
-        try PairwiseMask.apply(masks, to: &unmasked)
+        try PairwiseMask.apply(masks, to: &unmasked, workers: ProcessInfo.processInfo.activeProcessorCount)
         return SecAggPlusResult(
             sum: unmasked, survivors: request.survivors,
             dropped: settings.context.participants.filter { !survivors.contains($0) })

@@ -471,8 +471,8 @@ extension Pod {
     }
 
     /// The pod's identity key: its owner's, which the hub holds the public half of (each
-    /// pod's key shares are signed by the user who runs it).
-    /// The owner's signing key, read once per task (a secure round needs it at every step).
+    /// pod's key shares are signed by the user who runs it). Read once per task: a secure
+    /// round needs it at every step.
     private func signingKey(task: UUID) throws(TrainingError) -> Curve25519.Signing.PrivateKey {
         if let key = tasks[task]?.signingKey { return key }
         let key = try readSigningKey()

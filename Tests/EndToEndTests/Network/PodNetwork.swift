@@ -84,6 +84,7 @@ final class PodNetwork {
         try checked(arguments, user: Self.modeller, home: modellerHome)
     }
 
+    @discardableResult
     private func checked(_ arguments: [String], user: String, home: URL) throws -> BFRun {
         let run = try bf.run(["--user", user] + arguments, environment: ["BF_HOME": home.path], timeout: 120)
         guard run.status == 0 else {
