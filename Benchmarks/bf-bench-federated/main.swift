@@ -284,8 +284,9 @@ func scale(_ options: Options, _ federation: BenchFederation) async throws {
         case .roundStarted: roundStart = clock.now
         case .roundFinished:
             roundSeconds.append(seconds(clock.now - roundStart))
+            // The training pool's threads outlive a round by seconds, so one look per round
+            // sees them, without listing /proc after every batch of every pod.
             threads.sample()
-        case .podProgress: threads.sample()
         default: break
         }
     }
