@@ -115,6 +115,7 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport", "Learning"]),

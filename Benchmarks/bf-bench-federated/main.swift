@@ -155,7 +155,7 @@ func timedRun(_ training: FederatedTraining) async throws -> Timed {
     let start = clock.now
     var firstRound: ContinuousClock.Instant?
     var lastRound = start
-    let results = try await training.run { event in
+    let results = try await training.run().results { event in
         switch event {
         case .roundStarted: if firstRound == nil { firstRound = clock.now }
         case .roundFinished: lastRound = clock.now
@@ -279,7 +279,7 @@ func scale(_ options: Options, _ federation: BenchFederation) async throws {
     let clock = ContinuousClock()
     var roundStart = clock.now
     var roundSeconds: [Double] = []
-    let results = try await federation.modeller.training(on: pods, specification: specification, options: chosen).run { event in
+    let results = try await federation.modeller.training(on: pods, specification: specification, options: chosen).run().results { event in
         switch event {
         case .roundStarted: roundStart = clock.now
         case .roundFinished:

@@ -227,7 +227,7 @@ func timedRounds(_ modeller: Modeller, _ specification: ModelSpecification,
                  _ options: FederatedAveragingOptions) async throws -> (rounds: Int, seconds: Double) {
     let training = try await modeller.training(on: ServedFederation.pods, specification: specification, options: options)
     let clock = RoundClock()
-    let results = try await training.run { clock.record($0) }
+    let results = try await training.run().results { clock.record($0) }
     return (results.rounds.count, clock.seconds)
 }
 

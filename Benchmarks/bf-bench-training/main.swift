@@ -143,7 +143,7 @@ func privateMain() async throws {
                                                        hyperparameters: hyperparameters, privacy: privacy)
             let training = try await modeller.training(on: podNames, specification: specification, options: trainingOptions)
             let start = ContinuousClock.now
-            let results = try await training.run { _ in }
+            let results = try await training.run().results()
             let elapsed = ContinuousClock.now - start
             guard let test = results.evaluation?.pooled else { throw BenchError("the training did not evaluate the model") }
             var pods: [[String: Any]] = []
@@ -207,7 +207,7 @@ func main() async throws {
                 on: [podName], specification: specification,
                 options: FederatedAveragingOptions(epochsBetweenParameterUpdates: options.epochsBetween))
             let start = ContinuousClock.now
-            let results = try await training.run { _ in }
+            let results = try await training.run().results()
             let elapsed = ContinuousClock.now - start
             guard let test = results.evaluation?.pooled else { throw BenchError("the training did not evaluate the model") }
             print(try json([

@@ -95,14 +95,13 @@ final class SchemaInferenceTests: FederationTestCase {
         XCTAssertNotEqual(split.train, DataSplit(rowCount: 1001, seed: 101).train)
     }
 
-    func testSchemaSplitCountsAndTextTable() throws {
+    func testSchemaSplitCountsAndColumns() throws {
         let dataset = try load(text, config: DataConfig(ignoreColumns: ["id", "income", "city", "grade"], seed: 7))
         XCTAssertEqual(dataset.schema.splits, SplitCounts(train: 3, validation: 0, test: 1))
-        XCTAssertEqual(dataset.schema.summaryTable.rendered(), """
-            column  dtype  stype        nulls  values
-            ------  -----  -----------  -----  -------------------
-            age     int64  continuous   0
-            member  bool   categorical  0      False (2), True (2)
-            """)
+        XCTAssertEqual(dataset.schema.columns, [
+            ColumnSchema(name: "age", dataType: .integer, semanticType: .continuous, nullCount: 0, categories: nil),
+            ColumnSchema(name: "member", dataType: .boolean, semanticType: .categorical, nullCount: 0,
+                         categories: [CategoryCount(value: "False", count: 2), CategoryCount(value: "True", count: 2)]),
+        ])
     }
 }

@@ -297,7 +297,7 @@ final class TrainingDropoutTolerantTests: FederationTestCase {
         let afterFirst = try XCTUnwrap(state)
         let second = try FederatedTraining(modeller: pods.modeller, connections: try pods.connections(second), specification: spec,
                                            options: one)
-        return try await second.run(resumingFrom: afterFirst) { _ in }.model.parameters
+        return try await second.run(resumingFrom: afterFirst).results().model.parameters
     }
 }
 

@@ -5,7 +5,7 @@ import XCTest
 
 /// Federated training, evaluation and prediction on the demo federation, with small models
 /// so that the whole file runs in well under a minute.
-final class TrainingFederatedTests: XCTestCase {
+final class TrainingFederatedTests: FederationTestCase {
     override class func tearDown() {
         TrainingDemo.removeShared()
         super.tearDown()
@@ -18,7 +18,7 @@ final class TrainingFederatedTests: XCTestCase {
         let modeller = Modeller(hub: demo.hub, identity: identity ?? demo.owner)
         let training = try FederatedTraining(modeller: modeller, connections: try connections ?? demo.connections(pods),
                                              specification: specification, options: options)
-        return try await training.run { log.append($0) }
+        return try await training.run().results { log.append($0) }
     }
 
     func testSinglePodTrainingLowersTheLossAndLearns() async throws {
@@ -143,9 +143,46 @@ final class TrainingFederatedTests: XCTestCase {
         XCTAssertEqual(twoRounds.rounds, Array(first.rounds.prefix(2)))
         let resumed = try await FederatedTraining(modeller: demo.modeller, connections: try demo.connections(pods),
                                                   specification: spec, options: options)
-            .run(resumingFrom: twoRounds.state) { _ in }
+            .run(resumingFrom: twoRounds.state).results()
         XCTAssertEqual(resumed.model.parameters, first.model.parameters)
         XCTAssertEqual(resumed.rounds, first.rounds)
+    }
+
+    func testARunThatKeepsCheckpointsResumesFromTheLastAndForgetsItWhenFinished() async throws {
+        let demo = try TrainingDemo.get()
+        let pods = [TrainingDemo.demo, TrainingDemo.yaml]
+        let spec = try await demo.specification(pods, steps: 12)
+        let options = FederatedAveragingOptions(stepsBetweenParameterUpdates: 4, autoEval: false)
+        func training(_ names: [String]) throws -> FederatedTraining {
+            try FederatedTraining(modeller: demo.modeller, connections: try demo.connections(names), specification: spec, options: options)
+        }
+        let whole = try await training(pods).run().results()
+
+        // Stopped by its reader after round 2: the checkpoint holds round 2.
+        struct Stop: Error {}
+        let stopped = try training(pods)
+        let stop = await asyncError {
+            _ = try await stopped.run(keepingCheckpoints: true).results { event in
+                if case .checkpoint(let state) = event, state.completedRounds == 2 { throw Stop() }
+            }
+        }
+        XCTAssertTrue(stop is Stop, "\(String(describing: stop))")
+        let saved = try XCTUnwrap(try stopped.checkpoints.last())
+        XCTAssertEqual(saved.state.completedRounds, 2)
+        XCTAssertEqual(saved.state.rounds, Array(whole.rounds.prefix(2)))
+
+        // The same training with its pods spelled owner/name is the same training.
+        let respelled = try training(try pods.map { try demo.pod($0).description })
+        XCTAssertEqual(respelled.checkpoints.key, stopped.checkpoints.key)
+        let resumed = try await respelled.run(resumingFrom: saved.state, keepingCheckpoints: true).results()
+        XCTAssertEqual(resumed.model.parameters, whole.model.parameters)
+        XCTAssertEqual(resumed.rounds, whole.rounds)
+        XCTAssertNil(try respelled.checkpoints.last())
+
+        // Another model is another training.
+        let other = try FederatedTraining(modeller: demo.modeller, connections: try demo.connections(pods),
+                                          specification: try await demo.specification(pods, steps: 12, seed: 8), options: options)
+        XCTAssertNotEqual(other.checkpoints.key, stopped.checkpoints.key)
     }
 
     func testARoleRefusalStopsBeforeTraining() async throws {
@@ -282,23 +319,24 @@ final class TrainingFederatedTests: XCTestCase {
         let log = EventLog()
         let runner = Task {
             var progress = 0
-            return try await training.run { event in
+            return try await training.run().results { event in
                 log.append(event)
                 if case .podProgress = event { progress += 1 }
                 if progress == 4 { withUnsafeCurrentTask { $0?.cancel() } }
             }
         }
         let failure = await runner.result
-        XCTAssertThrowsError(try failure.get()) { error in
-            XCTAssertEqual(error as? TrainingError, .cancelled(round: 0))
-        }
-        // The run returned after both pods stopped at a batch boundary and closed the task.
+        XCTAssertThrowsError(try failure.get()) { error in XCTAssertTrue(error is CancellationError, "\(error)") }
+        // Both pods stop at a batch boundary and close the task, and the run is recorded as
+        // cancelled; the reader that cancelled does not wait for that.
+        try await eventually(within: .seconds(30)) { try demo.hub.taskRuns().last?.status == .cancelled }
         for pod in pods {
+            try await eventually(within: .seconds(30)) {
+                try demo.hub.auditLog(for: try demo.pod(pod)).last?.reason == "task closed"
+            }
             let notes = try demo.hub.auditLog(for: try demo.pod(pod)).suffix(2).map(\.reason)
             XCTAssertTrue(notes[0].hasPrefix("round 1: cancelled after batch "), notes[0])
-            XCTAssertEqual(notes[1], "task closed")
         }
-        XCTAssertEqual(try demo.hub.taskRuns().last?.status, .cancelled)
         XCTAssertFalse(log.labels.contains("round 1 done"))
     }
 
@@ -402,15 +440,5 @@ final class TrainingFederatedTests: XCTestCase {
         XCTAssertEqual(loaded, trained.model)
         let again = try await demo.modeller.predict(loaded, on: [TrainingDemo.demo], rowScores: true)
         XCTAssertEqual(again.pods.first?.rows?.probabilities.map { $0.bitPattern }, scores.probabilities.map(\.bitPattern))
-    }
-
-    private func asyncError<T>(_ body: () async throws -> T, file: StaticString = #filePath, line: UInt = #line) async -> (any Error)? {
-        do {
-            _ = try await body()
-            XCTFail("expected an error", file: file, line: line)
-            return nil
-        } catch {
-            return error
-        }
     }
 }

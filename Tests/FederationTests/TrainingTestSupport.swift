@@ -78,6 +78,7 @@ final class EventLog: @unchecked Sendable {
             case let .podDropped(drop): return "dropped \(drop.pod.name) \(drop.round)"
             case let .roundFinished(result): return "round \(result.round) done"
             case .evaluated: return "evaluated"
+            case .checkpointNotRemoved: return "checkpoint not removed"
             case .finished: return "finished"
             }
         }
@@ -146,6 +147,20 @@ struct FailingConnection: ForwardingConnection {
 }
 
 /// The largest absolute difference between two parameter sets' values.
+/// Waits until `condition` holds, looking every 10 ms, and fails the test if it does not
+/// within `limit`: for what a cancelled task finishes after its reader has gone.
+func eventually(within limit: Duration, _ condition: () throws -> Bool,
+                file: StaticString = #filePath, line: UInt = #line) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try !condition() {
+        guard ContinuousClock.now < deadline else {
+            XCTFail("the condition did not hold within \(limit)", file: file, line: line)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
 func largestDifference(_ a: ParameterSet, _ b: ParameterSet) -> Float {
     zip(a.values, b.values).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
@@ -206,6 +221,6 @@ struct SmallPods: @unchecked Sendable {
                _ options: FederatedAveragingOptions, log: EventLog = EventLog()) async throws -> TrainingResults {
         let training = try FederatedTraining(modeller: modeller, connections: connections, specification: specification,
                                              options: options)
-        return try await training.run { log.append($0) }
+        return try await training.run().results { log.append($0) }
     }
 }

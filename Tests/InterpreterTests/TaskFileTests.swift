@@ -114,6 +114,21 @@ final class TaskFileTests: XCTestCase {
         XCTAssertEqual(task.optimizer, TaskFile.Optimizer(name: "SGD", params: [("lr", .float(0.001)), ("momentum", .float(0.9))]))
     }
 
+    /// The task file reads values as pod and federation files do: a quoted number or
+    /// true/false is text.
+    func testQuotedNumbersAndTruthAreText() {
+        let shown = problems(smallTask(pods: ["a"], secure: false)
+            .replacingOccurrences(of: "steps: 6", with: "steps: \"6\"")
+            .replacingOccurrences(of: "secure: false", with: "secure: 'true'")
+            .replacingOccurrences(of: "{lr: 0.01}", with: "{lr: \"0.5\"}"))
+        let headers = shown.split(separator: "\n").filter { $0.contains(": error: ") }
+        XCTAssertEqual(headers, [
+            "task.yaml:16:13: error: 'task.aggregator.secure' must be true or false, not text ('true')",
+            "task.yaml:20:14: error: 'task.model.hyperparameters.steps' must be a whole number, not text ('6')",
+            "task.yaml:25:22: error: 'task.model.hyperparameters.optimizer.params.lr' must be a finite number, not text ('0.5')",
+        ], shown)
+    }
+
     func testOnePodTrains() async throws {
         let (outcome, output) = await run(try parse(smallTask(pods: ["census-income-demo"], secure: false)))
         XCTAssertEqual(outcome, .success, output.standardError)

@@ -62,14 +62,26 @@ public struct FederatedTraining: Sendable {
     /// The pods asked, in the task's order.
     public var pods: [PodIdentifier] { connections.map(\.identifier) }
 
+    /// The training's checkpoints in the hub's store, for `run(…, keepingCheckpoints: true)`
+    /// and to find the state a run left.
+    public var checkpoints: TrainingCheckpoints {
+        TrainingCheckpoints(hub: modeller.hub, specification: specification, pods: pods, options: options)
+    }
+
     /// Runs the task: its events as they happen, `finished` with the results last. The
-    /// stream throws the error that stops the task. Ending the stream early cancels the task.
-    /// With `state`, the training continues after the state's last complete round.
-    public func run(resumingFrom state: TrainingState? = nil) -> AsyncThrowingStream<TrainingEvent, any Error> {
+    /// stream throws the error that stops the task. Ending the stream early (or cancelling
+    /// the task reading it) cancels the task: every pod stops at its next batch boundary and
+    /// closes it. With `state`, the training continues after the state's last complete round.
+    /// With `keepingCheckpoints`, the state after every round is saved in `checkpoints` before
+    /// its `checkpoint` event, and removed once the training has finished.
+    public func run(resumingFrom state: TrainingState? = nil,
+                    keepingCheckpoints: Bool = false) -> AsyncThrowingStream<TrainingEvent, any Error> {
         AsyncThrowingStream { continuation in
             let worker = Task {
                 do {
-                    let results = try await execute(resumingFrom: state) { continuation.yield($0) }
+                    let results = try await execute(resumingFrom: state, keepingCheckpoints: keepingCheckpoints) {
+                        continuation.yield($0)
+                    }
                     continuation.yield(.finished(results))
                     continuation.finish()
                 } catch {
@@ -80,30 +92,10 @@ public struct FederatedTraining: Sendable {
         }
     }
 
-    /// Runs the task, handing every event to `onEvent` on the caller's executor, and returns
-    /// the results. Cancelling the calling task stops every pod at its next batch boundary;
-    /// this returns once the pods have stopped and closed the task, throwing
-    /// `TrainingError.cancelled`.
-    nonisolated(nonsending) public func run(resumingFrom state: TrainingState? = nil,
-                                            onEvent: (TrainingEvent) -> Void) async throws -> TrainingResults {
-        let (events, continuation) = AsyncStream<TrainingEvent>.makeStream()
-        let worker = Task {
-            defer { continuation.finish() }
-            return try await execute(resumingFrom: state) { continuation.yield($0) }
-        }
-        await withTaskCancellationHandler {
-            for await event in events { onEvent(event) }
-        } onCancel: {
-            worker.cancel()
-        }
-        let results = try await worker.value
-        onEvent(.finished(results))
-        return results
-    }
-
     // MARK: - The task
 
-    private func execute(resumingFrom resume: TrainingState?, emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> TrainingResults {
+    private func execute(resumingFrom resume: TrainingState?, keepingCheckpoints: Bool,
+                         emit: @escaping @Sendable (TrainingEvent) -> Void) async throws -> TrainingResults {
         var state = try initialState(resume)
         let hub = modeller.hub
         emit(.started(TrainingOverview(pods: pods, plan: plan, secureAggregation: options.secureAggregation,
@@ -181,6 +173,7 @@ public struct FederatedTraining: Sendable {
                         // (or, when they failed only to unmask, in it) and out of the task.
                         for failure in trained.dropped { try await drop(failure) }
                         emit(.roundFinished(result))
+                        if keepingCheckpoints { try checkpoints.save(state) }
                         emit(.checkpoint(state))
                         break
                     } catch let failure as PodCallFailure {
@@ -218,6 +211,15 @@ public struct FederatedTraining: Sendable {
                 batchesTracked: state.batchesTracked(weighting: options.weighting))
             let summary = state.rounds.last.map { "accuracy \(String(format: "%.4f", $0.combined.accuracy)) after round \($0.round)" } ?? "no round run"
             try hub.finishTaskRun(run, status: .completed, detail: summary)
+            if keepingCheckpoints {
+                do {
+                    try checkpoints.remove()
+                } catch {
+                    // The training is done and its results are good; a stale checkpoint only
+                    // matters to a later resume, which the event lets the caller warn about.
+                    emit(.checkpointNotRemoved(reason: "\(error)"))
+                }
+            }
             return TrainingResults(task: task, pods: active.map(\.identifier), refusals: refusals, dropped: dropped,
                                    state: state, evaluation: evaluation, model: model)
         } catch {

@@ -5,17 +5,6 @@ public struct PodListing: Sendable, Codable, Equatable {
     public let pod: PodDescription
     /// The modeller's roles on it (empty: no access).
     public let roles: [Role]
-
-    /// Pod listings as a table: pod, display name, rows, your role, approved pods.
-    public static func table(_ listings: [PodListing]) -> PlainTextTable {
-        PlainTextTable(
-            headers: ["pod", "display name", "rows", "your role", "approved pods"],
-            rows: listings.map { listing in
-                [listing.pod.identifier.description, listing.pod.displayName, String(listing.pod.rowCount),
-                 listing.roles.isEmpty ? "none" : listing.roles.map(\.rawValue).joined(separator: ", "),
-                 listing.pod.approvedPods.map(\.description).joined(separator: ", ")]
-            })
-    }
 }
 
 /// Each pod's answer to one task request (`check_access`).

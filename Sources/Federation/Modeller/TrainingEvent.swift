@@ -4,7 +4,8 @@
 /// `podDropped` when a pod fails and the task goes on without it (the round then starts
 /// again, except under dropout-tolerant secure aggregation, which finishes it with the
 /// survivors and reports the drops just before `roundFinished`), `roundFinished` and
-/// `checkpoint`; `evaluated` when `auto_eval` is on; `finished` last.
+/// `checkpoint`; `evaluated` when `auto_eval` is on; `checkpointNotRemoved` if the finished
+/// training's checkpoint could not be removed; `finished` last.
 public enum TrainingEvent: Sendable, Equatable {
     /// The task is about to be sent: the pods asked and the rounds planned.
     case started(TrainingOverview)
@@ -22,10 +23,14 @@ public enum TrainingEvent: Sendable, Equatable {
     case podDropped(DroppedPod)
     /// A round is aggregated: its metrics per pod and combined.
     case roundFinished(RoundResult)
-    /// Right after `roundFinished`: everything needed to continue from here (a checkpoint).
+    /// Right after `roundFinished`: everything needed to continue from here (a checkpoint;
+    /// already saved in the hub's store when the run keeps checkpoints).
     case checkpoint(TrainingState)
     /// The final model's test metrics (`auto_eval`).
     case evaluated(EvaluationResults)
+    /// The training finished but its saved checkpoint could not be removed, for `reason`: a
+    /// later identical run with `resume` would start from it.
+    case checkpointNotRemoved(reason: String)
     /// The task is complete.
     case finished(TrainingResults)
 }
@@ -44,4 +49,18 @@ public struct TrainingOverview: Sendable, Codable, Equatable {
     public let weighting: AggregationWeighting
     /// The first round to run, from 1 (above 1 when resuming).
     public let firstRound: Int
+}
+
+extension AsyncThrowingStream where Element == TrainingEvent, Failure == any Error {
+    /// Reads a training's events to the end, handing each to `observe`, and returns the
+    /// results its `finished` event carries, on the caller's executor. An error `observe`
+    /// throws stops the training.
+    nonisolated(nonsending) public func results(observing observe: (TrainingEvent) throws -> Void = { _ in }) async throws -> TrainingResults {
+        for try await event in self {
+            try observe(event)
+            if case .finished(let results) = event { return results }
+        }
+        // The stream ends without results only when the task reading it is cancelled.
+        throw CancellationError()
+    }
 }

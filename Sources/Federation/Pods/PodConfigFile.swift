@@ -91,7 +91,7 @@ public enum PodConfigFile {
                 let entry = try onlyDatasource(listNode)
                 if let entryName = entry.name {
                     if let name, name.value != entryName.value {
-                        let (line, column) = yaml.position(entryName.node)
+                        let (line, column) = entryName.node.position
                         throw .conflictingFields(path: path, line: line, column: column, field: "datasources[0].name",
                                                  other: name.field,
                                                  help: "a bf pod serves its one table under the pod's name: give both the same name "
@@ -111,7 +111,7 @@ public enum PodConfigFile {
             }
             guard let name else { throw .missingField(path: path, field: "pod_name") }
             guard PodIdentifier.isValidPart(name.value) else {
-                let (line, column) = yaml.position(name.node)
+                let (line, column) = name.node.position
                 throw .invalidPodName(path: path, line: line, column: column, field: name.field, name: name.value)
             }
             var displayName: String?
@@ -131,7 +131,7 @@ public enum PodConfigFile {
             if let node = fields["minimum_group_size"] {
                 minimumGroupSize = try yaml.integer(node, field: "minimum_group_size")
                 guard minimumGroupSize >= PodSpec.smallestMinimumGroupSize else {
-                    let (line, column) = yaml.position(node)
+                    let (line, column) = node.position
                     throw .outOfRange(path: path, line: line, column: column, field: "minimum_group_size",
                                       allowed: "a whole number of at least \(PodSpec.smallestMinimumGroupSize)", found: minimumGroupSize)
                 }
@@ -173,14 +173,14 @@ public enum PodConfigFile {
         /// The error for `field` (a key of `mapping`) given together with `other`.
         private func conflict(_ field: String, with other: String, in mapping: Node, help: String) -> PodConfigError {
             let keyNode = mapping.mapping?.first { $0.key.string == field }?.key ?? mapping
-            let (line, column) = yaml.position(keyNode)
+            let (line, column) = keyNode.position
             return .conflictingFields(path: path, line: line, column: column, field: field, other: other, help: help)
         }
 
         private func checkDatasource(_ node: Node, field: String) throws(PodConfigError) {
             let value = try yaml.string(node, field: field)
             guard value == "CSVSource" else {
-                let (line, column) = yaml.position(node)
+                let (line, column) = node.position
                 throw .unsupportedDatasource(path: path, line: line, column: column, name: value)
             }
         }
@@ -198,7 +198,7 @@ public enum PodConfigFile {
                 throw yaml.wrongType(listNode, field: "datasources", expected: "a list with one datasource")
             }
             if list.count > 1 {
-                let (line, column) = yaml.position(list[1])
+                let (line, column) = list[1].position
                 throw .severalDatasources(path: path, line: line, column: column, count: list.count)
             }
             let fields = try yaml.mapping(first, field: "datasources[0]",
@@ -229,7 +229,7 @@ public enum PodConfigFile {
                     let field = prefix + "data_config.force_stypes.\(table)"
                     let types = try yaml.mapping(typesNode, field: field, allowed: ["categorical", "continuous", "text", "image"])
                     if let image = types["image"], !(try yaml.strings(image, field: field + ".image")).isEmpty {
-                        let (line, column) = yaml.position(image)
+                        let (line, column) = image.position
                         throw .wrongType(path: path, line: line, column: column, field: field + ".image",
                                          expected: "empty (a CSV pod holds no images)", found: "a list of columns")
                     }
@@ -240,7 +240,7 @@ public enum PodConfigFile {
                         let columns = try yaml.strings(node, field: field + "." + kind)
                         for column in columns {
                             if let other = typeOfColumn[column], other != kind {
-                                let (line, position) = yaml.position(node)
+                                let (line, position) = node.position
                                 throw .columnForcedTwice(path: path, line: line, column: position, name: column, types: [other, kind])
                             }
                             typeOfColumn[column] = kind
@@ -264,7 +264,7 @@ public enum PodConfigFile {
             if let seed = arguments["seed"] {
                 let value = try yaml.integer(seed, field: argumentsField + ".seed")
                 guard value >= 0 else {
-                    let (line, column) = yaml.position(seed)
+                    let (line, column) = seed.position
                     throw .wrongType(path: path, line: line, column: column, field: argumentsField + ".seed",
                                      expected: "a whole number of 0 or more", found: String(value))
                 }
@@ -286,7 +286,7 @@ public enum PodConfigFile {
                 if scheme == "http" || scheme == "https", let url = URL(string: text), url.host != nil {
                     return url
                 }
-                let (line, column) = yaml.position(node)
+                let (line, column) = node.position
                 throw .unsupportedURL(path: path, line: line, column: column, field: field, url: text)
             }
             return text.hasPrefix("/") ? URL(fileURLWithPath: text) : directory.appendingPathComponent(text).standardizedFileURL

@@ -76,11 +76,6 @@ public struct QueryResult: Sendable, Codable, Equatable {
         self.rows = rows
         self.smallestGroup = smallestGroup
     }
-
-    /// The result as a table of text cells.
-    public var table: PlainTextTable {
-        PlainTextTable(headers: columns, rows: rows.map { $0.map(\.description) })
-    }
 }
 
 /// A pod's answer to a query request.

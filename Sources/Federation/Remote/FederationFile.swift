@@ -62,7 +62,7 @@ public struct FederationFile: Sendable, Equatable {
                 do {
                     file.pods.append(Entry(name: name, address: try PodAddress(parsing: text)))
                 } catch {
-                    let (line, column) = yaml.position(addressNode)
+                    let (line, column) = addressNode.position
                     throw .wrongType(path: path, line: line, column: column, field: "pods.\(name)",
                                      expected: "an address bf://HOST:PORT/POD", found: "\(quoted(text)) (\(error.message))")
                 }
@@ -72,7 +72,7 @@ public struct FederationFile: Sendable, Equatable {
             guard let node = fields[key] else { return nil }
             let value = try yaml.integer(node, field: key)
             guard value > 0 else {
-                let (line, column) = yaml.position(node)
+                let (line, column) = node.position
                 throw .wrongType(path: path, line: line, column: column, field: key,
                                  expected: "a whole number of seconds above 0", found: String(value))
             }

@@ -41,19 +41,19 @@ public struct UserKeyFile: Sendable, Equatable {
         guard let keyNode = fields["ed25519"] else { throw .missingField(path: path, field: "ed25519") }
         let user = try yaml.string(userNode, field: "user")
         guard PodIdentifier.isValidPart(user) else {
-            let (line, column) = yaml.position(userNode)
+            let (line, column) = userNode.position
             throw .wrongType(path: path, line: line, column: column, field: "user", expected: "a bf user name", found: quoted(user))
         }
         let keyText = try yaml.string(keyNode, field: "ed25519")
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
-            let (line, column) = yaml.position(keyNode)
+            let (line, column) = keyNode.position
             throw .wrongType(path: path, line: line, column: column, field: "ed25519",
                              expected: "a 32-byte key in base64", found: quoted(keyText))
         }
         if let fingerprintNode = fields["fingerprint"] {
             let fingerprint = try yaml.string(fingerprintNode, field: "fingerprint")
             guard fingerprint == LocalIdentity.fingerprint(of: key) else {
-                let (line, column) = yaml.position(fingerprintNode)
+                let (line, column) = fingerprintNode.position
                 throw .wrongType(path: path, line: line, column: column, field: "fingerprint",
                                  expected: "the key's fingerprint \(LocalIdentity.fingerprint(of: key))", found: quoted(fingerprint))
             }

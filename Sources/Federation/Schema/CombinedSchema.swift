@@ -27,12 +27,6 @@ public struct CombinedSchema: Sendable, Codable, Equatable {
     public func column(named name: String) -> ColumnSchema? {
         columns.first { $0.name == name }
     }
-
-    /// The columns as rows for a table view, as `TableSchema.summaryTable`.
-    public var summaryTable: PlainTextTable {
-        TableSchema(name: "", columns: columns, ignoredColumns: [], rowCount: rowCount,
-                    splits: SplitCounts(train: 0, validation: 0, test: 0)).summaryTable
-    }
 }
 
 /// One pod's rows in a combined schema.

@@ -29,19 +29,6 @@ public struct TableSchema: Sendable, Codable, Equatable {
 
     /// The headers, in order.
     public var columnNames: [String] { columns.map(\.name) }
-
-    /// The schema as rows for a table view: column, dtype, stype, nulls and,
-    /// for categorical columns, the values with their counts.
-    public var summaryTable: PlainTextTable {
-        PlainTextTable(
-            headers: ["column", "dtype", "stype", "nulls", "values"],
-            rows: columns.map { column in
-                [column.name, column.dataType.rawValue, column.semanticType.rawValue, String(column.nullCount),
-                 column.categories.map { categories in
-                     categories.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")
-                 } ?? ""]
-            })
-    }
 }
 
 /// One column of a schema.

@@ -4,8 +4,10 @@ import Foundation
 import Yams
 
 /// Reads the fields of a YAML document bf configures itself from (a pod's configuration, a
-/// federation file), checking names and kinds so that every mistake is reported with the
-/// file, the line and the column, and an unknown field with the nearest known one.
+/// federation file, a user's key file), checking names and kinds so that the first mistake is
+/// reported with the file, the line and the column, and an unknown field with the nearest
+/// known one. The task file's reader, which collects every mistake, reads values the same way
+/// (`Node.text`, `wholeNumber`, …, `YAMLSyntaxProblem`).
 struct YAMLFields {
     /// The file, as errors name it.
     let path: String
@@ -26,24 +28,13 @@ struct YAMLFields {
 
     /// The document's root node, or nil for an empty document.
     static func compose(_ text: String, path: String) throws(PodConfigError) -> Node? {
-        do {
-            // UTF-8 always: Yams's default reads YAMS_DEFAULT_ENCODING from the environment on
-            // every parse (a copy of the whole environment) and prints to stdout when it is set.
-            return try Yams.compose(yaml: text, .default, .default, .utf8)
-        } catch let error as YamlError {
-            switch error {
-            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-                throw .syntax(path: path, line: mark.line, column: mark.column, problem: YAMLProblem.syntax(problem, context: context?.text))
-            case let .duplicatedKeysInMapping(duplicates, context):
-                let key = duplicates.first ?? ""
-                let places = YAMLProblem.keyPositions(key, in: text, from: context.mark.line)
-                let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
-                throw .duplicateField(path: path, line: line, column: column, field: key, firstLine: places.first?.line ?? context.mark.line)
-            default:
-                throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
-            }
+        do throws(YAMLSyntaxProblem) {
+            return try YAMLSyntaxProblem.compose(text)
         } catch {
-            throw .syntax(path: path, line: 1, column: 1, problem: "\(error)")
+            if let duplicate = error.duplicate {
+                throw .duplicateField(path: path, line: error.line, column: error.column, field: duplicate.key, firstLine: duplicate.firstLine)
+            }
+            throw .syntax(path: path, line: error.line, column: error.column, problem: error.problem)
         }
     }
 
@@ -53,7 +44,7 @@ struct YAMLFields {
         for (key, value) in try orderedMapping(node, field: field) {
             guard allowed.contains(key) else {
                 let keyNode = node.mapping?.first { $0.key.string == key }?.key ?? node
-                let (line, column) = position(keyNode)
+                let (line, column) = keyNode.position
                 throw .unknownField(path: path, line: line, column: column, field: key,
                                     suggestion: Suggestion.closest(to: key, among: allowed))
             }
@@ -73,10 +64,8 @@ struct YAMLFields {
     }
 
     func string(_ node: Node, field: String) throws(PodConfigError) -> String {
-        guard case let .scalar(scalar) = node, node.null == nil || scalar.style != .plain else {
-            throw wrongType(node, field: field, expected: "text")
-        }
-        return scalar.string
+        guard let text = node.text else { throw wrongType(node, field: field, expected: "text") }
+        return text
     }
 
     func strings(_ node: Node, field: String) throws(PodConfigError) -> [String] {
@@ -89,83 +78,131 @@ struct YAMLFields {
     }
 
     func integer(_ node: Node, field: String) throws(PodConfigError) -> Int {
-        guard case .scalar = node, let value = node.plainInt else {
-            throw wrongType(node, field: field, expected: "a whole number")
-        }
+        guard let value = node.wholeNumber else { throw wrongType(node, field: field, expected: "a whole number") }
         return value
     }
 
     /// A finite number above 0, and below `limit` when one is given.
     func positiveNumber(_ node: Node, field: String, below limit: Double? = nil) throws(PodConfigError) -> Double {
         let expected = limit.map { "a number above 0 and below \($0)" } ?? "a number above 0"
-        guard case .scalar = node, let value = node.plainFloat ?? node.plainInt.map(Double.init),
-              value.isFinite, value > 0, limit.map({ value < $0 }) ?? true else {
+        guard let value = node.finiteNumber, value > 0, limit.map({ value < $0 }) ?? true else {
             throw wrongType(node, field: field, expected: expected)
         }
         return value
     }
 
     func boolean(_ node: Node, field: String) throws(PodConfigError) -> Bool {
-        guard case .scalar = node, let value = node.bool else {
-            throw wrongType(node, field: field, expected: "true or false")
-        }
+        guard let value = node.boolean else { throw wrongType(node, field: field, expected: "true or false") }
         return value
     }
 
     func wrongType(_ node: Node, field: String, expected: String) -> PodConfigError {
-        let (line, column) = position(node)
-        return .wrongType(path: path, line: line, column: column, field: field, expected: expected, found: kind(of: node))
-    }
-
-    func kind(of node: Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case let .scalar(scalar):
-            if node.null != nil && scalar.style == .plain { return "empty" }
-            if node.plainInt != nil { return "a number (\(scalar.string))" }
-            if node.plainFloat != nil { return "a number (\(scalar.string))" }
-            if node.bool != nil { return "true/false" }
-            return "text (\(quoted(scalar.string)))"
-        }
-    }
-
-    func position(_ node: Node) -> (Int, Int) {
-        guard let mark = node.mark else { return (1, 1) }
-        return (mark.line, mark.column)
+        let (line, column) = node.position
+        return .wrongType(path: path, line: line, column: column, field: field, expected: expected, found: node.kindDescription)
     }
 }
 
+/// The values of a YAML document as every bf reader takes them (pod files, federation files,
+/// task files): YAML's own typing, so a quoted `"5"` or `"true"` is text; never YAML 1.1's
+/// base-60 numbers (`1:30`), which Yams computes without overflow checks and traps on a long
+/// one (`622222222222222222:2`), and nobody writes a count in base 60.
 extension Node {
-    /// The scalar's whole number, as `int` reads it, except YAML 1.1's base-60 form (`1:30`):
-    /// Yams computes that without overflow checks and traps on a long one
-    /// (`622222222222222222:2`), and nobody writes a count in base 60.
-    public var plainInt: Int? {
+    /// A scalar's text; nil for a plain empty value, a mapping or a list.
+    public var text: String? {
+        guard case let .scalar(scalar) = self, null == nil || scalar.style != .plain else { return nil }
+        return scalar.string
+    }
+
+    /// A plain scalar's whole number.
+    public var wholeNumber: Int? {
         guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
         return int
     }
 
-    /// The scalar's number, as `float` reads it, except the base-60 form (see `plainInt`).
-    public var plainFloat: Double? {
+    /// A plain scalar's number, whole or not, when it is finite.
+    public var finiteNumber: Double? {
         guard case let .scalar(scalar) = self, !scalar.string.contains(":") else { return nil }
-        return float
+        guard let value = float ?? int.map(Double.init), value.isFinite else { return nil }
+        return value
+    }
+
+    /// A plain scalar's true or false (`true`, `false`, and YAML 1.1's `yes`, `no`, `on`, `off`).
+    public var boolean: Bool? { bool }
+
+    /// What the node holds, for "must be …, not …": "a mapping", "empty", "a number (3.5)",
+    /// "text ('abc')".
+    public var kindDescription: String {
+        switch self {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            guard scalar.style == .plain else { return "text (\(quoted(scalar.string)))" }
+            if null != nil { return "empty" }
+            if !scalar.string.contains(":"), let value = float, !value.isFinite {
+                return (value.isNaN ? "NaN" : "infinity") + " (\(scalar.string))"
+            }
+            if wholeNumber != nil || finiteNumber != nil { return "a number (\(scalar.string))" }
+            if bool != nil { return "true/false (\(scalar.string))" }
+            return "text (\(quoted(scalar.string)))"
+        }
+    }
+
+    /// The node's 1-based line and column (1, 1 when Yams gives none).
+    public var position: (line: Int, column: Int) {
+        guard let mark else { return (1, 1) }
+        return (mark.line, mark.column)
     }
 }
 
-/// What the YAML readers (pod files, federation files, task files) say about text libyaml
-/// refused.
-public enum YAMLProblem {
-    /// libyaml's problem with the context it gives ("expected a single document in the stream"
-    /// before "but found another document"), without a trailing period.
-    public static func syntax(_ problem: String, context: String?) -> String {
+/// Why libyaml refused a document, and where: the one reading of Yams's errors for every bf
+/// reader.
+public struct YAMLSyntaxProblem: Error {
+    /// Where, 1-based; for a repeated key, its second place.
+    public let line: Int
+    public let column: Int
+    /// libyaml's problem with the context it gives ("expected a single document in the stream,
+    /// but found another document"), without a trailing period.
+    public let problem: String
+    /// The key given twice in one mapping and the line it was first given at, when that is
+    /// the problem.
+    public let duplicate: (key: String, firstLine: Int)?
+
+    /// The document's root node, or nil for an empty document.
+    public static func compose(_ text: String) throws(YAMLSyntaxProblem) -> Node? {
+        do {
+            // UTF-8 always: Yams's default reads YAMS_DEFAULT_ENCODING from the environment on
+            // every parse (a copy of the whole environment) and prints to stdout when it is set.
+            return try Yams.compose(yaml: text, .default, .default, .utf8)
+        } catch let error as YamlError {
+            switch error {
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+                throw YAMLSyntaxProblem(line: mark.line, column: mark.column, problem: syntax(problem, context: context?.text),
+                                        duplicate: nil)
+            case let .duplicatedKeysInMapping(duplicates, context):
+                // libyaml leaves a repeated key to the reader, and Yams refuses it with the
+                // mapping's place only.
+                let key = duplicates.first ?? ""
+                let places = keyPositions(key, in: text, from: context.mark.line)
+                let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
+                throw YAMLSyntaxProblem(line: line, column: column, problem: "\(quoted(key)) is given twice",
+                                        duplicate: (key, places.first?.line ?? context.mark.line))
+            default:
+                throw YAMLSyntaxProblem(line: 1, column: 1, problem: "\(error)", duplicate: nil)
+            }
+        } catch {
+            throw YAMLSyntaxProblem(line: 1, column: 1, problem: "\(error)", duplicate: nil)
+        }
+    }
+
+    private static func syntax(_ problem: String, context: String?) -> String {
         guard let context, !context.isEmpty, problem.hasPrefix("but ") || problem.hasPrefix("did not find") else { return problem }
         return context + ", " + problem
     }
 
     /// Where lines of `text` at or after `line` start with the key `key` (as `key:`, `"key":`
     /// or `- key:`): the first is where a repeated key was given first.
-    public static func keyPositions(_ key: String, in text: String, from line: Int) -> [(line: Int, column: Int)] {
+    private static func keyPositions(_ key: String, in text: String, from line: Int) -> [(line: Int, column: Int)] {
         var positions: [(line: Int, column: Int)] = []
         for (index, content) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= line {
             let indentation = content.prefix { $0 == " " || $0 == "-" }

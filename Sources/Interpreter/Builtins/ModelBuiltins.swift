@@ -436,42 +436,24 @@ enum ModelBuiltins {
             specification = try specification.replacingPrivacy(privacy.request)
         }
         let training = try await federation.modeller.training(on: pods, specification: specification, options: options)
-        let checkpoints = Checkpoints(hub: federation.hub, specification: specification, pods: pods, options: options)
         var resumed: TrainingState?
         if arguments.bool("resume") == true {
-            let saved = try checkpoints.load()
+            let saved = try training.checkpoints.last()
             resumed = saved?.state
             context.notice(saved.map { "note: resuming after round \($0.state.completedRounds) from \($0.record.file.path)" }
                            ?? "note: no checkpoint of this training to resume; starting at round 1")
         }
         let report = TrainingReport(context: context, continuousInputs: !specification.continuous.isEmpty, privacy: specification.privacy)
         defer { context.progress(nil) }
-        var results: TrainingResults?
         var saved = resumed?.completedRounds ?? 0
-        for try await event in training.run(resumingFrom: resumed) {
+        let results = try await training.run(resumingFrom: resumed, keepingCheckpoints: true).results { event in
             report.show(event)
-            switch event {
-            case .checkpoint(let state):
-                try checkpoints.save(state)
-                saved = state.completedRounds
-            case .finished(let finished):
-                results = finished
-            default:
-                break
-            }
+            if case .checkpoint(let state) = event { saved = state.completedRounds }
             if context.isInterrupted {
                 context.progress(nil)
                 context.notice("note: stopped after round \(saved); train again with resume=True to continue from there")
                 throw Interrupted()
             }
-        }
-        guard let results else { throw RuntimeError("the training ended without results") }
-        do {
-            try checkpoints.remove()
-        } catch {
-            // The training is done and its results are good; a stale checkpoint only matters
-            // to a later resume=True, which the note warns about.
-            context.notice("note: the finished training's checkpoint could not be removed: \(error)")
         }
         model.trained = results.model
         if let names = results.rounds.first?.combined.namedValues.map(\.name) {

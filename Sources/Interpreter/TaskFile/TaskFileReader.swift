@@ -24,19 +24,15 @@ struct TaskFileReader {
     /// The task, or nil when the file is too broken to say; `diagnostics` holds the problems.
     mutating func read() -> TaskFile? {
         let root: Node
-        do {
-            // UTF-8 always, as YAMLFields.compose reads pod and federation files.
-            guard let node = try Yams.compose(yaml: source.text, .default, .default, .utf8) else {
+        do throws(YAMLSyntaxProblem) {
+            guard let node = try YAMLSyntaxProblem.compose(source.text) else {
                 diagnostics.append(Diagnostic(.error, "the task file is empty", span: nil,
                                               help: "a task file needs pods, data_structure and task; see scripts/tutorials/04_training_from_a_task_yaml.yaml"))
                 return nil
             }
             root = node
-        } catch let error as YamlError {
-            diagnostics.append(syntaxDiagnostic(error))
-            return nil
         } catch {
-            diagnostics.append(Diagnostic(.error, "the task file is not YAML: \(error)", span: nil, help: "fix the YAML syntax"))
+            diagnostics.append(syntaxDiagnostic(error))
             return nil
         }
         return task(root)
@@ -64,7 +60,7 @@ struct TaskFileReader {
         if let nested = taskFields?["data_structure"] {
             if let structureNode {
                 problem("'data_structure' is given twice, at the top and under 'task'", at: nested,
-                        help: "keep one of them (the top-level one starts at line \(position(structureNode).line))")
+                        help: "keep one of them (the top-level one starts at line \(structureNode.position.line))")
             }
             structureNode = nested
             structurePath = "task.data_structure"
@@ -318,11 +314,11 @@ struct TaskFileReader {
     }
 
     private mutating func string(_ node: Node, field: String) -> String? {
-        guard case let .scalar(scalar) = node, node.null == nil || scalar.style != .plain else {
+        guard let text = node.text else {
             wrongType(node, field: field, expected: "text")
             return nil
         }
-        return scalar.string
+        return text
     }
 
     private mutating func sequence(_ node: Node, field: String) -> [Node]? {
@@ -344,7 +340,7 @@ struct TaskFileReader {
     }
 
     private mutating func integer(_ node: Node, field: String) -> Int? {
-        guard case let .scalar(scalar) = node, scalar.style == .plain, let value = node.plainInt else {
+        guard let value = node.wholeNumber else {
             wrongType(node, field: field, expected: "a whole number")
             return nil
         }
@@ -361,16 +357,14 @@ struct TaskFileReader {
     }
 
     private mutating func number(_ node: Node, field: String) -> TaskFile.Number? {
-        if case let .scalar(scalar) = node, scalar.style == .plain {
-            if let value = node.plainInt { return .int(value) }
-            if let value = node.plainFloat, value.isFinite { return .float(value) }
-        }
+        if let value = node.wholeNumber { return .int(value) }
+        if let value = node.finiteNumber { return .float(value) }
         wrongType(node, field: field, expected: "a finite number")
         return nil
     }
 
     private mutating func bool(_ node: Node, field: String) -> Bool? {
-        guard case let .scalar(scalar) = node, scalar.style == .plain, let value = node.bool else {
+        guard let value = node.boolean else {
             wrongType(node, field: field, expected: "true or false")
             return nil
         }
@@ -380,7 +374,7 @@ struct TaskFileReader {
     // MARK: - Problems
 
     private mutating func wrongType(_ node: Node, field: String, expected: String) {
-        problem("'\(field)' must be \(expected), not \(kind(of: node))", at: node,
+        problem("'\(field)' must be \(expected), not \(node.kindDescription)", at: node,
                 help: field.contains(" ") ? "write the file as fields, one 'name: value' per line" : "give '\(field)' \(expected)")
     }
 
@@ -393,51 +387,20 @@ struct TaskFileReader {
         diagnostics.append(Diagnostic(.error, message, span: span(of: node), help: help))
     }
 
-    private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let start = offset(line: mark.line, column: mark.column)
-            return Diagnostic(.error, "not valid YAML: \(YAMLProblem.syntax(problem, context: context?.text))", span: Span(start, start + 1),
-                              help: "fix the YAML syntax")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            // libyaml leaves a repeated key to the reader, and Yams refuses it with the mapping's place only.
-            let key = duplicates.first ?? ""
-            let places = YAMLProblem.keyPositions(key, in: source.text, from: context.mark.line)
-            let (line, column) = places.count > 1 ? places[1] : (context.mark.line, context.mark.column)
-            let start = offset(line: line, column: column)
-            return Diagnostic(.error, "'\(key)' is given twice (first at line \(places.first?.line ?? context.mark.line))",
-                              span: Span(start, start + key.utf8.count), help: "keep one of the two")
-        default:
-            return Diagnostic(.error, "not valid YAML: \(error)", span: nil, help: "fix the YAML syntax")
+    private func syntaxDiagnostic(_ error: YAMLSyntaxProblem) -> Diagnostic {
+        let start = offset(line: error.line, column: error.column)
+        if let duplicate = error.duplicate {
+            return Diagnostic(.error, "'\(duplicate.key)' is given twice (first at line \(duplicate.firstLine))",
+                              span: Span(start, start + duplicate.key.utf8.count), help: "keep one of the two")
         }
-    }
-
-    private func kind(of node: Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case let .scalar(scalar):
-            if node.null != nil && scalar.style == .plain { return "empty" }
-            if scalar.style == .plain, let value = node.plainFloat, !value.isFinite {
-                return (value.isNaN ? "NaN" : "infinity") + " (\(scalar.string))"
-            }
-            if scalar.style == .plain && (node.plainInt != nil || node.plainFloat != nil) { return "a number (\(scalar.string))" }
-            if scalar.style == .plain && node.bool != nil { return "true/false (\(scalar.string))" }
-            return "text ('\(scalar.string)')"
-        }
+        return Diagnostic(.error, "not valid YAML: \(error.problem)", span: Span(start, start + 1), help: "fix the YAML syntax")
     }
 
     // MARK: - Positions
 
-    private func position(_ node: Node) -> (line: Int, column: Int) {
-        guard let mark = node.mark else { return (1, 1) }
-        return (mark.line, mark.column)
-    }
-
     /// The node's place in the file: a scalar's whole text, else its first character.
     private func span(of node: Node) -> Span {
-        let (line, column) = position(node)
+        let (line, column) = node.position
         let start = offset(line: line, column: column)
         if case let .scalar(scalar) = node, scalar.style == .plain, !scalar.string.contains("\n") {
             return Span(start, start + max(1, scalar.string.utf8.count))

@@ -63,6 +63,8 @@ final class TrainingReport {
             }
         case .evaluated(let evaluation):
             context.write(TrainingReport.evaluationTable(evaluation).display(in: context.displayContext) + "\n")
+        case .checkpointNotRemoved(let reason):
+            context.notice("note: the finished training's checkpoint could not be removed: \(reason)")
         case .finished:
             context.write("task complete\n")
         case .podFinished, .checkpoint:
