@@ -41,18 +41,19 @@ let package = Package(
         .target(name: "COpenBLAS"),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
-        .target(name: "DidYouMean"),
+        // The one shape of a problem a user reads (Problem, ProblemError) and the one did-you-mean.
+        .target(name: "Diagnostics"),
         // Reading and writing users' files: atomic writes, regular files only, clear reasons.
         .target(name: "Files"),
-        .target(name: "Language"),
+        .target(name: "Language", dependencies: ["Diagnostics"]),
         .target(name: "Learning", dependencies: [
-            "COpenBLAS", "DidYouMean", "Files",
+            "COpenBLAS", "Diagnostics", "Files",
             // AES-256-CTR for DP-SGD's noise (Sources/Learning/Privacy/SecureRandom.swift).
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "Federation", dependencies: [
-            "DidYouMean", "Learning", "Files",
+            "Diagnostics", "Learning", "Files",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API, for the query authorizer and progress handler GRDB does not expose.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -64,7 +65,7 @@ let package = Package(
         // scripts/generate-transport), PodServer, RemotePodConnection, and the relay
         // (RelayServer) with the pods that dial it (RelayedPodServer).
         .target(name: "Transport", dependencies: [
-            "Federation", "Learning",
+            "Diagnostics", "Federation", "Learning",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -72,7 +73,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Protos"]),
         .target(name: "Interpreter", dependencies: [
-            "Language", "DidYouMean", "Federation", "Learning", "Files",
+            "Language", "Diagnostics", "Federation", "Learning", "Files",
             .product(name: "OrderedCollections", package: "swift-collections"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: callerIsolated),
@@ -80,9 +81,9 @@ let package = Package(
         .target(name: "Kernel", dependencies: [
             "Interpreter", "Language", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: callerIsolated),
-        .target(name: "REPL", dependencies: ["CLibEdit", "DidYouMean", "Files"], swiftSettings: callerIsolated),
+        .target(name: "REPL", dependencies: ["CLibEdit", "Diagnostics", "Files"], swiftSettings: callerIsolated),
         .executableTarget(name: "bf", dependencies: [
-            "REPL", "Kernel", "Interpreter", "Language", "Federation", "Learning", "Transport", "DidYouMean", "Files",
+            "REPL", "Kernel", "Interpreter", "Language", "Federation", "Learning", "Transport", "Diagnostics", "Files",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: callerIsolated),
 
@@ -105,7 +106,7 @@ let package = Package(
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"], path: "Tests/Fixtures/repl-fixture"),
 
-        .testTarget(name: "DidYouMeanTests", dependencies: ["DidYouMean"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language", "Federation"], swiftSettings: callerIsolated),

@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Language
 
 /// The arguments of one call, bound to the built-in's parameters and type-checked, with

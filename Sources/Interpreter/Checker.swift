@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Language
 import OrderedCollections
 

@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Federation
 import Language
 import OrderedCollections
@@ -123,11 +123,7 @@ extension Session {
         } catch var error as RuntimeError {
             if error.span == nil { error.span = span }
             throw error
-        } catch let error as UserFacingError {
-            var failure = RuntimeError(error.message, span: span, notes: error.notes, help: error.help)
-            failure.isInputOutput = error.isInputOutput
-            throw failure
-        } catch let error as FederationError {
+        } catch let error as any ProblemError {
             throw RuntimeError(error, span: span)
         } catch let error as Interrupted {
             throw error

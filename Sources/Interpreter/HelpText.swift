@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Language
 
 /// Help text, made from the built-in table: what `:help`, `help()` and `bf --help` show.

@@ -1,14 +1,14 @@
+import Diagnostics
 import Federation
 import Language
 
 /// An error while running bf code, shown to the user as a diagnostic at `span`.
 public struct RuntimeError: Error, Sendable {
-    public var message: String
+    /// What went wrong and what to do about it.
+    public var problem: Problem
     /// The source span at fault; the evaluator fills in the failing call's span when a
     /// built-in throws without one.
     public var span: Span?
-    public var notes: [String]
-    public var help: String?
     /// Further problems found by the same call (pods disagreeing on several columns), each
     /// shown as its own diagnostic at the same place.
     public var more: [RuntimeError]
@@ -20,38 +20,37 @@ public struct RuntimeError: Error, Sendable {
     public var federationError: (any FederationError)?
 
     public init(_ message: String, span: Span? = nil, notes: [String] = [], help: String? = nil, more: [RuntimeError] = []) {
-        self.message = message
+        self.init(Problem(message, notes: notes, help: help), span: span, more: more)
+    }
+
+    public init(_ problem: Problem, span: Span? = nil, more: [RuntimeError] = []) {
+        self.problem = problem
         self.span = span
-        self.notes = notes
-        self.help = help
         self.more = more
     }
 
+    /// Another layer's error (a pod's refusal, a bad CSV, a model file) shown at `span`: its
+    /// first problem is this error, the others follow it.
+    public init(_ error: any ProblemError, span: Span? = nil) {
+        let problems = error.problems.isEmpty ? [Problem(error.description)] : error.problems
+        self.init(problems[0], span: span, more: problems.dropFirst().map { RuntimeError($0, span: span) })
+        isInputOutput = error.isInputOutput
+        federationError = error as? any FederationError
+    }
+
+    public var message: String { problem.message }
+    public var notes: [String] { problem.notes }
+    public var help: String? { problem.help }
+
     /// This error and the further ones, as diagnostics.
     public var diagnostics: [Diagnostic] {
-        [Diagnostic(.error, message, span: span, notes: notes, help: help)]
+        [Diagnostic(.error, problem, span: span)]
             + more.flatMap { error in
                 var located = error
                 if located.span == nil { located.span = span }
                 return located.diagnostics
             }
     }
-}
-
-/// An error from another layer (a pod's refusal, a bad CSV) that already carries text a user
-/// can act on. The evaluator shows it at the span of the call that failed.
-public protocol UserFacingError: Error {
-    var message: String { get }
-    var help: String? { get }
-    var notes: [String] { get }
-    /// Whether a file could not be read or written.
-    var isInputOutput: Bool { get }
-}
-
-extension UserFacingError {
-    public var help: String? { nil }
-    public var notes: [String] { [] }
-    public var isInputOutput: Bool { false }
 }
 
 /// Thrown when the user pressed Ctrl-C and long work stopped at a safe point.

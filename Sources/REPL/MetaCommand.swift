@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 
 /// The names of the REPL's meta-commands, in the order `:help` lists them.
 enum MetaCommandName: String, CaseIterable {
@@ -127,7 +127,7 @@ enum MetaCommand: Equatable {
 }
 
 /// Why a meta-command line could not be understood.
-enum MetaCommandError: Error, Equatable {
+enum MetaCommandError: ProblemError, Equatable {
     case missingName
     case unknown(String, suggestion: MetaCommandName?)
     case ambiguous(String, candidates: [MetaCommandName])
@@ -135,34 +135,23 @@ enum MetaCommandError: Error, Equatable {
     case unexpectedArgument(MetaCommandName, String)
     case invalidCount(String)
 
-    /// What went wrong, naming the command at fault.
-    var message: String {
+    var problems: [Problem] {
         switch self {
         case .missingName:
-            "missing command name after ':'"
-        case let .unknown(word, _):
-            "unknown command ':\(word)'"
+            [Problem("missing command name after ':'", help: "type ':help' to list the commands")]
+        case let .unknown(word, suggestion):
+            [Problem("unknown command ':\(word)'",
+                     help: suggestion.map { "did you mean ':\($0.rawValue)'?" } ?? "type ':help' to list the commands")]
         case let .ambiguous(word, candidates):
-            "':\(word)' is ambiguous: it could be " + Self.alternatives(candidates.map { "':\($0.rawValue)'" })
+            [Problem("':\(word)' is ambiguous: it could be " + Self.alternatives(candidates.map { "':\($0.rawValue)'" }),
+                     help: "type more letters of the command")]
         case let .missingArgument(name):
-            "':\(name.rawValue)' needs a file"
+            [Problem("':\(name.rawValue)' needs a file", help: "usage: \(name.usage)")]
         case let .unexpectedArgument(name, argument):
-            "':\(name.rawValue)' takes no argument, got '\(argument)'"
+            [Problem("':\(name.rawValue)' takes no argument, got '\(argument)'", help: "usage: \(name.usage)")]
         case let .invalidCount(argument):
-            "':history' expects a positive number of entries, got '\(argument)'"
-        }
-    }
-
-    /// What to do about it.
-    var help: String {
-        switch self {
-        case .missingName: "type ':help' to list the commands"
-        case let .unknown(_, suggestion):
-            suggestion.map { "did you mean ':\($0.rawValue)'?" } ?? "type ':help' to list the commands"
-        case .ambiguous: "type more letters of the command"
-        case let .missingArgument(name): "usage: \(name.usage)"
-        case let .unexpectedArgument(name, _): "usage: \(name.usage)"
-        case .invalidCount: "usage: \(MetaCommandName.history.usage)"
+            [Problem("':history' expects a positive number of entries, got '\(argument)'",
+                     help: "usage: \(MetaCommandName.history.usage)")]
         }
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Files
 import Foundation
 
@@ -42,26 +43,20 @@ enum SessionFile {
 }
 
 /// Why `:load` or `:save` could not use a file.
-enum SessionFileError: Error, Equatable {
+enum SessionFileError: ProblemError, Equatable {
     case unreadable(path: String, reason: String)
     case notText(path: String)
     case unwritable(path: String, reason: String)
 
-    /// What went wrong, naming the file.
-    var message: String {
+    var problems: [Problem] {
         switch self {
-        case let .unreadable(path, reason): "cannot read '\(path)': \(reason)"
-        case let .notText(path): "'\(path)' is not UTF-8 text"
-        case let .unwritable(path, reason): "cannot write '\(path)': \(reason)"
-        }
-    }
-
-    /// What to do about it.
-    var help: String {
-        switch self {
-        case .unreadable: "check the path; a relative path starts at '\(FileManager.default.currentDirectoryPath)'"
-        case .notText: "load a .bf script saved as UTF-8"
-        case .unwritable: "choose a path in a folder you can write to"
+        case let .unreadable(path, reason):
+            [Problem("cannot read '\(path)': \(reason)",
+                     help: "check the path; a relative path starts at '\(FileManager.default.currentDirectoryPath)'")]
+        case let .notText(path):
+            [Problem("'\(path)' is not UTF-8 text", help: "load a .bf script saved as UTF-8")]
+        case let .unwritable(path, reason):
+            [Problem("cannot write '\(path)': \(reason)", help: "choose a path in a folder you can write to")]
         }
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Federation
 import GRPCCore
 
@@ -38,49 +39,49 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
     /// Another server of the same pod attached to the relay and replaced this one.
     case replacedAtRelay(relay: String, pod: String)
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .unreachable(pod, reason):
-            return [FederationDiagnostic("cannot reach pod \(pod): \(reason)",
+            return [Problem("cannot reach pod \(pod): \(reason)",
                                          help: "check that 'bf pod serve' runs there and the address; with TLS, that each side's CA signed the other's certificate")]
         case let .deadlineExceeded(pod, call, seconds):
-            return [FederationDiagnostic("pod \(pod) did not answer \(call) within \(seconds) s",
+            return [Problem("pod \(pod) did not answer \(call) within \(seconds) s",
                                          help: "the pod may be overloaded or stopped; raise deadline_seconds in federation.yaml if it is only slow")]
         case let .stalled(pod, seconds):
-            return [FederationDiagnostic("pod \(pod) sent no progress for \(seconds) s while training a round",
+            return [Problem("pod \(pod) sent no progress for \(seconds) s while training a round",
                                          help: "the pod may have stopped; raise progress_deadline_seconds in federation.yaml if its batches are slow")]
         case let .refused(pod, reason):
-            return [FederationDiagnostic("pod \(pod) refused the call: \(reason)")]
+            return [Problem("pod \(pod) refused the call: \(reason)")]
         case let .podError(pod, reason), let .dataDoesNotFit(pod, _, reason):
-            return [FederationDiagnostic("pod \(pod): \(reason)")]
+            return [Problem("pod \(pod): \(reason)")]
         case let .malformedAnswer(pod, reason):
-            return [FederationDiagnostic("pod \(pod) sent an answer bf cannot read: \(reason)",
+            return [Problem("pod \(pod) sent an answer bf cannot read: \(reason)",
                                          help: "run the same bf version on both sides")]
         case let .untrustedCertificate(pod, authority):
-            return [FederationDiagnostic("cannot reach pod \(pod): " + Self.untrusted(authority),
+            return [Problem("cannot reach pod \(pod): " + Self.untrusted(authority),
                                          help: "set tls.ca in federation.yaml to the CA that signed the pod's certificate (its 'bf pod serve --tls-cert')")]
         case let .certificateRefused(pod, certificate):
-            return [FederationDiagnostic("cannot reach pod \(pod): " + Self.refused(certificate),
+            return [Problem("cannot reach pod \(pod): " + Self.refused(certificate),
                                          help: "set tls.certificate and tls.key in federation.yaml to a certificate signed by the CA the pod trusts (its 'bf pod serve --tls-ca')")]
         case let .tlsHandshake(pod, reason):
-            return [FederationDiagnostic("cannot reach pod \(pod): the TLS handshake failed: \(reason)",
+            return [Problem("cannot reach pod \(pod): the TLS handshake failed: \(reason)",
                                          help: "check that the pod serves TLS ('bf pod serve --tls-cert') and the files of tls in federation.yaml")]
         case let .tlsFile(path, reason):
-            return [FederationDiagnostic("cannot use TLS file '\(path)': \(reason)", help: "check the path and that it is PEM")]
+            return [Problem("cannot use TLS file '\(path)': \(reason)", help: "check the path and that it is PEM")]
         case let .cannotListen(address, reason):
-            return [FederationDiagnostic("cannot listen on \(address): \(reason)",
+            return [Problem("cannot listen on \(address): \(reason)",
                                          help: "choose a free port (or 0 for any), and an address of this machine")]
         case let .notConnectedToRelay(pod, relay):
-            return [FederationDiagnostic("pod '\(pod)' is not connected to the relay at \(relay)",
+            return [Problem("pod '\(pod)' is not connected to the relay at \(relay)",
                                          help: "its owner starts it with 'bf pod serve POD.yaml --connect \(relay)'")]
         case let .relayUnreachable(relay, reason):
-            return [FederationDiagnostic("cannot reach the relay at \(relay): \(reason)",
+            return [Problem("cannot reach the relay at \(relay): \(reason)",
                                          help: "check that 'bf relay' runs there and the address; with TLS, give the CA that signed the relay's certificate with --tls-ca")]
         case let .relayRefused(relay, pod, reason):
-            return [FederationDiagnostic("the relay at \(relay) refused pod '\(pod)': \(reason)",
+            return [Problem("the relay at \(relay) refused pod '\(pod)': \(reason)",
                                          help: "whoever runs the relay imports the pod owner's key: 'bf user export --out OWNER.key' here, 'bf user import OWNER.key' there")]
         case let .replacedAtRelay(relay, pod):
-            return [FederationDiagnostic("another 'bf pod serve' of '\(pod)' attached to the relay at \(relay) and replaced this one",
+            return [Problem("another 'bf pod serve' of '\(pod)' attached to the relay at \(relay) and replaced this one",
                                          help: "serve each pod once; stop the other server, or this one")]
         }
     }

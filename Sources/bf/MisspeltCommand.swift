@@ -1,5 +1,5 @@
 import ArgumentParser
-import DidYouMean
+import Diagnostics
 import Foundation
 
 /// A command word that is not one of bf's but is close to one (`bf tutorail 5`), found before

@@ -34,7 +34,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as FederationError {
-        Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+        Console.error(error)
         throw ExitCode(error.isInputOutput ? ScriptRunner.Status.io : ScriptRunner.Status.syntax)
     }
 }
@@ -71,7 +71,7 @@ extension BF {
                 let (hub, identity) = try hubOptions.open()
                 let pod = try reportingFailures {
                     try hub.createPod(fromYAML: URL(fileURLWithPath: file), owner: identity, replacing: replace,
-                                      notes: { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") },
+                                      notes: { note in Console.error("note: \(note)\n") },
                                       downloads: Console.report)
                 }
                 print("pod '\(pod.identifier)' is ready: \(pod.rowCount) row\(pod.rowCount == 1 ? "" : "s")")
@@ -262,6 +262,6 @@ extension BF {
 extension Console {
     /// Shows what the owner should know about a pod's downloaded data on standard error.
     static func report(_ note: DataDownloadNote) {
-        error("\(note.isWarning ? "warning" : "note"): \(note.message)\nhelp: \(note.help)\n")
+        error("\(note.isWarning ? "warning" : "note"): \(note)\n")
     }
 }

@@ -192,7 +192,7 @@ private func reportingPrivacyErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as LearningError {
-        Console.error("error: \(error.description)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
+        Console.error(error)
         throw ExitCode(ScriptRunner.Status.usage)
     }
 }

@@ -134,7 +134,7 @@ extension BF.PodCommand {
             let spec = try PodConfigFile.read(URL(fileURLWithPath: pod), owner: owner.name)
             let identifier = try spec.identifier()
             if try hub.podDescriptions().contains(where: { $0.identifier == identifier }) { return identifier }
-            let created = try hub.createPod(spec, notes: { note in Console.error("note: \(note.message)\nhelp: \(note.help)\n") },
+            let created = try hub.createPod(spec, notes: { note in Console.error("note: \(note)\n") },
                                             downloads: Console.report)
             Console.line("created pod '\(created.identifier)': \(created.rowCount) rows")
             return identifier
@@ -165,7 +165,7 @@ func runUntilStopped(_ what: String, failure: String, _ serve: @escaping @Sendab
         try await serving.value
         if stopped.set() { Console.line("stopped \(what)") }
     } catch let error as any FederationError {
-        Console.error(error.diagnostics.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+        Console.error(error)
         throw ExitCode(ScriptRunner.Status.io)
     } catch {
         Console.error("error: \(failure): \(error)\n")

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 import Interpreter
 
 /// Standard input, output and error by file descriptor. (The C library's `stdout` and
@@ -24,6 +25,12 @@ enum Console {
     }
 
     static func error(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    /// Writes an error's problems to standard error as bf prints errors: `error: ` before
+    /// each message, its notes indented, then its help.
+    static func error(_ error: any ProblemError) {
+        Console.error(error.problems.map { "error: " + $0.description }.joined(separator: "\n") + "\n")
+    }
 
     /// Writes one line to standard output at once (unbuffered, so a reader sees it now).
     static func line(_ text: String) { write(text + "\n", to: STDOUT_FILENO) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Federation
 import Files
 import Foundation
@@ -57,8 +58,8 @@ struct UserKeyMismatch: FederationError {
     let user: String
     let found: String
 
-    var diagnostics: [FederationDiagnostic] {
-        [FederationDiagnostic("the key file '\(file)' is the key of '\(found)', not of '\(user)'",
+    var problems: [Problem] {
+        [Problem("the key file '\(file)' is the key of '\(found)', not of '\(user)'",
                               help: "grant the role to '\(found)', or use the key file of '\(user)'")]
     }
 }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import DidYouMean
+@testable import Diagnostics
 
 final class SuggestionTests: XCTestCase {
     func testEditDistanceCountsSwapsAsOneEdit() {

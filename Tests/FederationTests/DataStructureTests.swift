@@ -21,9 +21,9 @@ final class DataStructureTests: FederationTestCase {
         let structure = try DataStructure(target: "TARGT", selectedColumns: ["Age"])
         XCTAssertThrowsError(try structure.validate(against: [pod])) { error in
             let failure = error as? SchemaVerificationError
-            XCTAssertEqual(failure?.problems, [.unknownColumn(column: "TARGT", setting: "target", suggestion: "TARGET"),
+            XCTAssertEqual(failure?.schemaProblems, [.unknownColumn(column: "TARGT", setting: "target", suggestion: "TARGET"),
                                                .unknownColumn(column: "Age", setting: "selected_cols", suggestion: "age")])
-            XCTAssertEqual(failure?.diagnostics.first?.description,
+            XCTAssertEqual(failure?.problems.first?.description,
                            "target names column 'TARGT', which none of the pods has\nhelp: did you mean 'TARGET'?")
         }
     }
@@ -32,7 +32,7 @@ final class DataStructureTests: FederationTestCase {
         let a = try podSchema("a", "age,TARGET\n1,0\n", categorical: ["TARGET"])
         let b = try podSchema("b", "age,income\n1,0\n", categorical: [])
         XCTAssertThrowsError(try DataStructure(target: "TARGET").validate(against: [a, b])) { error in
-            XCTAssertEqual((error as? SchemaVerificationError)?.problems,
+            XCTAssertEqual((error as? SchemaVerificationError)?.schemaProblems,
                            [.missingColumn(column: "TARGET", missingIn: [b.pod], presentIn: [a.pod], isTarget: true)])
             XCTAssertEqual((error as? SchemaVerificationError)?.message, "target column 'TARGET' is missing at pod 'b'")
         }
@@ -41,7 +41,7 @@ final class DataStructureTests: FederationTestCase {
     func testTargetMustBeCategorical() throws {
         let pod = try podSchema("p", "age,TARGET\n1,0\n2,1\n", categorical: [])
         XCTAssertThrowsError(try DataStructure(target: "TARGET").validate(against: [pod])) { error in
-            XCTAssertEqual((error as? SchemaVerificationError)?.problems,
+            XCTAssertEqual((error as? SchemaVerificationError)?.schemaProblems,
                            [.targetNotCategorical(column: "TARGET", types: [PodSemanticType(pod: pod.pod, semanticType: .continuous, dataType: .integer)])])
         }
     }
@@ -51,7 +51,7 @@ final class DataStructureTests: FederationTestCase {
         let b = try podSchema("b", "x,TARGET\n1,0\n", categorical: ["TARGET"])
         XCTAssertNoThrow(try DataStructure(target: "TARGET", table: .perPod(["a": "a", "olivia/b": "b"])).validate(against: [a, b]))
         XCTAssertThrowsError(try DataStructure(target: "TARGET", table: .perPod(["a": "b"])).validate(against: [a, b])) { error in
-            XCTAssertEqual((error as? SchemaVerificationError)?.problems,
+            XCTAssertEqual((error as? SchemaVerificationError)?.schemaProblems,
                            [.unknownTable(pod: a.pod, table: "b", expected: "a"), .tableNotMapped(pod: b.pod, expected: "b")])
         }
     }
@@ -80,15 +80,15 @@ final class DataStructureTests: FederationTestCase {
             _ = try await DataStructure(target: "TARGET", table: .perPod(["hospital-c": "a"])).resolvingTableKeys(for: [a.pod, b.pod], resolve)
             XCTFail("a key that names no pod was accepted")
         } catch let error as DataStructureError {
-            XCTAssertEqual(error.diagnostics.first?.message,
-                           "the data structure's table map names 'hospital-c', which is not a pod: " + (HubError.noSuchPod("hospital-c", suggestion: "hospital-b").diagnostics.first?.message ?? ""))
+            XCTAssertEqual(error.problems.first?.message,
+                           "the data structure's table map names 'hospital-c', which is not a pod: " + (HubError.noSuchPod("hospital-c", suggestion: "hospital-b").problems.first?.message ?? ""))
         }
 
         do {
             _ = try await DataStructure(target: "TARGET", table: .perPod(["a": "a", "bf://127.0.0.1:17401/a": "b"])).resolvingTableKeys(for: [a.pod, b.pod], resolve)
             XCTFail("two tables for one pod were accepted")
         } catch let error as DataStructureError {
-            XCTAssertEqual(error.diagnostics.first?.description, """
+            XCTAssertEqual(error.problems.first?.description, """
                 the data structure's table map gives pod 'olivia/a' more than one table
                   'a': 'a'
                   'bf://127.0.0.1:17401/a': 'b'

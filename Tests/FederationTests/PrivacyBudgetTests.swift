@@ -91,7 +91,7 @@ final class PrivacyBudgetTests: FederationTestCase {
             _ = try await train(hub, pod, as: mia, epsilon: 3.5, rounds: 1)
             XCTFail("a task over the per-task limit was accepted")
         } catch let error as TrainingError {
-            XCTAssertTrue("\(error.diagnostics)".contains("the task asks for ε 3.5, but this pod allows at most ε 3 per task"), "\(error.diagnostics)")
+            XCTAssertTrue("\(error.problems)".contains("the task asks for ε 3.5, but this pod allows at most ε 3 per task"), "\(error.problems)")
         }
 
         // A new hub on the same home (a restarted pod) remembers what was spent.
@@ -105,7 +105,7 @@ final class PrivacyBudgetTests: FederationTestCase {
             _ = try await train(restarted, pod, as: try restarted.identity(named: "mia"), epsilon: 2, rounds: 1)
             XCTFail("a task over the modeller's remaining budget was accepted")
         } catch let error as TrainingError {
-            let text = "\(error.diagnostics)"
+            let text = "\(error.problems)"
             XCTAssertTrue(text.contains("the task asks for ε 2, but your privacy budget on this pod has ε"), text)
             XCTAssertTrue(text.contains("raise the pod's differential_privacy limits"), text)
         }
@@ -120,7 +120,7 @@ final class PrivacyBudgetTests: FederationTestCase {
             _ = try await train(hub, pod, as: mia, epsilon: 1, rounds: 1, delta: 1e-3)
             XCTFail("accepted")
         } catch let error as TrainingError {
-            XCTAssertTrue("\(error.diagnostics)".contains("the task asks for δ 0.001, but this pod allows at most δ 1e-06"), "\(error.diagnostics)")
+            XCTAssertTrue("\(error.problems)".contains("the task asks for δ 0.001, but this pod allows at most δ 1e-06"), "\(error.problems)")
         }
     }
 
@@ -130,7 +130,7 @@ final class PrivacyBudgetTests: FederationTestCase {
             _ = try await train(hub, pod, as: mia, epsilon: nil, rounds: 1)
             XCTFail("a dp_modeller trained without differential privacy")
         } catch let error as TrainingError {
-            XCTAssertTrue("\(error.diagnostics)".contains("dp_modeller allows train tasks only with differential privacy"), "\(error.diagnostics)")
+            XCTAssertTrue("\(error.problems)".contains("dp_modeller allows train tasks only with differential privacy"), "\(error.problems)")
         }
         let (results, _) = try await train(hub, pod, as: mia, epsilon: 4, rounds: 1)
         XCTAssertNotNil(results.rounds.first?.pods.first?.privacy)

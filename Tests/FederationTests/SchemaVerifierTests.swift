@@ -39,7 +39,7 @@ final class SchemaVerifierTests: XCTestCase {
         let structure = try DataStructure(selectedColumns: ["age", "gender"])
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b], dataStructure: structure)) { error in
             let failure = error as? SchemaVerificationError
-            XCTAssertEqual(failure?.problems, [.missingColumn(column: "gender", missingIn: [try! pod("b")],
+            XCTAssertEqual(failure?.schemaProblems, [.missingColumn(column: "gender", missingIn: [try! pod("b")],
                                                               presentIn: [try! pod("a")], isTarget: false)])
             XCTAssertEqual(failure?.description, """
                 column 'gender' is missing at pod 'b'
@@ -73,12 +73,12 @@ final class SchemaVerifierTests: XCTestCase {
         let b = try schema("b", [categorical("race", ["Black", "Other", "White"])])
         let c = try schema("c", [categorical("race", ["Black", "White"])])
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b, c])) { error in
-            guard case let .categoricalMismatch(mismatch)? = (error as? SchemaVerificationError)?.problems.first else {
+            guard case let .categoricalMismatch(mismatch)? = (error as? SchemaVerificationError)?.schemaProblems.first else {
                 return XCTFail("expected a categorical mismatch, got \(error)")
             }
             XCTAssertEqual(mismatch.onlyIn, [.init(pod: try! self.pod("b"), values: ["Other"])])
             XCTAssertEqual(mismatch.missingIn.map(\.pod), [try! self.pod("a"), try! self.pod("c")])
-            XCTAssertEqual(mismatch.diagnostic(PodLabels([try! self.pod("a"), try! self.pod("b"), try! self.pod("c")])).details.last,
+            XCTAssertEqual(mismatch.problem(PodLabels([try! self.pod("a"), try! self.pod("b"), try! self.pod("c")])).notes.last,
                            "only in b: Other")
         }
     }
@@ -88,7 +88,7 @@ final class SchemaVerifierTests: XCTestCase {
         let b = try schema("b", [categorical("g", ["x", "y"])])
         let c = try schema("c", [categorical("g", ["x"])])
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b, c])) { error in
-            XCTAssertEqual((error as? SchemaVerificationError)?.diagnostics.first?.details.last, "missing in c: y")
+            XCTAssertEqual((error as? SchemaVerificationError)?.problems.first?.notes.last, "missing in c: y")
         }
     }
 
@@ -97,7 +97,7 @@ final class SchemaVerifierTests: XCTestCase {
         let b = try schema("b", [continuous("age")])
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b])) { error in
             let failure = error as? SchemaVerificationError
-            XCTAssertEqual(failure?.problems, [.semanticTypeMismatch(column: "age", types: [
+            XCTAssertEqual(failure?.schemaProblems, [.semanticTypeMismatch(column: "age", types: [
                 PodSemanticType(pod: try! self.pod("a"), semanticType: .categorical, dataType: .string),
                 PodSemanticType(pod: try! self.pod("b"), semanticType: .continuous, dataType: .integer)])])
             XCTAssertEqual(failure?.message, "pods disagree on the type of column 'age'")
@@ -137,8 +137,8 @@ final class SchemaVerifierTests: XCTestCase {
         let texts = try schema("all-text", [text("age")] + names.map(text))
         XCTAssertThrowsError(try SchemaVerifier.combine([demo, texts])) { error in
             let failure = error as? SchemaVerificationError
-            XCTAssertEqual(failure?.problems.count, 5)
-            XCTAssertEqual(failure?.diagnostics.count, 1)
+            XCTAssertEqual(failure?.schemaProblems.count, 5)
+            XCTAssertEqual(failure?.problems.count, 1)
             XCTAssertEqual(failure?.description, """
                 pods disagree on the types of 5 columns: 'age', 'workclass', 'education', 'marital-status', 'occupation'
                   'age': census-income-demo continuous (int64) · all-text text (string)
@@ -155,14 +155,14 @@ final class SchemaVerifierTests: XCTestCase {
         let b = try schema("b", [categorical("gender", ["F", "M", "U"]), continuous("race"), categorical("TARGET", ["0", "1"])])
         let structure = try DataStructure(target: "TARGET", selectedColumns: ["gender", "race", "hours", "wrk"])
         XCTAssertThrowsError(try SchemaVerifier.combine([a, b], dataStructure: structure)) { error in
-            let problems = (error as? SchemaVerificationError)?.problems ?? []
+            let problems = (error as? SchemaVerificationError)?.schemaProblems ?? []
             XCTAssertEqual(problems.count, 4)
             XCTAssertEqual(problems.first, .unknownColumn(column: "wrk", setting: "selected_cols", suggestion: nil))
             XCTAssertTrue(problems.contains(.missingColumn(column: "hours", missingIn: [try! self.pod("b")],
                                                            presentIn: [try! self.pod("a")], isTarget: false)))
             XCTAssertTrue(problems.contains { if case .categoricalMismatch = $0 { return true } else { return false } })
             XCTAssertTrue(problems.contains { if case .semanticTypeMismatch(column: "race", _) = $0 { return true } else { return false } })
-            XCTAssertEqual((error as? SchemaVerificationError)?.diagnostics.count, 4)
+            XCTAssertEqual((error as? SchemaVerificationError)?.problems.count, 4)
         }
     }
 }

@@ -38,9 +38,9 @@ final class RelayTests: XCTestCase {
             XCTFail("connected to a pod that is not attached")
         } catch let error as TransportError {
             XCTAssertEqual(error, .notConnectedToRelay(pod: "census-income-demo", relay: relay.address.description))
-            XCTAssertEqual(error.diagnostics.first?.message,
+            XCTAssertEqual(error.problems.first?.message,
                            "pod 'census-income-demo' is not connected to the relay at \(relay.address)")
-            XCTAssertEqual(error.diagnostics.first?.help,
+            XCTAssertEqual(error.problems.first?.help,
                            "its owner starts it with 'bf pod serve POD.yaml --connect \(relay.address)'")
         }
     }
@@ -92,7 +92,7 @@ final class RelayTests: XCTestCase {
             XCTFail("the replaced server kept serving")
         } catch let error as TransportError {
             XCTAssertEqual(error, .replacedAtRelay(relay: relay.address.description, pod: "carol/census-income-demo"))
-            XCTAssertEqual(error.diagnostics.first?.message,
+            XCTAssertEqual(error.problems.first?.message,
                            "another 'bf pod serve' of 'carol/census-income-demo' attached to the relay at \(relay.address) and replaced this one")
         }
         XCTAssertTrue(relay.log.all.contains { $0.contains("carol/census-income-demo attached again from") }, relay.log.all.joined(separator: "\n"))

@@ -16,7 +16,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                                          chunkSize: 16 + size % 64)
         if dataset.rowCount < 0 { fatalError("a negative row count") }
     } catch let error as any FederationError {
-        if error.diagnostics.isEmpty { fatalError("an error without a message: \(error)") }
+        if error.problems.isEmpty { fatalError("an error without a message: \(error)") }
     } catch {
         fatalError("an error that is not a FederationError: \(error)")
     }

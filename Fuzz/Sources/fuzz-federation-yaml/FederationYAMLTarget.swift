@@ -16,7 +16,7 @@ public func fuzzFederationYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
             fatalError("pod '\(entry.name)' is listed but not found by name")
         }
     } catch {
-        if error.diagnostics.isEmpty || error.description.isEmpty { fatalError("an error without a message: \(error)") }
+        if error.problems.isEmpty || error.description.isEmpty { fatalError("an error without a message: \(error)") }
     }
     return 0
 }

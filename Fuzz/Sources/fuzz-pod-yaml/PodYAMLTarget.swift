@@ -15,7 +15,7 @@ public func fuzzPodYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let spec = try PodConfigFile.parse(text, path: "pod.yaml", directory: directory, owner: "fuzz")
         if spec.name.isEmpty { fatalError("a pod without a name") }
     } catch {
-        if error.diagnostics.isEmpty || error.description.isEmpty { fatalError("an error without a message: \(error)") }
+        if error.problems.isEmpty || error.description.isEmpty { fatalError("an error without a message: \(error)") }
     }
     return 0
 }

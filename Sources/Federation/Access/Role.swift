@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Foundation
 
 /// A modeller's role on a pod, granted by the pod's owner.
@@ -35,11 +35,11 @@ public enum RoleError: FederationError, Equatable {
     /// `text` names no role.
     case unknownRole(String, suggestion: String?)
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .unknownRole(text, suggestion):
             let roles = Role.allCases.map(\.rawValue).joined(separator: ", ")
-            return [FederationDiagnostic("there is no role \(quoted(text))",
+            return [Problem("there is no role \(quoted(text))",
                                          help: (suggestion.map { "did you mean \(quoted($0))? " } ?? "") + "the roles are \(roles)")]
         }
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 /// Something the pod noticed about a column while reading its data file, that the pod's
 /// owner should be told when the pod is created or starts: which column, how many rows, the
 /// first of them by line, and what bf did about it.
@@ -81,5 +82,8 @@ public struct ColumnNote: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { message + "\nhelp: " + help }
+    /// The note as a user reads it.
+    public var problem: Problem { Problem(message, help: help) }
+
+    public var description: String { problem.description }
 }

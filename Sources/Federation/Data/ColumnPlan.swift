@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 /// A data configuration checked against a file's header: which columns are
 /// kept and which semantic type each is forced to.
 struct ColumnPlan {

@@ -1,3 +1,4 @@
+import Diagnostics
 /// How a pod reads its data: Bitfount's `data_config`, with its field names.
 ///
 /// `ignore_cols` drops columns before anything else; `force_stypes` sets the
@@ -88,34 +89,34 @@ public enum DataConfigError: FederationError, Equatable {
     /// More columns are kept than a pod can hold.
     case tooManyColumns(path: String, count: Int, limit: Int)
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .unknownColumn(path, setting, column, suggestion):
             let hint = suggestion.map { "did you mean \(quoted($0))?" } ?? "check the spelling against the file's header row"
-            return [FederationDiagnostic("\(setting) names column \(quoted(column)), which \(quoted(path)) does not have", help: hint)]
+            return [Problem("\(setting) names column \(quoted(column)), which \(quoted(path)) does not have", help: hint)]
         case let .unknownTable(table, expected):
-            return [FederationDiagnostic("force_stypes names table \(quoted(table)), but this pod's only table is \(quoted(expected))",
+            return [Problem("force_stypes names table \(quoted(table)), but this pod's only table is \(quoted(expected))",
                                          help: "put the column lists under force_stypes.\(expected)")]
         case let .conflictingTypes(column, types):
-            return [FederationDiagnostic("force_stypes makes column \(quoted(column)) both \(types.map(\.rawValue).joined(separator: " and "))",
+            return [Problem("force_stypes makes column \(quoted(column)) both \(types.map(\.rawValue).joined(separator: " and "))",
                                          help: "list the column under one type only")]
         case let .ignoredAndForced(column):
-            return [FederationDiagnostic("column \(quoted(column)) is in ignore_cols and in force_stypes",
+            return [Problem("column \(quoted(column)) is in ignore_cols and in force_stypes",
                                          help: "remove it from one of the two")]
         case let .tooManyCategories(path, column, count, limit):
-            return [FederationDiagnostic("column \(quoted(column)) of \(quoted(path)) has \(count) distinct values, more than the \(limit) a categorical column may have",
+            return [Problem("column \(quoted(column)) of \(quoted(path)) has \(count) distinct values, more than the \(limit) a categorical column may have",
                                          help: "leave it out with ignore_cols, or do not force it categorical")]
         case let .notNumeric(path, column, value, line):
-            return [FederationDiagnostic("\(path):\(line): column \(quoted(column)) is forced continuous, but \(quoted(value)) is not a number",
+            return [Problem("\(path):\(line): column \(quoted(column)) is forced continuous, but \(quoted(value)) is not a number",
                                          help: "force it categorical or text instead, or list \(quoted(value)) among the missing values")]
         case let .unsupportedType(column, type):
-            return [FederationDiagnostic("column \(quoted(column)) cannot be \(type.rawValue): a CSV pod holds no \(type.rawValue)s",
+            return [Problem("column \(quoted(column)) cannot be \(type.rawValue): a CSV pod holds no \(type.rawValue)s",
                                          help: "force it categorical, continuous or text")]
         case let .noColumnsLeft(path):
-            return [FederationDiagnostic("ignore_cols leaves no column of \(quoted(path))", help: "keep at least one column")]
+            return [Problem("ignore_cols leaves no column of \(quoted(path))", help: "keep at least one column")]
         case let .tooManyColumns(path, count, limit):
-            return [FederationDiagnostic("\(quoted(path)) has \(count) columns to keep; a pod holds at most \(limit)",
-                                         details: ["the pod answers SQL from an SQLite table, and SQLite's tables hold at most \(limit) columns"],
+            return [Problem("\(quoted(path)) has \(count) columns to keep; a pod holds at most \(limit)",
+                                         notes: ["the pod answers SQL from an SQLite table, and SQLite's tables hold at most \(limit) columns"],
                                          help: "list the columns the pod does not need in data_config's ignore_cols")]
         }
     }

@@ -1,4 +1,5 @@
 import Crypto
+import Diagnostics
 import Files
 import Foundation
 #if canImport(FoundationNetworking)
@@ -136,7 +137,10 @@ public struct DataDownloadNote: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { message + "\nhelp: " + help }
+    /// The note as a user reads it.
+    public var problem: Problem { Problem(message, help: help) }
+
+    public var description: String { problem.description }
 }
 
 /// Why data at a URL cannot be used.
@@ -165,34 +169,34 @@ public enum DataDownloadError: FederationError, Equatable {
         }
     }
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         let recreate = "run 'bf pod create' on the pod's YAML file again (with --replace) to download it again"
         switch self {
         case let .connectionFailed(url, reason):
-            return [FederationDiagnostic("cannot download \(quoted(url)): \(reason)", help: "check the URL and the network")]
+            return [Problem("cannot download \(quoted(url)): \(reason)", help: "check the URL and the network")]
         case let .timedOut(url, seconds):
-            return [FederationDiagnostic("cannot download \(quoted(url)): the server sent nothing for \(seconds) seconds",
+            return [Problem("cannot download \(quoted(url)): the server sent nothing for \(seconds) seconds",
                                          help: "try again later, or download the file and give its local path")]
         case let .httpStatus(url, status):
             let phrase = HTTPURLResponse.localizedString(forStatusCode: status)
             let reason = phrase.isEmpty ? "" : " " + phrase.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
-            return [FederationDiagnostic("the server answered \(status)\(reason) for \(quoted(url))",
+            return [Problem("the server answered \(status)\(reason) for \(quoted(url))",
                                          help: status == 404 ? "check the URL: the server has no file there" : "check the URL and the server")]
         case let .notCSV(url, found):
-            return [FederationDiagnostic("\(quoted(url)) is not a CSV file: the server sent \(found)",
+            return [Problem("\(quoted(url)) is not a CSV file: the server sent \(found)",
                                          help: "give the URL of the CSV file itself")]
         case let .tooLarge(url, maximumBytes):
             let limit = maximumBytes >= 1 << 20 ? "\(maximumBytes / (1 << 20)) MB" : "\(maximumBytes) bytes"
-            return [FederationDiagnostic("\(quoted(url)) is larger than \(limit), the most bf downloads",
+            return [Problem("\(quoted(url)) is larger than \(limit), the most bf downloads",
                                          help: "download the file yourself and give its local path")]
         case let .cannotWrite(path, reason):
-            return [FederationDiagnostic("cannot write the downloaded data to \(quoted(path)): \(reason)",
+            return [Problem("cannot write the downloaded data to \(quoted(path)): \(reason)",
                                          help: "check the space and permissions of the bf home")]
         case let .copyMissing(pod, url, path):
-            return [FederationDiagnostic("pod \(quoted(pod))'s copy of \(quoted(url)) is missing: \(quoted(path))", help: recreate)]
+            return [Problem("pod \(quoted(pod))'s copy of \(quoted(url)) is missing: \(quoted(path))", help: recreate)]
         case let .copyChanged(pod, url, path, expected, found):
-            return [FederationDiagnostic("pod \(quoted(pod))'s copy of \(quoted(url)) has changed since it was downloaded: \(quoted(path))",
-                                         details: ["sha256 recorded  \(expected)", "sha256 now       \(found)"],
+            return [Problem("pod \(quoted(pod))'s copy of \(quoted(url)) has changed since it was downloaded: \(quoted(path))",
+                                         notes: ["sha256 recorded  \(expected)", "sha256 now       \(found)"],
                                          help: recreate)]
         }
     }

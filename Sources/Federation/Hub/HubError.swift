@@ -1,3 +1,4 @@
+import Diagnostics
 /// Why the hub refused or failed an operation.
 public enum HubError: FederationError, Equatable {
     /// No pod has this identifier or name.
@@ -38,50 +39,50 @@ public enum HubError: FederationError, Equatable {
         }
     }
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .noSuchPod(text, suggestion):
-            return [FederationDiagnostic("there is no pod \(quoted(text))",
+            return [Problem("there is no pod \(quoted(text))",
                                          help: suggestion.map { "did you mean \(quoted($0))?" } ?? "list the pods with 'pods'; create one with 'bf pod create'")]
         case let .ambiguousPod(name, candidates):
-            return [FederationDiagnostic("pod name \(quoted(name)) is ambiguous",
-                                         details: candidates.map(\.description),
+            return [Problem("pod name \(quoted(name)) is ambiguous",
+                                         notes: candidates.map(\.description),
                                          help: "write the pod as owner/name")]
         case let .podExists(pod):
-            return [FederationDiagnostic("pod \(quoted(pod.description)) exists already",
+            return [Problem("pod \(quoted(pod.description)) exists already",
                                          help: "choose another name, or replace the pod: 'bf pod create FILE --replace' (or 'bf pod remove \(pod.name)' first)")]
         case let .unknownUser(name, suggestion):
-            return [FederationDiagnostic("the hub has no user \(quoted(name))",
+            return [Problem("the hub has no user \(quoted(name))",
                                          help: suggestion.map { "did you mean \(quoted($0))?" } ?? "a user appears once they have run bf with BF_USER=\(name)")]
         case let .notOwner(pod, user, action):
-            return [FederationDiagnostic("only the owner of pod \(quoted(pod.description)) may \(action); you are \(quoted(user))",
+            return [Problem("only the owner of pod \(quoted(pod.description)) may \(action); you are \(quoted(user))",
                                          help: "ask \(quoted(pod.owner)) to do it")]
         case let .cannotRevokeOwner(pod):
-            return [FederationDiagnostic("the owner of pod \(quoted(pod.description)) always holds super_modeller")]
+            return [Problem("the owner of pod \(quoted(pod.description)) always holds super_modeller")]
         case let .roleNotHeld(pod, user, role):
-            return [FederationDiagnostic("\(quoted(user)) does not hold \(role.rawValue) on pod \(quoted(pod.description))")]
+            return [Problem("\(quoted(user)) does not hold \(role.rawValue) on pod \(quoted(pod.description))")]
         case let .notApproved(pod, other):
-            return [FederationDiagnostic("pod \(quoted(pod.description)) has not approved \(quoted(other.description))")]
+            return [Problem("pod \(quoted(pod.description)) has not approved \(quoted(other.description))")]
         case let .minimumGroupSizeTooSmall(pod, size):
-            return [FederationDiagnostic("the minimum group size of pod \(quoted(pod)) must be at least \(PodSpec.smallestMinimumGroupSize), not \(size)",
+            return [Problem("the minimum group size of pod \(quoted(pod)) must be at least \(PodSpec.smallestMinimumGroupSize), not \(size)",
                                          help: "a SQL aggregate then reports only on groups of that many rows or more; the default is \(PodSpec.defaultMinimumGroupSize)")]
         case let .corruptPodRecord(pod, reason):
-            return [FederationDiagnostic("the hub's record of pod \(quoted(pod)) cannot be read: \(reason)",
+            return [Problem("the hub's record of pod \(quoted(pod)) cannot be read: \(reason)",
                                          help: "create the pod again")]
         case let .storage(path, reason):
-            return [FederationDiagnostic("the hub store \(quoted(path)) failed: \(reason)",
+            return [Problem("the hub store \(quoted(path)) failed: \(reason)",
                                          help: "check that the bf home is writable and its disk is not full")]
         case let .cannotCreateHome(path, reason):
-            return [FederationDiagnostic("cannot create the bf home \(quoted(path)): \(reason)",
+            return [Problem("cannot create the bf home \(quoted(path)): \(reason)",
                                          help: "set BF_HOME to a writable directory")]
         case let .cannotWrite(path, reason):
-            return [FederationDiagnostic("cannot write \(quoted(path)): \(reason)",
+            return [Problem("cannot write \(quoted(path)): \(reason)",
                                          help: "check that the bf home is writable and its disk is not full")]
         case let .checkpointMissing(key, path):
-            return [FederationDiagnostic("the checkpoint file \(quoted(path)) of training \(quoted(key)) is missing",
+            return [Problem("the checkpoint file \(quoted(path)) of training \(quoted(key)) is missing",
                                          help: "train without resume=True to start from round 1")]
         case let .checkpointCorrupt(key, path, reason):
-            return [FederationDiagnostic("the checkpoint file \(quoted(path)) of training \(quoted(key)) is damaged: \(reason)",
+            return [Problem("the checkpoint file \(quoted(path)) of training \(quoted(key)) is damaged: \(reason)",
                                          help: "train without resume=True to start from round 1")]
         }
     }

@@ -104,7 +104,7 @@ public enum CallRefusal: Error, Sendable, Equatable, CustomStringConvertible {
                 return .replayed(signature.user)
             }
         } catch let error as any FederationError {
-            return .unrecorded(error.diagnostics.first?.message ?? "the store failed")
+            return .unrecorded(error.problems.first?.message ?? "the store failed")
         } catch {
             return .unrecorded("the store failed")
         }

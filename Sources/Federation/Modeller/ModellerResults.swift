@@ -1,3 +1,4 @@
+import Diagnostics
 /// One pod as the `pods` listing shows it: its public details and the
 /// modeller's roles on it.
 public struct PodListing: Sendable, Codable, Equatable {
@@ -50,10 +51,10 @@ public struct AccessDenied: FederationError, Equatable {
     /// All pods of the task, for labelling.
     public let pods: [PodIdentifier]
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         let labels = PodLabels(pods)
         return refusals.map { refusal in
-            FederationDiagnostic("pod \(quoted(labels[refusal.pod])) refused the \(task.rawValue) task: \(refusal.rejection.reason)",
+            Problem("pod \(quoted(labels[refusal.pod])) refused the \(task.rawValue) task: \(refusal.rejection.reason)",
                                  help: refusal.rejection.help)
         }
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 /// A pod's name on the hub: `owner/name`, as Bitfount writes it.
 ///
 /// Both parts are lower-case letters, digits, `-`, `_` and `.`, starting with
@@ -67,15 +68,15 @@ public enum PodIdentifierError: FederationError, Equatable {
     /// What a pod or user name may be made of, as the help of an error says it.
     static let nameRule = "use at most 64 lower-case letters, digits, '-', '_' and '.', starting with a letter or digit"
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         let rule = Self.nameRule
         switch self {
         case let .notOwnerSlashName(text):
-            return [FederationDiagnostic("\(quoted(text)) is not a pod identifier", help: "write it as owner/name, e.g. 'alice/census-income-demo', or as a bare pod name")]
+            return [Problem("\(quoted(text)) is not a pod identifier", help: "write it as owner/name, e.g. 'alice/census-income-demo', or as a bare pod name")]
         case let .invalidOwner(owner):
-            return [FederationDiagnostic("\(quoted(owner)) is not a valid user name", help: rule)]
+            return [Problem("\(quoted(owner)) is not a valid user name", help: rule)]
         case let .invalidName(name):
-            return [FederationDiagnostic("\(quoted(name)) is not a valid pod name", help: rule)]
+            return [Problem("\(quoted(name)) is not a valid pod name", help: rule)]
         }
     }
 }

@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Foundation
 import GRDB
 import GRDBSQLite

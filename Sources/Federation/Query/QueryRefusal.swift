@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Why a pod that accepted a query task would not answer the query: the query is not valid
@@ -142,8 +143,8 @@ public struct QueryError: FederationError, Equatable {
         self.refusal = refusal
     }
 
-    public var diagnostics: [FederationDiagnostic] {
-        [FederationDiagnostic("pod \(quoted(pod.name)) refused the query: \(refusal.reason)",
-                              details: ["query: \(sql)"], help: refusal.help)]
+    public var problems: [Problem] {
+        [Problem("pod \(quoted(pod.name)) refused the query: \(refusal.reason)",
+                              notes: ["query: \(sql)"], help: refusal.help)]
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The connections a hub made to remote pods, each for one acting user (each signs its calls
@@ -76,13 +77,13 @@ public enum RemotePodError: FederationError, Equatable {
     /// The server at the address serves another pod.
     case wrongPod(address: PodAddress, found: PodIdentifier)
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .noTransport(address):
-            return [FederationDiagnostic("cannot reach \(address): this program has no network transport",
+            return [Problem("cannot reach \(address): this program has no network transport",
                                          help: "run the script with the bf command")]
         case let .wrongPod(address, found):
-            return [FederationDiagnostic("\(address) serves '\(found)', not '\(address.podName ?? "")'",
+            return [Problem("\(address) serves '\(found)', not '\(address.podName ?? "")'",
                                          help: "check the address, or the pod's name in federation.yaml")]
         }
     }

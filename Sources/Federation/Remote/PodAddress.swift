@@ -1,3 +1,4 @@
+import Diagnostics
 /// Where a pod served by `bf pod serve` listens: `bf://HOST:PORT/NAME`, or `HOST:PORT` in a
 /// federation file. The name (bare, or `owner/name`) is the pod the modeller expects there;
 /// the server refuses calls meant for another pod.
@@ -107,10 +108,10 @@ public enum PodAddressError: FederationError, Equatable {
     /// The text cannot be read as `bf://HOST:PORT/NAME`.
     case notAnAddress(String, reason: String)
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case let .notAnAddress(text, reason):
-            return [FederationDiagnostic("\(quoted(text)) is not a pod address: \(reason)",
+            return [Problem("\(quoted(text)) is not a pod address: \(reason)",
                                          help: "write it as bf://HOST:PORT/POD, e.g. bf://127.0.0.1:7401/census-income-demo")]
         }
     }

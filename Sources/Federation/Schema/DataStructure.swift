@@ -1,3 +1,4 @@
+import Diagnostics
 /// Which table and columns a task uses, and its target: Bitfount's
 /// `DataStructure(target=…, table=…, selected_cols=… | ignore_cols=…)`.
 ///
@@ -59,23 +60,23 @@ public enum DataStructureError: FederationError, Equatable {
     case tableKeysDisagree(pod: PodIdentifier, entries: [(key: String, table: String)])
 
     public static func == (lhs: DataStructureError, rhs: DataStructureError) -> Bool {
-        lhs.diagnostics == rhs.diagnostics
+        lhs.problems == rhs.problems
     }
 
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         switch self {
         case .selectedAndIgnored:
-            return [FederationDiagnostic("a data structure takes selected_cols or ignore_cols, not both",
+            return [Problem("a data structure takes selected_cols or ignore_cols, not both",
                                          help: "keep the list that is shorter to write")]
         case let .targetIgnored(target):
-            return [FederationDiagnostic("target column \(quoted(target)) is also in ignore_cols",
+            return [Problem("target column \(quoted(target)) is also in ignore_cols",
                                          help: "remove it from ignore_cols")]
         case let .tableKeyNotAPod(key, reason):
-            return [FederationDiagnostic("the data structure's table map names \(quoted(key)), which is not a pod: \(reason)",
+            return [Problem("the data structure's table map names \(quoted(key)), which is not a pod: \(reason)",
                                          help: "name a pod as pod_identifiers do: its name, 'owner/name', a bf:// address or a federation.yaml alias")]
         case let .tableKeysDisagree(pod, entries):
-            return [FederationDiagnostic("the data structure's table map gives pod \(quoted(pod.description)) more than one table",
-                                         details: entries.map { "\(quoted($0.key)): \(quoted($0.table))" },
+            return [Problem("the data structure's table map gives pod \(quoted(pod.description)) more than one table",
+                                         notes: entries.map { "\(quoted($0.key)): \(quoted($0.table))" },
                                          help: "keep one entry for the pod")]
         }
     }
@@ -99,7 +100,7 @@ extension DataStructure {
                 do {
                     pod = try await resolve(key)
                 } catch let error as HubError {
-                    throw DataStructureError.tableKeyNotAPod(key: key, reason: error.diagnostics.first?.message ?? error.description)
+                    throw DataStructureError.tableKeyNotAPod(key: key, reason: error.problems.first?.message ?? error.description)
                 }
             }
             entries[pod, default: []].append((key, tableName))

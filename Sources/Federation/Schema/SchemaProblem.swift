@@ -1,3 +1,4 @@
+import Diagnostics
 /// One way the pods' schemas do not fit a task: a typed value with the
 /// rendering of language.md ("Verifying data structures").
 public enum SchemaProblem: Sendable, Codable, Equatable {
@@ -16,40 +17,40 @@ public enum SchemaProblem: Sendable, Codable, Equatable {
     /// The data structure's per-pod table map has no entry for a pod.
     case tableNotMapped(pod: PodIdentifier, expected: String)
 
-    /// The problem as a diagnostic, with pods labelled by `labels`.
-    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
+    /// The problem as a user reads it, with pods labelled by `labels`.
+    func problem(_ labels: PodLabels) -> Problem {
         switch self {
         case let .unknownColumn(column, setting, suggestion):
-            return FederationDiagnostic(
+            return Problem(
                 "\(setting) names column \(quoted(column)), which none of the pods has",
                 help: suggestion.map { "did you mean \(quoted($0))?" } ?? "check the spelling against the pods' schemas")
         case let .missingColumn(column, missingIn, presentIn, isTarget):
             let what = isTarget ? "target column" : "column"
             let lacking = missingIn.map { quoted(labels[$0]) }
-            return FederationDiagnostic(
+            return Problem(
                 "\(what) \(quoted(column)) is missing at \(missingIn.count == 1 ? "pod" : "pods") \(lacking.joined(separator: ", "))",
-                details: labels.aligned(missingIn.map { ($0, "has no \(quoted(column))") } + presentIn.map { ($0, "has it") }),
+                notes: labels.aligned(missingIn.map { ($0, "has no \(quoted(column))") } + presentIn.map { ($0, "has it") }),
                 help: isTarget
                     ? "the target must be a column of every pod; train on the pods that have it"
                     : "leave it out with datastructure(ignore_cols=[\"\(column)\"]) or add it at the pods")
         case let .targetNotCategorical(column, types):
-            return FederationDiagnostic(
+            return Problem(
                 "target column \(quoted(column)) is not categorical at every pod",
-                details: labels.aligned(types.map { ($0.pod, $0.semanticType.rawValue) }),
+                notes: labels.aligned(types.map { ($0.pod, $0.semanticType.rawValue) }),
                 help: "a classifier needs a categorical target; force it with force_stypes: {categorical: [\"\(column)\"]} at the pods")
         case let .semanticTypeMismatch(column, types):
-            return FederationDiagnostic(
+            return Problem(
                 "pods disagree on the type of column \(quoted(column))",
-                details: labels.aligned(types.map { ($0.pod, $0.description) }),
+                notes: labels.aligned(types.map { ($0.pod, $0.description) }),
                 help: Self.typeMismatchHelp(columns: [column], types: [types], labels: labels))
         case let .categoricalMismatch(mismatch):
-            return mismatch.diagnostic(labels)
+            return mismatch.problem(labels)
         case let .unknownTable(pod, table, expected):
-            return FederationDiagnostic(
+            return Problem(
                 "pod \(quoted(labels[pod])) has no table \(quoted(table))",
                 help: "its table is \(quoted(expected))")
         case let .tableNotMapped(pod, expected):
-            return FederationDiagnostic(
+            return Problem(
                 "the data structure's table map has no entry for pod \(quoted(labels[pod]))",
                 help: "add \"\(labels[pod])\": \"\(expected)\" to table")
         }
@@ -140,7 +141,7 @@ public struct CategoricalMismatch: Sendable, Codable, Equatable {
         self.missingIn = missingIn
     }
 
-    /// What differs, as the diagnostic says it: `only in POD: values` for each pod with values
+    /// What differs, as the problem says it: `only in POD: values` for each pod with values
     /// no other pod has, then `missing in POD: values` for values a pod lacks that are not
     /// already explained as being only at one other pod.
     public func differences(_ labels: PodLabels) -> [String] {
@@ -157,12 +158,12 @@ public struct CategoricalMismatch: Sendable, Codable, Equatable {
 
     /// language.md's rendering: each pod's values, then what is only at one
     /// pod, then what a pod lacks that more than one other pod has.
-    func diagnostic(_ labels: PodLabels) -> FederationDiagnostic {
+    func problem(_ labels: PodLabels) -> Problem {
         var details = labels.aligned(values.map { ($0.pod, "has " + $0.values.joined(separator: ", ")) })
         details.append(differences(labels).joined(separator: " · "))
-        return FederationDiagnostic(
+        return Problem(
             "pods disagree on categorical column \(quoted(column))",
-            details: details,
+            notes: details,
             help: "drop the column with datastructure(ignore_cols=[\"\(column)\"]) or align the values at the pods")
     }
 }
@@ -170,38 +171,38 @@ public struct CategoricalMismatch: Sendable, Codable, Equatable {
 /// Every problem found when checking schemas against each other and a data
 /// structure, reported together.
 public struct SchemaVerificationError: FederationError, Equatable {
-    /// The problems, in column order.
-    public let problems: [SchemaProblem]
+    /// What differs, in column order.
+    public let schemaProblems: [SchemaProblem]
     /// The pods checked, for labelling.
     public let pods: [PodIdentifier]
 
-    /// One diagnostic per problem, except that columns whose types differ between pods are
-    /// one diagnostic listing them when there are several (a pod whose columns are all text
+    /// One problem per schema problem, except that columns whose types differ between pods
+    /// are one problem listing them when there are several (a pod whose columns are all text
     /// would otherwise give a block per column).
-    public var diagnostics: [FederationDiagnostic] {
+    public var problems: [Problem] {
         let labels = PodLabels(pods)
-        let mismatches = problems.compactMap { problem -> (column: String, types: [PodSemanticType])? in
+        let mismatches = schemaProblems.compactMap { problem -> (column: String, types: [PodSemanticType])? in
             if case let .semanticTypeMismatch(column, types) = problem { return (column, types) }
             return nil
         }
-        guard mismatches.count > 1 else { return problems.map { $0.diagnostic(labels) } }
-        var diagnostics: [FederationDiagnostic] = []
+        guard mismatches.count > 1 else { return schemaProblems.map { $0.problem(labels) } }
+        var problems: [Problem] = []
         var listed = false
-        for problem in problems {
+        for problem in schemaProblems {
             guard case .semanticTypeMismatch = problem else {
-                diagnostics.append(problem.diagnostic(labels))
+                problems.append(problem.problem(labels))
                 continue
             }
-            if !listed { diagnostics.append(Self.typeMismatches(mismatches, labels: labels)) }
+            if !listed { problems.append(Self.typeMismatches(mismatches, labels: labels)) }
             listed = true
         }
-        return diagnostics
+        return problems
     }
 
     /// Several columns whose types differ: the columns in one line, then one line per way
     /// the pods' types differ, naming its columns and each pod's type.
     private static func typeMismatches(_ mismatches: [(column: String, types: [PodSemanticType])],
-                                       labels: PodLabels) -> FederationDiagnostic {
+                                       labels: PodLabels) -> Problem {
         let columns = mismatches.map(\.column)
         var patterns: [[PodSemanticType]] = []
         var columnsOf: [[String]] = []
@@ -217,9 +218,9 @@ public struct SchemaVerificationError: FederationError, Equatable {
             names.map(quoted).joined(separator: ", ") + ": "
                 + types.map { "\(labels[$0.pod]) \($0.description)" }.joined(separator: " · ")
         }
-        return FederationDiagnostic(
+        return Problem(
             "pods disagree on the types of \(columns.count) columns: " + columns.map(quoted).joined(separator: ", "),
-            details: details,
+            notes: details,
             help: SchemaProblem.typeMismatchHelp(columns: columns, types: mismatches.map(\.types), labels: labels))
     }
 }

@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 /// Checks pods' schemas against each other and a data structure, and
 /// combines them.
 ///
@@ -61,7 +61,7 @@ public enum SchemaVerifier {
                 }
             }
         }
-        guard problems.isEmpty else { throw SchemaVerificationError(problems: problems, pods: pods) }
+        guard problems.isEmpty else { throw SchemaVerificationError(schemaProblems: problems, pods: pods) }
         return combined(schemas, shared: shared, allNames: allNames, used: used, target: target)
     }
 

@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Files
 import Foundation
 import Yams

@@ -474,12 +474,3 @@ enum ModelBuiltins {
         return .object(TrainingReport.evaluationTable(results))
     }
 }
-
-extension LearningError: UserFacingError {
-    public var message: String { description }
-
-    public var isInputOutput: Bool {
-        if case .fileAccess = self { return true }
-        return false
-    }
-}

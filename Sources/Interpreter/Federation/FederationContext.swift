@@ -44,16 +44,3 @@ public final class FederationContext {
         return descriptions.map(\.identifier.name) + descriptions.map(\.identifier.description) + remote
     }
 }
-
-extension RuntimeError {
-    /// A federation error as diagnostics: the first is this error, the others follow it.
-    init(_ error: some FederationError, span: Span? = nil) {
-        let all = error.diagnostics.map { diagnostic in
-            RuntimeError(diagnostic.message, span: span, notes: diagnostic.details, help: diagnostic.help)
-        }
-        self = all.first ?? RuntimeError(error.description, span: span)
-        self.more = Array(all.dropFirst())
-        self.isInputOutput = error.isInputOutput
-        self.federationError = error
-    }
-}

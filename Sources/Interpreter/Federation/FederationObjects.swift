@@ -186,7 +186,7 @@ final class PodObject: RuntimeObject {
         var spec = pod.spec
         spec.owner = federation.identity.name
         let description = try federation.hub.createPod(spec, replacing: true) { note in
-            arguments.context.notice("note: \(note.message)\nhelp: \(note.help)")
+            arguments.context.notice("note: \(note)")
         }
         arguments.context.write("pod '\(description.identifier)' is ready: \(description.rowCount) rows\n")
         return .none

@@ -111,7 +111,7 @@ struct SchemaComparison {
         func cells(_ cell: (PodIdentifier) -> String?) -> [String] {
             error.pods.map { cell($0) ?? "" }
         }
-        for problem in error.problems {
+        for problem in error.schemaProblems {
             switch problem {
             case let .missingColumn(column, missingIn, presentIn, _):
                 columns.append((column, cells { pod in
@@ -142,10 +142,10 @@ struct SchemaComparison {
             }
         }
         guard !columns.isEmpty else { return nil }
-        let diagnostics = error.diagnostics
-        messages = diagnostics.map(\.message)
+        let problems = error.problems
+        messages = problems.map(\.message)
         var helps: [String] = []
-        for help in diagnostics.compactMap(\.help) where !helps.contains(help) { helps.append(help) }
+        for help in problems.compactMap(\.help) where !helps.contains(help) { helps.append(help) }
         self.helps = helps
         pods = error.pods.map { labels[$0] }
         self.columns = columns

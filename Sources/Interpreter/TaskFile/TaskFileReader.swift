@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 import Federation
 import Language
 import Learning

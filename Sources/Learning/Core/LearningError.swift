@@ -1,8 +1,10 @@
-/// Every error the Learning layer reports, with its message catalogue in `description`.
+import Diagnostics
+
+/// Every error the Learning layer reports, with its message catalogue in `description` and
+/// what to do in `help`.
 ///
-/// Messages are lower case, name the thing at fault and where, and say what to do; callers
-/// show them verbatim.
-public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Messages are lower case, name the thing at fault and where; callers show them verbatim.
+public enum LearningError: ProblemError, Equatable {
     // Hyperparameters.
     /// Both `epochs` and `steps` were given.
     case epochsAndStepsBothGiven
@@ -153,6 +155,13 @@ public enum LearningError: Error, Sendable, Equatable, CustomStringConvertible {
         default:
             return nil
         }
+    }
+
+    public var problems: [Problem] { [Problem(description, help: help)] }
+
+    public var isInputOutput: Bool {
+        if case .fileAccess = self { return true }
+        return false
     }
 
     /// The message shown to the user.

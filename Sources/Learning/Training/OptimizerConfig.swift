@@ -1,4 +1,4 @@
-import DidYouMean
+import Diagnostics
 
 /// An optimizer as the user names it: a PyTorch optimizer class name and its keyword
 /// parameters, e.g. `OptimizerConfig(name: "SGD", params: ["lr": 0.001])`.
