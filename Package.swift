@@ -105,14 +105,18 @@ let package = Package(
 
         // Test fixture: the REPL with a stand-in engine, driven through a pseudo-terminal by EndToEndTests.
         .executableTarget(name: "repl-fixture", dependencies: ["REPL"], path: "Tests/Fixtures/repl-fixture"),
+        // What several test targets share: the built bf and its runs, `bf pod serve` as a child
+        // process, a scratch home with the demo federation, tutorial 5's notebook cells.
+        .target(name: "BFTestSupport", dependencies: ["Federation"], path: "Tests/BFTestSupport"),
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Language", "Federation"], swiftSettings: callerIsolated),
+        .testTarget(name: "LanguageTests", dependencies: ["BFTestSupport", "Language"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["BFTestSupport", "Interpreter", "Language", "Federation"],
+                    swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "Federation", "Learning",
+            "BFTestSupport", "Federation", "Learning",
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -121,12 +125,12 @@ let package = Package(
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport", "Learning"]),
         .testTarget(name: "TransportTests", dependencies: [
-            "Transport", "Federation", "Learning", "bf",
+            "BFTestSupport", "Transport", "Federation", "Learning", "bf",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["bf", "repl-fixture", "Kernel", "Federation"],
+        .testTarget(name: "EndToEndTests", dependencies: ["BFTestSupport", "bf", "repl-fixture", "Kernel", "Federation"],
                     resources: [.copy("Golden"), .copy("BadInputs")]),
     ]
 )

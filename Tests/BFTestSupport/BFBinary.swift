@@ -7,65 +7,47 @@ import Darwin
 #endif
 
 /// What one run of `bf` produced.
-struct BFRun: Sendable {
-    let standardOutput: String
-    let standardError: String
+public struct BFRun: Sendable {
+    public let standardOutput: String
+    public let standardError: String
     /// The exit status, or the number of the signal that ended the process.
-    let status: Int32
+    public let status: Int32
     /// True if the process had to be killed because it ran past its time limit.
-    let timedOut: Bool
+    public let timedOut: Bool
+
+    public init(standardOutput: String, standardError: String, status: Int32, timedOut: Bool) {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.status = status
+        self.timedOut = timedOut
+    }
 }
 
 /// Why `bf` could not be run at all (as opposed to running and failing).
-struct BFBinaryError: Error, CustomStringConvertible {
-    let description: String
+public struct BFBinaryError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// The `bf` executable built next to the test bundle, and a way to run it as a user would.
-///
-/// SwiftPM puts every product of a build in one folder: on Linux the tests run as
-/// `.build/debug/bfPackageTests.xctest` beside `.build/debug/bf`; on macOS the bundle is
-/// `.build/debug/bfPackageTests.xctest/Contents/MacOS/…`, also beside `bf`. `BF_BINARY` in
-/// the environment overrides the search.
-struct BFBinary: Sendable {
-    let url: URL
+public struct BFBinary: Sendable {
+    public let url: URL
 
     /// How long a run may take before it is killed.
-    static let defaultTimeout: TimeInterval = 20
+    public static let defaultTimeout: TimeInterval = 20
 
-    /// Finds the built `bf`, or explains where it looked.
-    static func locate() throws -> BFBinary {
-        let fileManager = FileManager.default
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["BF_BINARY"], !override.isEmpty {
-            candidates.append(URL(fileURLWithPath: override))
-        }
-        let testExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        candidates.append(testExecutable.deletingLastPathComponent().appendingPathComponent("bf"))
-        var folder = Bundle.main.bundleURL
-        // Walk up out of an `.xctest` bundle (macOS nests the test binary inside it).
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("bf"))
-            folder = folder.deletingLastPathComponent()
-        }
-        for candidate in candidates where fileManager.isExecutableFile(atPath: candidate.path) {
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return BFBinary(url: candidate)
-            }
-        }
-        let searched = candidates.map { "  " + $0.path }.joined(separator: "\n")
-        throw BFBinaryError(description: """
-            the 'bf' executable was not found next to the test bundle; looked at:
-            \(searched)
-            build it first with 'swift build' (or run the tests with 'swift test', which builds it), \
-            or set BF_BINARY to its path
-            """)
+    /// Finds the built `bf` (`BF_BINARY` in the environment overrides the search), or
+    /// explains where it looked.
+    public static func locate() throws -> BFBinary {
+        BFBinary(url: URL(fileURLWithPath: try BuiltProducts.executable("bf")))
     }
 
     /// Runs `bf` with `arguments`, feeding it `standardInput` (or nothing), with NO_COLOR set
     /// and `environment` added to the test's own, in `directory`. Kills it after `timeout`.
-    func run(_ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:],
+    public func run(_ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:],
              in directory: URL? = nil, timeout: TimeInterval = BFBinary.defaultTimeout) throws -> BFRun {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("bf-e2e-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")

@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import XCTest
 
@@ -16,66 +17,10 @@ final class BitfountPasteTests: XCTestCase {
         environment = nil
     }
 
-    /// Tutorial 5's cells ("Training a model on two pods"), in the notebook's order.
-    static let tutorialFiveCells = [
-        """
-        import logging
-        from pathlib import Path
-
-        import nest_asyncio
-
-        from bitfount import (
-            BitfountSchema,
-            DataStructure,
-            Optimizer,
-            PyTorchTabularClassifier,
-            SecureAggregator,
-            combine_pod_schemas,
-            get_pod_schema,
-        )
-        from bitfount.runners.utils import setup_loggers
-
-        nest_asyncio.apply()  # Needed because Jupyter also has an asyncio loop
-        """,
-        """
-        loggers = setup_loggers([logging.getLogger("bitfount")])
-        """,
-        """
-        first_pod_identifier = "census-income-demo"
-        second_pod_identifier = "census-income-yaml-demo"
-        datastructure = DataStructure(
-            target="TARGET",
-            table={
-                "census-income-demo": "census-income-demo",
-                "census-income-yaml-demo": "census-income-yaml-demo",
-            },
-        )
-        schema = combine_pod_schemas([first_pod_identifier, second_pod_identifier])
-
-        model = PyTorchTabularClassifier(
-            datastructure=datastructure,
-            schema=schema,
-            epochs=2,
-            batch_size=64,
-            optimizer=Optimizer(name="SGD", params={"lr": 0.001}),
-        )
-        """,
-        """
-        model.fit(
-            pod_identifiers=[first_pod_identifier, second_pod_identifier],
-            aggregator=SecureAggregator(),
-        )
-        """,
-        """
-        model_out = Path("part_5_model.pt")
-        model.serialize(model_out)
-        """,
-    ]
-
     func testTutorialFiveNotebookCellsRunToTheEnd() throws {
         let directory = environment.directory.appendingPathComponent("notebook-5", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let run = try BFBinary.locate().run([], standardInput: Self.tutorialFiveCells.joined(separator: "\n\n") + "\n",
+        let run = try BFBinary.locate().run([], standardInput: TutorialFive.cells.joined(separator: "\n\n") + "\n",
                                             environment: ["BF_HOME": directory.appendingPathComponent(".bf").path,
                                                           "BF_USER": "modeller"],
                                             in: directory, timeout: 300)

@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import XCTest

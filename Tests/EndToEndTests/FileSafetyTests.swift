@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import XCTest
 

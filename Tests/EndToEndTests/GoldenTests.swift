@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import XCTest
 
@@ -16,11 +17,15 @@ final class GoldenTests: XCTestCase {
         let cases = try GoldenCase.all(in: root).filter { filter.isEmpty || $0.relativePath.contains(filter) }
         XCTAssertFalse(cases.isEmpty, "no golden cases found under \(root.path)" + (filter.isEmpty ? "" : " matching '\(filter)'"))
 
+        let updating = ProcessInfo.processInfo.environment["GOLDEN_UPDATE"] == "1"
         var failed = 0
         for goldenCase in cases {
             let arguments = [goldenCase.isCheck ? "check" : "run", "--color", "never", goldenCase.relativePath]
             let run = try binary.run(arguments, in: root)
+            if updating { try goldenCase.updateSnapshot(with: run) }
+            let snapshot = try? String(contentsOf: root.appendingPathComponent(goldenCase.snapshotPath), encoding: .utf8)
             let problems = goldenCase.formatProblems + goldenCase.compare(with: run)
+                + (updating ? [] : goldenCase.compare(run.standardError, withSnapshot: snapshot))
             guard !problems.isEmpty else { continue }
             failed += 1
             XCTFail(goldenCase.report(problems, run: run, command: "bf " + arguments.joined(separator: " ")))
@@ -228,6 +233,34 @@ struct GoldenCase {
             problems.append("exit status: expected \(wantedExit), got \(run.status)")
         }
         return problems
+    }
+
+    /// The file beside the case holding its standard error as bf rendered it (the caret lines
+    /// under the source and the notes, which the `# error:` lines do not state).
+    var snapshotPath: String { String(relativePath.dropLast(".bf".count)) + ".stderr" }
+
+    /// The snapshot's differences from what the run wrote on standard error; a case that
+    /// expects errors must have a snapshot.
+    func compare(_ standardError: String, withSnapshot snapshot: String?) -> [String] {
+        guard let snapshot else {
+            return expectedErrors.isEmpty ? []
+                : ["no snapshot of its diagnostics (\(snapshotPath)); GOLDEN_UPDATE=1 swift test --filter GoldenTests writes it"]
+        }
+        guard snapshot != standardError else { return [] }
+        return ["standard error differs from \(snapshotPath) (GOLDEN_UPDATE=1 rewrites it)"
+                + GoldenCase.difference(expected: GoldenCase.lines(of: snapshot), actual: GoldenCase.lines(of: standardError))]
+    }
+
+    /// Writes the run's standard error as the case's snapshot in the source folder (removing
+    /// the snapshot of a case that writes nothing there).
+    func updateSnapshot(with run: BFRun) throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+            .appendingPathComponent(snapshotPath)
+        if run.standardError.isEmpty {
+            try? FileManager.default.removeItem(at: source)
+        } else {
+            try Data(run.standardError.utf8).write(to: source)
+        }
     }
 
     /// Splits standard error into diagnostics (a header, its excerpt, notes and help) and the

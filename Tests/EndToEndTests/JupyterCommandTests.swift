@@ -1,4 +1,5 @@
 #if canImport(FoundationXML)
+import BFTestSupport
 import FoundationXML
 #endif
 import Foundation

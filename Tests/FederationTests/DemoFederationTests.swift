@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import XCTest
 @testable import Federation
@@ -17,10 +18,8 @@ final class DemoFederationTests: FederationTestCase {
     private func fixture() throws -> Fixture {
         try Self.lock.withLock {
             if let shared = Self.shared { return shared }
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-demo-tests-\(UUID().uuidString)")
-            let hub = try Hub(home: home)
-            let owner = try hub.identity(named: "olivia")
-            let fixture = Fixture(hub: hub, owner: owner, demo: try DemoFederation.create(hub: hub, owner: owner))
+            let home = try DemoHome.make("demo-tests")
+            let fixture = Fixture(hub: home.hub, owner: home.owner, demo: home.demo)
             Self.shared = fixture
             return fixture
         }

@@ -1,3 +1,4 @@
+import BFTestSupport
 import CSV
 import Foundation
 import XCTest
@@ -22,10 +23,8 @@ final class QueryTests: FederationTestCase {
     private func fixture() throws -> Fixture {
         try Self.lock.withLock {
             if let shared = Self.shared { return shared }
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-query-tests-\(UUID().uuidString)")
-            let hub = try Hub(home: home)
-            let owner = try hub.identity(named: "olivia")
-            let demo = try DemoFederation.create(hub: hub, owner: owner)
+            let home = try DemoHome.make("query-tests")
+            let (hub, owner, demo) = (home.hub, home.owner, home.demo)
             let text = try String(contentsOf: demo.directory.appendingPathComponent("census-income-demo.csv"), encoding: .utf8)
             let reader = try CSVReader(string: text, hasHeaderRow: true)
             let header = reader.headerRow ?? []

@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import Learning
 import XCTest
@@ -21,11 +22,8 @@ struct TrainingDemo: @unchecked Sendable {
     static func get() throws -> TrainingDemo {
         try lock.withLock {
             if let shared { return shared }
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-training-tests-\(UUID().uuidString)")
-            let hub = try Hub(home: home)
-            let owner = try hub.identity(named: "olivia")
-            _ = try DemoFederation.create(hub: hub, owner: owner)
-            let made = TrainingDemo(hub: hub, owner: owner, alice: try hub.identity(named: DemoFederation.secondUser))
+            let home = try DemoHome.make("training-tests")
+            let made = TrainingDemo(hub: home.hub, owner: home.owner, alice: try home.hub.identity(named: DemoFederation.secondUser))
             shared = made
             return made
         }

@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import Interpreter
@@ -6,26 +7,7 @@ import XCTest
 
 /// The first two steps of the workflow from the language, on the demo federation in a
 /// scratch home: permissions, then data structures.
-final class FederationBuiltinsTests: XCTestCase {
-    /// One demo federation for the whole class: creating it takes seconds in a debug build.
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bf-federation-\(UUID().uuidString)")
-        home = directory
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
-
-    private func run(_ text: String, user: String? = nil) async -> (Session.Outcome, CapturedOutput) {
-        let output = CapturedOutput()
-        let session = Session(output: output, options: .init(width: 120, home: Self.home, userName: user ?? "owner"))
-        let outcome = await session.runScript(SourceFile(name: "t.bf", text: text))
-        return (outcome, output)
-    }
-
+final class FederationBuiltinsTests: ScratchHomeTestCase {
     func testAnEmptyHomeGetsTheDemoAndPodsListsIt() async {
         let (outcome, output) = await run("pods")
         XCTAssertEqual(outcome, .success, output.standardError)
@@ -66,17 +48,8 @@ final class FederationBuiltinsTests: XCTestCase {
     }
 
     func testTheTutorialCellForm() async {
-        let (outcome, output) = await run("""
-        first_pod_identifier = "census-income-demo"
-        second_pod_identifier = "census-income-yaml-demo"
-        datastructure = DataStructure(
-            target="TARGET",
-            table={
-                "census-income-demo": "census-income-demo",
-                "census-income-yaml-demo": "census-income-yaml-demo",
-            },
-        )
-        schema = combine_pod_schemas([first_pod_identifier, second_pod_identifier])
+        let (outcome, output) = await run(TutorialFive.schemaLines + """
+
         len(schema)
         """)
         XCTAssertEqual(outcome, .success, output.standardError)
@@ -136,7 +109,7 @@ final class FederationBuiltinsTests: XCTestCase {
 
     func testAPodFromCodeAsInTutorialOne() async throws {
         _ = await run("pods")
-        let csv = try XCTUnwrap(Self.home).appendingPathComponent("demo/census-income-demo.csv").path
+        let csv = Self.home.appendingPathComponent("demo/census-income-demo.csv").path
         let (outcome, output) = await run("""
         pod = Pod(
             name="my-census",

@@ -5,16 +5,8 @@ import Language
 
 /// `bf check` rejects the literal arguments a run rejects, with the same message at the same
 /// argument: both go through the built-in's one validation when the call is bound.
-final class LiteralArgumentCheckTests: XCTestCase {
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-literal-\(UUID().uuidString)")
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
+final class LiteralArgumentCheckTests: ScratchHomeTestCase {
+    override class var width: Int { 160 }
 
     private func session(_ output: CapturedOutput) -> Session {
         Session(output: output, options: .init(width: 160, home: Self.home, userName: "owner"))

@@ -9,23 +9,8 @@ import XCTest
 
 /// The third step of the workflow from the language: training, evaluating and saving a
 /// small classifier on the demo federation in a scratch home.
-final class ModelBuiltinsTests: XCTestCase {
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-model-\(UUID().uuidString)")
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
-
-    private func run(_ text: String) async -> (Session.Outcome, CapturedOutput) {
-        let output = CapturedOutput()
-        let session = Session(output: output, options: .init(width: 160, home: Self.home, userName: "owner"))
-        let outcome = await session.runScript(SourceFile(name: "t.bf", text: text))
-        return (outcome, output)
-    }
+final class ModelBuiltinsTests: ScratchHomeTestCase {
+    override class var width: Int { 160 }
 
     private let prelude = """
     pods "census-income-demo", "census-income-yaml-demo"
@@ -94,7 +79,7 @@ final class ModelBuiltinsTests: XCTestCase {
     }
 
     func testSavingWritesSafetensorsAndSaysSoForOtherExtensions() async throws {
-        let path = try XCTUnwrap(Self.home).appendingPathComponent("part_5_model.pt").path
+        let path = Self.home.appendingPathComponent("part_5_model.pt").path
         let (untrained, untrainedOutput) = await run(prelude + "model.serialize(Path(\"\(path)\"))")
         XCTAssertEqual(untrained, .runtimeError)
         XCTAssertTrue(untrainedOutput.standardError.contains("the model is not trained yet"))
@@ -156,7 +141,7 @@ final class ModelBuiltinsTests: XCTestCase {
 
     func testAnInterruptedTrainingResumesToExactlyTheUninterruptedResult() async throws {
         _ = await run("pods")
-        let home = try XCTUnwrap(Self.home)
+        let home = Self.home
         let checkpoints = home.appendingPathComponent("checkpoints")
         try? FileManager.default.removeItem(at: checkpoints)
         func script(resume: Bool, saveTo path: String) -> String {

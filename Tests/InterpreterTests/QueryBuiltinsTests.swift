@@ -6,28 +6,10 @@ import XCTest
 
 /// `SqlQuery(…).execute(…)` from the language, on the demo federation in a scratch home:
 /// results against the demo's CSV, and the pods' refusals as the user reads them.
-final class QueryBuiltinsTests: XCTestCase {
-    /// One demo federation for the whole class: creating it takes seconds in a debug build.
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-query-\(UUID().uuidString)")
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
-
-    private func run(_ text: String, user: String? = nil) async -> (Session.Outcome, CapturedOutput) {
-        let output = CapturedOutput()
-        let session = Session(output: output, options: .init(width: 120, home: Self.home, userName: user ?? "owner"))
-        let outcome = await session.runScript(SourceFile(name: "t.bf", text: text))
-        return (outcome, output)
-    }
-
+final class QueryBuiltinsTests: ScratchHomeTestCase {
     /// The ages of census-income-demo's rows whose occupation is `occupation`, read from its CSV.
     private func ages(of occupation: String) throws -> [Double] {
-        let csv = try XCTUnwrap(Self.home).appendingPathComponent("demo/census-income-demo.csv")
+        let csv = Self.home.appendingPathComponent("demo/census-income-demo.csv")
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let header = try XCTUnwrap(lines.first)
         let age = try XCTUnwrap(header.firstIndex(of: "age"))

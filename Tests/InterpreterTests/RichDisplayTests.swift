@@ -264,22 +264,7 @@ final class XMLTree: NSObject, XMLParserDelegate {
 }
 
 /// Rich display of what the workflow really returns, on the demo federation in a scratch home.
-final class RichDisplaySessionTests: XCTestCase {
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-rich-\(UUID().uuidString)")
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
-
-    private func session() -> (Session, CapturedOutput) {
-        let output = CapturedOutput()
-        return (Session(output: output, options: .init(width: 120, home: Self.home, userName: "owner")), output)
-    }
-
+final class RichDisplaySessionTests: ScratchHomeTestCase {
     /// Runs the one statement of `text` and returns the error it throws.
     private func error(of text: String, in session: Session) async throws -> RuntimeError {
         let statements = session.parse(SourceFile(name: nil, text: text)).statements

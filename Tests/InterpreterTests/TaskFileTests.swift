@@ -5,16 +5,8 @@ import XCTest
 
 /// Task files: read into typed fields, refused with every problem at its line, and run
 /// through the same built-ins as a script on the demo federation in a scratch home.
-final class TaskFileTests: XCTestCase {
-    nonisolated(unsafe) private static var home: URL?
-
-    override class func setUp() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-taskfile-\(UUID().uuidString)")
-    }
-
-    override class func tearDown() {
-        if let home { try? FileManager.default.removeItem(at: home) }
-    }
+final class TaskFileTests: ScratchHomeTestCase {
+    override class var width: Int { 160 }
 
     private static let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/tutorials")
@@ -35,8 +27,7 @@ final class TaskFileTests: XCTestCase {
     }
 
     private func run(_ task: TaskFile) async -> (Session.Outcome, CapturedOutput) {
-        let output = CapturedOutput()
-        let session = Session(output: output, options: .init(width: 160, home: Self.home, userName: "owner"))
+        let (session, output) = session()
         return (await session.runScript(task.script(name: "task.yaml (as bf)")), output)
     }
 

@@ -1,3 +1,4 @@
+import BFTestSupport
 import XCTest
 import Language
 
@@ -6,30 +7,9 @@ import Language
 final class RobustnessTests: XCTestCase {
     private let verbs: Set<String> = ["pods", "train", "datastructure", "combine_schemas", "evaluate"]
 
-    static let tutorialCell = """
-    first_pod_identifier = "census-income-demo"
-    second_pod_identifier = "census-income-yaml-demo"
-    datastructure = DataStructure(
-        target="TARGET",
-        table={
-            "census-income-demo": "census-income-demo",
-            "census-income-yaml-demo": "census-income-yaml-demo",
-        },
-    )
-    schema = combine_pod_schemas([first_pod_identifier, second_pod_identifier])
-    model = PyTorchTabularClassifier(
-        datastructure=datastructure,
-        schema=schema,
-        epochs=2,
-        batch_size=64,
-        optimizer=Optimizer(name="SGD", params={"lr": 0.001}),
-    )
-    results = model.fit(
-        pod_identifiers=[first_pod_identifier, second_pod_identifier],
-        aggregator=SecureAggregator(),
-    )
-    model.serialize(Path("part_5_model.pt"))
-    """
+    /// Tutorial 5's pods, data structure, schema, model and training, as one cell.
+    static let tutorialCell = [TutorialFive.schemaLines, TutorialFive.modelLines, TutorialFive.fitStatement,
+                               "model.serialize(Path(\"part_5_model.pt\"))"].joined(separator: "\n")
 
     func testEveryTruncationOfTheTutorialCell() {
         let bytes = Array(RobustnessTests.tutorialCell.utf8)

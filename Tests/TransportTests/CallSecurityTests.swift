@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import GRPCCore
@@ -103,21 +104,21 @@ final class CallSecurityTests: XCTestCase {
         let request = Bf_Pod_V1_DescribeRequest()
         let captured = CallMetadata.metadata(try CallSignature.sign(method: "Describe", pod: pod.name,
                                                                     bodyDigest: try CallMetadata.digest([request]), by: federation.modeller))
-        func describe(_ server: ServeProcess) async throws -> Bf_Pod_V1_PodDescription {
-            try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: server.address.port),
+        func describe(_ server: ServingProcess) async throws -> Bf_Pod_V1_PodDescription {
+            try await withGRPCClient(transport: try .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: server.port),
                                                                   transportSecurity: .plaintext)) { client in
                 try await Bf_Pod_V1_Pod.Client(wrapping: client).describe(request, metadata: captured)
             }
         }
 
-        let first = try ServeProcess(home: federation.hub.home, user: federation.owner.name, pod: pod.name)
+        let first = try ServingProcess.pod(pod.name, bf: try BFBinary.locate(), user: federation.owner.name, home: federation.hub.home)
         let described = try await describe(first)
         XCTAssertEqual(described.identifier, pod.description)
         first.stop()
 
         // The same bytes again, to a new server process of the same home, well within the
         // five minutes the call's timestamp is accepted for.
-        let restarted = try ServeProcess(home: federation.hub.home, user: federation.owner.name, pod: pod.name)
+        let restarted = try ServingProcess.pod(pod.name, bf: try BFBinary.locate(), user: federation.owner.name, home: federation.hub.home)
         defer { restarted.stop() }
         do {
             _ = try await describe(restarted)

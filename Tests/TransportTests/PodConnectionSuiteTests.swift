@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import Learning
@@ -21,9 +22,10 @@ final class PodConnectionSuiteTests: XCTestCase {
         try await Transcript.record(remote, federation: federation).assertEqual(to: expected, label: "in-process server")
         remote.close()
 
-        let child = try ServeProcess(home: federation.hub.home, user: federation.owner.name, pod: "census-income-demo")
+        let child = try ServingProcess.pod("census-income-demo", bf: try BFBinary.locate(), user: federation.owner.name,
+                                             home: federation.hub.home)
         defer { child.stop() }
-        let served = try await RemotePodConnection.connect(to: child.address, as: federation.modeller)
+        let served = try await RemotePodConnection.connect(to: try PodAddress(parsing: child.address), as: federation.modeller)
         try await Transcript.record(served, federation: federation).assertEqual(to: expected, label: "bf pod serve")
         served.close()
     }

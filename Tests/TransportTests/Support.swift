@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import Learning
@@ -20,10 +21,8 @@ struct TestFederation {
     let specification: ModelSpecification
 
     static func make() async throws -> TestFederation {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-transport-\(UUID().uuidString)")
-        let hub = try Hub(home: home)
-        let owner = try hub.identity(named: "carol")
-        _ = try DemoFederation.create(hub: hub, owner: owner)
+        let home = try DemoHome.make("transport", owner: "carol")
+        let (hub, owner) = (home.hub, home.owner)
         let modeller = try hub.identity(named: "dana")
         for description in try hub.podDescriptions() {
             try hub.grant(.superModeller, to: modeller.name, on: description.identifier, by: owner)
@@ -71,55 +70,6 @@ final class LogLines: Sendable {
 
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
-}
-
-/// `bf pod serve` as a child process on a free port, for the suite's networked pass.
-final class ServeProcess {
-    let process = Process()
-    let address: PodAddress
-    private let logURL: URL
-
-    init(home: URL, user: String, pod: String) throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [executable.appendingPathComponent("bf"), Bundle.main.bundleURL.appendingPathComponent("bf"),
-                          Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("bf")]
-        guard let bf = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw SetUpFailure("the bf executable is not built next to the tests; run 'swift build' first")
-        }
-        logURL = home.appendingPathComponent("serve-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logURL)
-        process.executableURL = bf
-        process.arguments = ["--user", user, "pod", "serve", pod, "--listen", "127.0.0.1:0"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["BF_HOME": home.path, "NO_COLOR": "1"]) { $1 }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
-        let deadline = Date().addingTimeInterval(60)
-        var found: PodAddress?
-        while found == nil, Date() < deadline, process.isRunning {
-            let log = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
-            if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("serving ") }),
-               let text = line.split(separator: " ").first(where: { $0.hasPrefix("bf://") }) {
-                found = try PodAddress(parsing: String(text))
-            } else {
-                usleep(50_000)
-            }
-        }
-        guard let found else {
-            process.terminate()
-            throw SetUpFailure("bf pod serve did not start: " + String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self))
-        }
-        address = found
-    }
-
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
 }
 
 /// A test could not set up what it needs.

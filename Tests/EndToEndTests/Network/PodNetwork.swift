@@ -1,3 +1,4 @@
+import BFTestSupport
 import Foundation
 import XCTest
 
@@ -22,8 +23,8 @@ final class PodNetwork {
     let scratch: URL
     let custodianHome: URL
     let modellerHome: URL
-    private(set) var servers: [String: PodServerProcess] = [:]
-    private(set) var relays: [RelayProcess] = []
+    private(set) var servers: [String: ServingProcess] = [:]
+    private(set) var relays: [ServingProcess] = []
 
     /// The repository's tutorial scripts.
     static let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -96,8 +97,8 @@ final class PodNetwork {
     /// Starts `bf pod serve POD` on 127.0.0.1 (a free port unless `port` is given) and waits
     /// until it listens.
     @discardableResult
-    func serve(_ pod: String, port: Int = 0, arguments: [String] = []) throws -> PodServerProcess {
-        let server = try PodServerProcess(bf: bf, pod: pod, home: custodianHome, port: port, arguments: arguments,
+    func serve(_ pod: String, port: Int = 0, arguments: [String] = []) throws -> ServingProcess {
+        let server = try ServingProcess.pod(pod, bf: bf, user: PodNetwork.custodian, home: custodianHome, port: port, arguments: arguments,
                                           log: scratch.appendingPathComponent("serve-\(pod)-\(UUID().uuidString).log"))
         servers[pod] = server
         return server
@@ -106,8 +107,8 @@ final class PodNetwork {
     /// Starts `bf pod serve POD --connect RELAY` (the pod listens nowhere) and waits until
     /// the relay accepted it.
     @discardableResult
-    func serve(_ pod: String, through relay: RelayProcess, arguments: [String] = []) throws -> PodServerProcess {
-        let server = try PodServerProcess(bf: bf, pod: pod, home: custodianHome, connect: relay.address, arguments: arguments,
+    func serve(_ pod: String, through relay: ServingProcess, arguments: [String] = []) throws -> ServingProcess {
+        let server = try ServingProcess.pod(pod, bf: bf, user: PodNetwork.custodian, home: custodianHome, connect: relay.address, arguments: arguments,
                                           log: scratch.appendingPathComponent("serve-\(pod)-\(UUID().uuidString).log"))
         servers[pod] = server
         return server
@@ -115,14 +116,15 @@ final class PodNetwork {
 
     /// Starts `bf relay` on 127.0.0.1 (a free port unless `port` is given) in `home` (the
     /// modeller's unless given), after importing the custodian's key there when `trusting`.
-    func relay(port: Int = 0, home: URL? = nil, trusting: Bool = true, arguments: [String] = []) throws -> RelayProcess {
+    func relay(port: Int = 0, home: URL? = nil, trusting: Bool = true, arguments: [String] = []) throws -> ServingProcess {
         let home = home ?? modellerHome
         if trusting {
             let key = scratch.appendingPathComponent("carol.key")
             try custodian(["user", "export", "--out", key.path])
             try checked(["user", "import", key.path], user: Self.modeller, home: home)
         }
-        let relay = try RelayProcess(bf: bf, home: home, port: port, arguments: arguments, log: scratch.appendingPathComponent("relay-\(UUID().uuidString).log"))
+        let relay = try ServingProcess.relay(bf: bf, user: PodNetwork.modeller, home: home, port: port, arguments: arguments,
+                                             log: scratch.appendingPathComponent("relay-\(UUID().uuidString).log"))
         relays.append(relay)
         return relay
     }
@@ -150,135 +152,5 @@ final class PodNetwork {
             text = text.replacingOccurrences(of: old, with: new)
         }
         return text
-    }
-}
-
-/// One `bf pod serve` child process and its log.
-final class PodServerProcess {
-    let pod: String
-    let process: Process
-    let logURL: URL
-    /// `bf://127.0.0.1:PORT/POD`.
-    private(set) var address = ""
-    /// The port it listens on.
-    private(set) var port = 0
-
-    /// Starts the server: listening on `port`, or, with `connect`, attached to that relay.
-    init(bf: BFBinary, pod: String, home: URL, port: Int = 0, connect: String? = nil, arguments: [String], log: URL) throws {
-        self.pod = pod
-        logURL = log
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process = Process()
-        process.executableURL = bf.url
-        process.arguments = ["--user", PodNetwork.custodian, "pod", "serve", pod]
-            + (connect.map { ["--connect", $0] } ?? ["--listen", "127.0.0.1:\(port)"]) + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["BF_HOME"] = home.path
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let line = self.log.split(separator: "\n").first(where: { $0.hasPrefix("serving ") }),
-               let found = line.split(separator: " ").first(where: { $0.hasPrefix("bf://") }) {
-                address = String(found)
-                self.port = Int(found.split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
-                return
-            }
-            guard process.isRunning else { break }
-            usleep(50_000)
-        }
-        stop()
-        throw BFBinaryError(description: "bf pod serve \(pod) did not start:\n\(self.log)")
-    }
-
-    /// Everything the server wrote.
-    var log: String {
-        String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
-    }
-
-    /// Sends `signalNumber` to the server.
-    func signal(_ signalNumber: Int32) {
-        kill(process.processIdentifier, signalNumber)
-    }
-
-    /// Waits up to `seconds` for the server to exit; its status, or nil if it still runs.
-    func waitForExit(seconds: TimeInterval) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    /// Stops the server: SIGTERM, then SIGKILL if it lingers.
-    func stop() {
-        guard process.isRunning else { return }
-        signal(SIGCONT)
-        signal(SIGTERM)
-        if waitForExit(seconds: 5) == nil {
-            signal(SIGKILL)
-            _ = waitForExit(seconds: 5)
-        }
-    }
-}
-
-/// One `bf relay` child process and its log.
-final class RelayProcess {
-    let process: Process
-    let logURL: URL
-    /// `bf://127.0.0.1:PORT`.
-    private(set) var address = ""
-    private(set) var port = 0
-
-    init(bf: BFBinary, home: URL, port: Int, arguments: [String], log: URL) throws {
-        logURL = log
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process = Process()
-        process.executableURL = bf.url
-        process.arguments = ["--user", PodNetwork.modeller, "relay", "--listen", "127.0.0.1:\(port)"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["BF_HOME"] = home.path
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let line = self.log.split(separator: "\n").first(where: { $0.hasPrefix("relay on ") }),
-               let found = line.split(separator: " ").first(where: { $0.hasPrefix("bf://") }) {
-                address = String(found.hasSuffix(":") ? found.dropLast() : found)
-                self.port = Int(address.split(separator: ":").last ?? "") ?? 0
-                return
-            }
-            guard process.isRunning else { break }
-            usleep(50_000)
-        }
-        stop()
-        throw BFBinaryError(description: "bf relay did not start:\n\(self.log)")
-    }
-
-    /// Everything the relay wrote.
-    var log: String {
-        String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
-    }
-
-    /// Stops the relay: SIGTERM, then SIGKILL if it lingers.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }

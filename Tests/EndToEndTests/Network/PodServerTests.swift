@@ -1,3 +1,4 @@
+import BFTestSupport
 import Federation
 import Foundation
 import XCTest
@@ -71,7 +72,7 @@ final class PodServerTests: XCTestCase {
         let extra = ["census-income-p2", "census-income-p3", "census-income-p4", "census-income-p5"]
         let pods = ["census-income-demo"] + extra
         let network = try PodNetwork(granted: pods, extraPods: extra)
-        var servers: [PodServerProcess] = []
+        var servers: [ServingProcess] = []
         for pod in pods { servers.append(try network.serve(pod)) }
         try network.writeFederationFile(deadlineSeconds: 10, progressDeadlineSeconds: 10)
         let list = "[" + pods.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
@@ -244,7 +245,7 @@ final class PodServerTests: XCTestCase {
     /// The tutorial's two pods served, and a long plain task past its first round; the
     /// second pod's server is the one returned.
     private func longTaskPastItsFirstRound(progressDeadlineSeconds: Int)
-        throws -> (network: PodNetwork, server: PodServerProcess, modeller: BackgroundRun) {
+        throws -> (network: PodNetwork, server: ServingProcess, modeller: BackgroundRun) {
         let network = try PodNetwork(granted: Self.tutorialPods)
         try network.serve(Self.tutorialPods[0])
         let server = try network.serve(Self.tutorialPods[1])

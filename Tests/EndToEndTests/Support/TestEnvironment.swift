@@ -38,20 +38,3 @@ final class TestEnvironment {
         return variables
     }
 }
-
-/// Where SwiftPM put the executables this test target depends on.
-enum BuiltProducts {
-    /// The path of the built executable `name` (the test runner sits in the same directory).
-    static func executable(_ name: String) throws -> String {
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates += Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
-            .map { $0.bundleURL.deletingLastPathComponent() }
-        for directory in candidates {
-            let path = directory.appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: path) {
-                return path
-            }
-        }
-        throw PseudoTerminal.Failure(description: "cannot find the built '\(name)' near \(Bundle.main.bundlePath); run 'swift build' first")
-    }
-}
