@@ -43,46 +43,46 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
         switch self {
         case let .unreachable(pod, reason):
             return [Problem("cannot reach pod \(pod): \(reason)",
-                                         help: "check that 'bf pod serve' runs there and the address; with TLS, that each side's CA signed the other's certificate")]
+                            help: "check that 'bf pod serve' runs there and the address; with TLS, that each side's CA signed the other's certificate")]
         case let .deadlineExceeded(pod, call, seconds):
             return [Problem("pod \(pod) did not answer \(call) within \(seconds) s",
-                                         help: "the pod may be overloaded or stopped; raise deadline_seconds in federation.yaml if it is only slow")]
+                            help: "the pod may be overloaded or stopped; raise deadline_seconds in federation.yaml if it is only slow")]
         case let .stalled(pod, seconds):
             return [Problem("pod \(pod) sent no progress for \(seconds) s while training a round",
-                                         help: "the pod may have stopped; raise progress_deadline_seconds in federation.yaml if its batches are slow")]
+                            help: "the pod may have stopped; raise progress_deadline_seconds in federation.yaml if its batches are slow")]
         case let .refused(pod, reason):
             return [Problem("pod \(pod) refused the call: \(reason)")]
         case let .podError(pod, reason), let .dataDoesNotFit(pod, _, reason):
             return [Problem("pod \(pod): \(reason)")]
         case let .malformedAnswer(pod, reason):
             return [Problem("pod \(pod) sent an answer bf cannot read: \(reason)",
-                                         help: "run the same bf version on both sides")]
+                            help: "run the same bf version on both sides")]
         case let .untrustedCertificate(pod, authority):
             return [Problem("cannot reach pod \(pod): " + Self.untrusted(authority),
-                                         help: "set tls.ca in federation.yaml to the CA that signed the pod's certificate (its 'bf pod serve --tls-cert')")]
+                            help: "set tls.ca in federation.yaml to the CA that signed the pod's certificate (its 'bf pod serve --tls-cert')")]
         case let .certificateRefused(pod, certificate):
             return [Problem("cannot reach pod \(pod): " + Self.refused(certificate),
-                                         help: "set tls.certificate and tls.key in federation.yaml to a certificate signed by the CA the pod trusts (its 'bf pod serve --tls-ca')")]
+                            help: "set tls.certificate and tls.key in federation.yaml to a certificate signed by the CA the pod trusts (its 'bf pod serve --tls-ca')")]
         case let .tlsHandshake(pod, reason):
             return [Problem("cannot reach pod \(pod): the TLS handshake failed: \(reason)",
-                                         help: "check that the pod serves TLS ('bf pod serve --tls-cert') and the files of tls in federation.yaml")]
+                            help: "check that the pod serves TLS ('bf pod serve --tls-cert') and the files of tls in federation.yaml")]
         case let .tlsFile(path, reason):
             return [Problem("cannot use TLS file '\(path)': \(reason)", help: "check the path and that it is PEM")]
         case let .cannotListen(address, reason):
             return [Problem("cannot listen on \(address): \(reason)",
-                                         help: "choose a free port (or 0 for any), and an address of this machine")]
+                            help: "choose a free port (or 0 for any), and an address of this machine")]
         case let .notConnectedToRelay(pod, relay):
             return [Problem("pod '\(pod)' is not connected to the relay at \(relay)",
-                                         help: "its owner starts it with 'bf pod serve POD.yaml --connect \(relay)'")]
+                            help: "its owner starts it with 'bf pod serve POD.yaml --connect \(relay)'")]
         case let .relayUnreachable(relay, reason):
             return [Problem("cannot reach the relay at \(relay): \(reason)",
-                                         help: "check that 'bf relay' runs there and the address; with TLS, give the CA that signed the relay's certificate with --tls-ca")]
+                            help: "check that 'bf relay' runs there and the address; with TLS, give the CA that signed the relay's certificate with --tls-ca")]
         case let .relayRefused(relay, pod, reason):
             return [Problem("the relay at \(relay) refused pod '\(pod)': \(reason)",
-                                         help: "whoever runs the relay imports the pod owner's key: 'bf user export --out OWNER.key' here, 'bf user import OWNER.key' there")]
+                            help: "whoever runs the relay imports the pod owner's key: 'bf user export --out OWNER.key' here, 'bf user import OWNER.key' there")]
         case let .replacedAtRelay(relay, pod):
             return [Problem("another 'bf pod serve' of '\(pod)' attached to the relay at \(relay) and replaced this one",
-                                         help: "serve each pod once; stop the other server, or this one")]
+                            help: "serve each pod once; stop the other server, or this one")]
         }
     }
 

@@ -60,6 +60,6 @@ struct UserKeyMismatch: FederationError {
 
     var problems: [Problem] {
         [Problem("the key file '\(file)' is the key of '\(found)', not of '\(user)'",
-                              help: "grant the role to '\(found)', or use the key file of '\(user)'")]
+                 help: "grant the role to '\(found)', or use the key file of '\(user)'")]
     }
 }

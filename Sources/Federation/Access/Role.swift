@@ -40,7 +40,7 @@ public enum RoleError: FederationError, Equatable {
         case let .unknownRole(text, suggestion):
             let roles = Role.allCases.map(\.rawValue).joined(separator: ", ")
             return [Problem("there is no role \(quoted(text))",
-                                         help: (suggestion.map { "did you mean \(quoted($0))? " } ?? "") + "the roles are \(roles)")]
+                            help: (suggestion.map { "did you mean \(quoted($0))? " } ?? "") + "the roles are \(roles)")]
         }
     }
 }

@@ -96,28 +96,28 @@ public enum DataConfigError: FederationError, Equatable {
             return [Problem("\(setting) names column \(quoted(column)), which \(quoted(path)) does not have", help: hint)]
         case let .unknownTable(table, expected):
             return [Problem("force_stypes names table \(quoted(table)), but this pod's only table is \(quoted(expected))",
-                                         help: "put the column lists under force_stypes.\(expected)")]
+                            help: "put the column lists under force_stypes.\(expected)")]
         case let .conflictingTypes(column, types):
             return [Problem("force_stypes makes column \(quoted(column)) both \(types.map(\.rawValue).joined(separator: " and "))",
-                                         help: "list the column under one type only")]
+                            help: "list the column under one type only")]
         case let .ignoredAndForced(column):
             return [Problem("column \(quoted(column)) is in ignore_cols and in force_stypes",
-                                         help: "remove it from one of the two")]
+                            help: "remove it from one of the two")]
         case let .tooManyCategories(path, column, count, limit):
             return [Problem("column \(quoted(column)) of \(quoted(path)) has \(count) distinct values, more than the \(limit) a categorical column may have",
-                                         help: "leave it out with ignore_cols, or do not force it categorical")]
+                            help: "leave it out with ignore_cols, or do not force it categorical")]
         case let .notNumeric(path, column, value, line):
             return [Problem("\(path):\(line): column \(quoted(column)) is forced continuous, but \(quoted(value)) is not a number",
-                                         help: "force it categorical or text instead, or list \(quoted(value)) among the missing values")]
+                            help: "force it categorical or text instead, or list \(quoted(value)) among the missing values")]
         case let .unsupportedType(column, type):
             return [Problem("column \(quoted(column)) cannot be \(type.rawValue): a CSV pod holds no \(type.rawValue)s",
-                                         help: "force it categorical, continuous or text")]
+                            help: "force it categorical, continuous or text")]
         case let .noColumnsLeft(path):
             return [Problem("ignore_cols leaves no column of \(quoted(path))", help: "keep at least one column")]
         case let .tooManyColumns(path, count, limit):
             return [Problem("\(quoted(path)) has \(count) columns to keep; a pod holds at most \(limit)",
-                                         notes: ["the pod answers SQL from an SQLite table, and SQLite's tables hold at most \(limit) columns"],
-                                         help: "list the columns the pod does not need in data_config's ignore_cols")]
+                            notes: ["the pod answers SQL from an SQLite table, and SQLite's tables hold at most \(limit) columns"],
+                            help: "list the columns the pod does not need in data_config's ignore_cols")]
         }
     }
 }

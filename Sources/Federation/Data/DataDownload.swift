@@ -176,28 +176,28 @@ public enum DataDownloadError: FederationError, Equatable {
             return [Problem("cannot download \(quoted(url)): \(reason)", help: "check the URL and the network")]
         case let .timedOut(url, seconds):
             return [Problem("cannot download \(quoted(url)): the server sent nothing for \(seconds) seconds",
-                                         help: "try again later, or download the file and give its local path")]
+                            help: "try again later, or download the file and give its local path")]
         case let .httpStatus(url, status):
             let phrase = HTTPURLResponse.localizedString(forStatusCode: status)
             let reason = phrase.isEmpty ? "" : " " + phrase.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
             return [Problem("the server answered \(status)\(reason) for \(quoted(url))",
-                                         help: status == 404 ? "check the URL: the server has no file there" : "check the URL and the server")]
+                            help: status == 404 ? "check the URL: the server has no file there" : "check the URL and the server")]
         case let .notCSV(url, found):
             return [Problem("\(quoted(url)) is not a CSV file: the server sent \(found)",
-                                         help: "give the URL of the CSV file itself")]
+                            help: "give the URL of the CSV file itself")]
         case let .tooLarge(url, maximumBytes):
             let limit = maximumBytes >= 1 << 20 ? "\(maximumBytes / (1 << 20)) MB" : "\(maximumBytes) bytes"
             return [Problem("\(quoted(url)) is larger than \(limit), the most bf downloads",
-                                         help: "download the file yourself and give its local path")]
+                            help: "download the file yourself and give its local path")]
         case let .cannotWrite(path, reason):
             return [Problem("cannot write the downloaded data to \(quoted(path)): \(reason)",
-                                         help: "check the space and permissions of the bf home")]
+                            help: "check the space and permissions of the bf home")]
         case let .copyMissing(pod, url, path):
             return [Problem("pod \(quoted(pod))'s copy of \(quoted(url)) is missing: \(quoted(path))", help: recreate)]
         case let .copyChanged(pod, url, path, expected, found):
             return [Problem("pod \(quoted(pod))'s copy of \(quoted(url)) has changed since it was downloaded: \(quoted(path))",
-                                         notes: ["sha256 recorded  \(expected)", "sha256 now       \(found)"],
-                                         help: recreate)]
+                            notes: ["sha256 recorded  \(expected)", "sha256 now       \(found)"],
+                            help: recreate)]
         }
     }
 }

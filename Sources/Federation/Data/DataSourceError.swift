@@ -36,39 +36,39 @@ public enum DataSourceError: FederationError, Equatable {
         switch self {
         case let .cannotOpen(path, reason):
             return [Problem("cannot open data file \(quoted(path)): \(reason)",
-                                         help: "check the path; a relative path is taken from the current directory or the pod's YAML file")]
+                            help: "check the path; a relative path is taken from the current directory or the pod's YAML file")]
         case let .readFailed(path, reason):
             return [Problem("reading \(quoted(path)) failed: \(reason)")]
         case let .emptyFile(path):
             return [Problem("data file \(quoted(path)) is empty",
-                                         help: "a CSV data file needs a header row and at least one data row")]
+                            help: "a CSV data file needs a header row and at least one data row")]
         case let .headerOnly(path):
             return [Problem("data file \(quoted(path)) has a header row but no data rows",
-                                         help: "add rows below the header")]
+                            help: "add rows below the header")]
         case let .emptyHeader(path, column):
             return [Problem("\(path):1: column \(column) has an empty header",
-                                         help: "give every column a name in the first row")]
+                            help: "give every column a name in the first row")]
         case let .duplicateHeader(path, name, columns):
             let list = columns.map(String.init).joined(separator: ", ")
             return [Problem("\(path):1: columns \(list) are all named \(quoted(name))",
-                                         help: "rename the columns so that each header is unique")]
+                            help: "rename the columns so that each header is unique")]
         case let .raggedRow(path, line, found, expected):
             return [Problem("\(path):\(line): row has \(found) field\(found == 1 ? "" : "s"), but the header has \(expected)",
-                                         help: "every row needs one field per column; quote fields that contain commas")]
+                            help: "every row needs one field per column; quote fields that contain commas")]
         case let .invalidUTF8(path, line, column, header):
             let name = header.map { " (\(quoted($0)))" } ?? ""
             return [Problem("\(path):\(line): column \(column)\(name) is not valid UTF-8",
-                                         help: "save the file as UTF-8")]
+                            help: "save the file as UTF-8")]
         case let .nulByte(path, line, column, header):
             let name = header.map { " (\(quoted($0)))" } ?? ""
             return [Problem("\(path):\(line): column \(column)\(name) holds a NUL byte",
-                                         help: "a CSV file is text, and a NUL byte usually means a UTF-16 or binary file: save it as UTF-8 text")]
+                            help: "a CSV file is text, and a NUL byte usually means a UTF-16 or binary file: save it as UTF-8 text")]
         case let .unterminatedQuote(path, line, column):
             return [Problem("\(path):\(line): the quoted field in column \(column) never closes",
-                                         help: "close the field with '\"'; write a quote inside a quoted field as '\"\"'")]
+                            help: "close the field with '\"'; write a quote inside a quoted field as '\"\"'")]
         case let .textAfterClosingQuote(path, line, column):
             return [Problem("\(path):\(line): text follows the closing quote of column \(column)",
-                                         help: "put the whole field inside the quotes; write a quote inside it as '\"\"'")]
+                            help: "put the whole field inside the quotes; write a quote inside it as '\"\"'")]
         }
     }
 }

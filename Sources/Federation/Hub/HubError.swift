@@ -43,20 +43,20 @@ public enum HubError: FederationError, Equatable {
         switch self {
         case let .noSuchPod(text, suggestion):
             return [Problem("there is no pod \(quoted(text))",
-                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "list the pods with 'pods'; create one with 'bf pod create'")]
+                            help: suggestion.map { "did you mean \(quoted($0))?" } ?? "list the pods with 'pods'; create one with 'bf pod create'")]
         case let .ambiguousPod(name, candidates):
             return [Problem("pod name \(quoted(name)) is ambiguous",
-                                         notes: candidates.map(\.description),
-                                         help: "write the pod as owner/name")]
+                            notes: candidates.map(\.description),
+                            help: "write the pod as owner/name")]
         case let .podExists(pod):
             return [Problem("pod \(quoted(pod.description)) exists already",
-                                         help: "choose another name, or replace the pod: 'bf pod create FILE --replace' (or 'bf pod remove \(pod.name)' first)")]
+                            help: "choose another name, or replace the pod: 'bf pod create FILE --replace' (or 'bf pod remove \(pod.name)' first)")]
         case let .unknownUser(name, suggestion):
             return [Problem("the hub has no user \(quoted(name))",
-                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "a user appears once they have run bf with BF_USER=\(name)")]
+                            help: suggestion.map { "did you mean \(quoted($0))?" } ?? "a user appears once they have run bf with BF_USER=\(name)")]
         case let .notOwner(pod, user, action):
             return [Problem("only the owner of pod \(quoted(pod.description)) may \(action); you are \(quoted(user))",
-                                         help: "ask \(quoted(pod.owner)) to do it")]
+                            help: "ask \(quoted(pod.owner)) to do it")]
         case let .cannotRevokeOwner(pod):
             return [Problem("the owner of pod \(quoted(pod.description)) always holds super_modeller")]
         case let .roleNotHeld(pod, user, role):
@@ -65,25 +65,25 @@ public enum HubError: FederationError, Equatable {
             return [Problem("pod \(quoted(pod.description)) has not approved \(quoted(other.description))")]
         case let .minimumGroupSizeTooSmall(pod, size):
             return [Problem("the minimum group size of pod \(quoted(pod)) must be at least \(PodSpec.smallestMinimumGroupSize), not \(size)",
-                                         help: "a SQL aggregate then reports only on groups of that many rows or more; the default is \(PodSpec.defaultMinimumGroupSize)")]
+                            help: "a SQL aggregate then reports only on groups of that many rows or more; the default is \(PodSpec.defaultMinimumGroupSize)")]
         case let .corruptPodRecord(pod, reason):
             return [Problem("the hub's record of pod \(quoted(pod)) cannot be read: \(reason)",
-                                         help: "create the pod again")]
+                            help: "create the pod again")]
         case let .storage(path, reason):
             return [Problem("the hub store \(quoted(path)) failed: \(reason)",
-                                         help: "check that the bf home is writable and its disk is not full")]
+                            help: "check that the bf home is writable and its disk is not full")]
         case let .cannotCreateHome(path, reason):
             return [Problem("cannot create the bf home \(quoted(path)): \(reason)",
-                                         help: "set BF_HOME to a writable directory")]
+                            help: "set BF_HOME to a writable directory")]
         case let .cannotWrite(path, reason):
             return [Problem("cannot write \(quoted(path)): \(reason)",
-                                         help: "check that the bf home is writable and its disk is not full")]
+                            help: "check that the bf home is writable and its disk is not full")]
         case let .checkpointMissing(key, path):
             return [Problem("the checkpoint file \(quoted(path)) of training \(quoted(key)) is missing",
-                                         help: "train without resume=True to start from round 1")]
+                            help: "train without resume=True to start from round 1")]
         case let .checkpointCorrupt(key, path, reason):
             return [Problem("the checkpoint file \(quoted(path)) of training \(quoted(key)) is damaged: \(reason)",
-                                         help: "train without resume=True to start from round 1")]
+                            help: "train without resume=True to start from round 1")]
         }
     }
 }

@@ -144,22 +144,22 @@ public enum IdentityError: FederationError, Equatable {
         switch self {
         case let .invalidName(name):
             return [Problem("\(quoted(name)) is not a valid user name",
-                                         help: "use lower-case letters, digits, '-', '_' and '.', starting with a letter or digit")]
+                            help: "use lower-case letters, digits, '-', '_' and '.', starting with a letter or digit")]
         case let .keyFileTooOpen(path, mode):
             return [Problem("key file \(quoted(path)) can be read by other users (mode \(String(mode, radix: 8)))",
-                                         help: "make it private with: chmod 600 \(path)")]
+                            help: "make it private with: chmod 600 \(path)")]
         case let .cannotRead(path):
             return [Problem("cannot read key file \(quoted(path))", help: "check that you own the file")]
         case let .corruptKey(path):
             return [Problem("key file \(quoted(path)) does not hold an Ed25519 private key",
-                                         help: "restore it from a backup; a new key would not match the one the hub knows")]
+                            help: "restore it from a backup; a new key would not match the one the hub knows")]
         case let .cannotWrite(path, reason):
             return [Problem("cannot write \(quoted(path)): \(reason)", help: "check that the bf home is writable")]
         case let .signingFailed(name):
             return [Problem("signing a request as \(quoted(name)) failed")]
         case let .keyMismatch(name, path):
             return [Problem("the hub knows a different key for user \(quoted(name)) than \(quoted(path))",
-                                         help: "restore the user's original key file, or choose another user name")]
+                            help: "restore the user's original key file, or choose another user name")]
         }
     }
 }

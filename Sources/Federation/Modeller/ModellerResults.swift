@@ -55,7 +55,7 @@ public struct AccessDenied: FederationError, Equatable {
         let labels = PodLabels(pods)
         return refusals.map { refusal in
             Problem("pod \(quoted(labels[refusal.pod])) refused the \(task.rawValue) task: \(refusal.rejection.reason)",
-                                 help: refusal.rejection.help)
+                    help: refusal.rejection.help)
         }
     }
 }

@@ -47,54 +47,54 @@ public enum PodConfigError: FederationError, Equatable {
         switch self {
         case let .cannotRead(path, reason):
             return [Problem("cannot read pod configuration \(quoted(path)): \(reason)",
-                                         help: "check the path")]
+                            help: "check the path")]
         case let .cannotReadKeyFile(path, reason):
             return [Problem("cannot read the key file \(quoted(path)): \(reason)",
-                                         help: "check the path; 'bf user export --out FILE' writes a user's key file")]
+                            help: "check the path; 'bf user export --out FILE' writes a user's key file")]
         case let .notAKeyFile(path):
             return [Problem("\(quoted(path)) is not a bf key file",
-                                         help: "give the file 'bf user export --out FILE' wrote: its lines are 'user:', 'ed25519:' and 'fingerprint:'")]
+                            help: "give the file 'bf user export --out FILE' wrote: its lines are 'user:', 'ed25519:' and 'fingerprint:'")]
         case let .notUTF8(path, line, column, byte):
             return [Problem("\(path):\(line):\(column): the file is not UTF-8 text: byte 0x\(String(byte, radix: 16, uppercase: true)) here is not part of a UTF-8 character",
-                                         help: "save the file as UTF-8")]
+                            help: "save the file as UTF-8")]
         case let .syntax(path, line, column, problem):
             return [Problem("\(path):\(line):\(column): \(problem)", help: "fix the YAML syntax")]
         case let .unknownField(path, line, column, field, suggestion):
             return [Problem("\(path):\(line):\(column): unknown field \(quoted(field))",
-                                         help: suggestion.map { "did you mean \(quoted($0))?" } ?? "remove the field")]
+                            help: suggestion.map { "did you mean \(quoted($0))?" } ?? "remove the field")]
         case let .wrongType(path, line, column, field, expected, found):
             return [Problem("\(path):\(line):\(column): \(quoted(field)) must be \(expected), not \(found)",
-                                         help: field == "the file" ? "write the file as fields, one 'name: value' per line"
-                                             : "give \(quoted(field)) \(expected)")]
+                            help: field == "the file" ? "write the file as fields, one 'name: value' per line"
+                                : "give \(quoted(field)) \(expected)")]
         case let .missingField(path, field):
             return [Problem("\(path): the required field \(quoted(field)) is missing",
-                                         help: "add \(field) to the file")]
+                            help: "add \(field) to the file")]
         case let .outOfRange(path, line, column, field, allowed, found):
             return [Problem("\(path):\(line):\(column): \(quoted(field)) must be \(allowed), not \(found)",
-                                         help: "give \(quoted(field)) \(allowed)")]
+                            help: "give \(quoted(field)) \(allowed)")]
         case let .unsupportedDatasource(path, line, column, name):
             return [Problem("\(path):\(line):\(column): datasource \(quoted(name)) is not supported",
-                                         help: "bf reads CSV files: datasource: CSVSource")]
+                            help: "bf reads CSV files: datasource: CSVSource")]
         case let .severalDatasources(path, line, column, count):
             return [Problem("\(path):\(line):\(column): 'datasources' lists \(count) datasources, and a bf pod serves one table",
-                                         help: "split the file: one pod YAML per datasource, each with the datasource's 'name', "
-                                             + "and 'bf pod create' each; approve the others under 'approved_pods' to train across them")]
+                            help: "split the file: one pod YAML per datasource, each with the datasource's 'name', "
+                                + "and 'bf pod create' each; approve the others under 'approved_pods' to train across them")]
         case let .conflictingFields(path, line, column, field, other, help):
             return [Problem("\(path):\(line):\(column): \(quoted(field)) cannot be used with \(quoted(other))",
-                                         help: help)]
+                            help: help)]
         case let .invalidPodName(path, line, column, field, name):
             let shown = name.count > 70 ? quoted(String(name.prefix(64)) + "…") + " (\(name.count) characters)" : quoted(name)
             return [Problem("\(path):\(line):\(column): \(quoted(field)) is \(shown), which is not a valid pod name",
-                                         help: PodIdentifierError.nameRule)]
+                            help: PodIdentifierError.nameRule)]
         case let .columnForcedTwice(path, line, column, name, types):
             return [Problem("\(path):\(line):\(column): force_stypes makes column \(quoted(name)) both \(types.joined(separator: " and "))",
-                                         help: "list the column under one type only")]
+                            help: "list the column under one type only")]
         case let .duplicateField(path, line, column, field, firstLine):
             return [Problem("\(path):\(line):\(column): \(quoted(field)) is given twice (first at line \(firstLine))",
-                                         help: "keep one of the two")]
+                            help: "keep one of the two")]
         case let .unsupportedURL(path, line, column, field, url):
             return [Problem("\(path):\(line):\(column): \(quoted(field)) is the URL \(quoted(url)), and bf downloads only http:// and https:// URLs",
-                                         help: "give an https:// URL, or download the file and give its local path")]
+                            help: "give an https:// URL, or download the file and give its local path")]
         }
     }
 }

@@ -145,6 +145,6 @@ public struct QueryError: FederationError, Equatable {
 
     public var problems: [Problem] {
         [Problem("pod \(quoted(pod.name)) refused the query: \(refusal.reason)",
-                              notes: ["query: \(sql)"], help: refusal.help)]
+                 notes: ["query: \(sql)"], help: refusal.help)]
     }
 }

@@ -81,10 +81,10 @@ public enum RemotePodError: FederationError, Equatable {
         switch self {
         case let .noTransport(address):
             return [Problem("cannot reach \(address): this program has no network transport",
-                                         help: "run the script with the bf command")]
+                            help: "run the script with the bf command")]
         case let .wrongPod(address, found):
             return [Problem("\(address) serves '\(found)', not '\(address.podName ?? "")'",
-                                         help: "check the address, or the pod's name in federation.yaml")]
+                            help: "check the address, or the pod's name in federation.yaml")]
         }
     }
 }

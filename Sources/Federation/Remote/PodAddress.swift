@@ -112,7 +112,7 @@ public enum PodAddressError: FederationError, Equatable {
         switch self {
         case let .notAnAddress(text, reason):
             return [Problem("\(quoted(text)) is not a pod address: \(reason)",
-                                         help: "write it as bf://HOST:PORT/POD, e.g. bf://127.0.0.1:7401/census-income-demo")]
+                            help: "write it as bf://HOST:PORT/POD, e.g. bf://127.0.0.1:7401/census-income-demo")]
         }
     }
 }

@@ -67,17 +67,17 @@ public enum DataStructureError: FederationError, Equatable {
         switch self {
         case .selectedAndIgnored:
             return [Problem("a data structure takes selected_cols or ignore_cols, not both",
-                                         help: "keep the list that is shorter to write")]
+                            help: "keep the list that is shorter to write")]
         case let .targetIgnored(target):
             return [Problem("target column \(quoted(target)) is also in ignore_cols",
-                                         help: "remove it from ignore_cols")]
+                            help: "remove it from ignore_cols")]
         case let .tableKeyNotAPod(key, reason):
             return [Problem("the data structure's table map names \(quoted(key)), which is not a pod: \(reason)",
-                                         help: "name a pod as pod_identifiers do: its name, 'owner/name', a bf:// address or a federation.yaml alias")]
+                            help: "name a pod as pod_identifiers do: its name, 'owner/name', a bf:// address or a federation.yaml alias")]
         case let .tableKeysDisagree(pod, entries):
             return [Problem("the data structure's table map gives pod \(quoted(pod.description)) more than one table",
-                                         notes: entries.map { "\(quoted($0.key)): \(quoted($0.table))" },
-                                         help: "keep one entry for the pod")]
+                            notes: entries.map { "\(quoted($0.key)): \(quoted($0.table))" },
+                            help: "keep one entry for the pod")]
         }
     }
 }

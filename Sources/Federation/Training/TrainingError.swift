@@ -129,98 +129,98 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
         switch self {
         case let .modelFileAccess(path, reason, writing):
             return [Problem("model file \(quoted(path)) cannot be \(writing ? "written" : "read"): \(reason)",
-                                         help: writing ? "choose a path in a folder you can write to"
-                                             : "check the path; a relative path starts from the current folder")]
+                            help: writing ? "choose a path in a folder you can write to"
+                                : "check the path; a relative path starts from the current folder")]
         case let .modelFile(path, reason):
             return [Problem("model file \(quoted(path)) \(reason)",
-                                         help: reason.hasPrefix("is not a bf model") || reason.hasPrefix("is truncated")
-                                             ? "load a file written by bf's model.serialize(…)" : nil)]
+                            help: reason.hasPrefix("is not a bf model") || reason.hasPrefix("is truncated")
+                                ? "load a file written by bf's model.serialize(…)" : nil)]
         case .noTarget:
             return [Problem("the data structure has no target column, so there is nothing to predict",
-                                         help: "give one: datastructure(target=\"TARGET\", …)")]
+                            help: "give one: datastructure(target=\"TARGET\", …)")]
         case let .targetNotInSchema(column):
             return [Problem("target column \(quoted(column)) is not among the combined schema's columns",
-                                         help: "combine the pods' schemas with the same data structure the model uses")]
+                            help: "combine the pods' schemas with the same data structure the model uses")]
         case let .targetNotCategorical(column, semanticType):
             return [Problem("target column \(quoted(column)) is \(semanticType.rawValue), not categorical",
-                                         help: "a classifier needs a categorical target; force it with force_stypes: {categorical: [\"\(column)\"]} at the pods")]
+                            help: "a classifier needs a categorical target; force it with force_stypes: {categorical: [\"\(column)\"]} at the pods")]
         case let .tooFewClasses(column, count):
             return [Problem("target column \(quoted(column)) has \(count) distinct value\(count == 1 ? "" : "s"); a classifier needs at least 2",
-                                         help: "choose a target with at least two classes")]
+                            help: "choose a target with at least two classes")]
         case let .noInputColumns(skipped):
             let detail = skipped.isEmpty ? [] : ["left out (text): " + skipped.map(quoted).joined(separator: ", ")]
             return [Problem("the data structure leaves no categorical or continuous input column", notes: detail,
-                                         help: "select at least one categorical or continuous column besides the target")]
+                            help: "select at least one categorical or continuous column besides the target")]
         case let .emptyCategoricalColumn(column):
             return [Problem("categorical column \(quoted(column)) has no values",
-                                         help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
+                            help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
         case let .invalidModel(error):
             return [Problem(error.description, help: error.help)]
         case .bothUpdateIntervals:
             return [Problem("both epochs_between_parameter_updates and steps_between_parameter_updates are given",
-                                         help: "give the one that matches the model: epochs or steps")]
+                            help: "give the one that matches the model: epochs or steps")]
         case let .updateIntervalKind(given, modelUses):
             return [Problem("\(given)_between_parameter_updates is given but the model trains by \(modelUses)",
-                                         help: "use \(modelUses)_between_parameter_updates, or give the model \(given)")]
+                            help: "use \(modelUses)_between_parameter_updates, or give the model \(given)")]
         case let .updateIntervalNotPositive(name, value):
             return [Problem("\(name) is \(value): it must be at least 1")]
         case let .updateIntervalDoesNotDivide(name, total, totalName, interval):
             return [Problem("\(totalName) (\(total)) is not a multiple of \(name) (\(interval))",
-                                         help: "choose \(name) so that it divides \(totalName); rounds = \(totalName) ÷ \(name)")]
+                            help: "choose \(name) so that it divides \(totalName); rounds = \(totalName) ÷ \(name)")]
         case let .invalidProximalCoefficient(mu):
             return [Problem("FedProx coefficient 'mu' is \(mu): it must be a finite number at least 0")]
         case let .secureAggregationNeedsTwoPods(pods):
             let names = pods.isEmpty ? "no pod" : "only " + quotedList(pods.map(\.name))
             return [Problem("secure aggregation needs at least two pods, and \(names) would take part",
-                                         help: "add another pod, or train without SecureAggregator()")]
+                            help: "add another pod, or train without SecureAggregator()")]
         case .noPods:
             return [Problem("no pod was given to train on", help: "name the pods: pod_identifiers=[\"…\"]")]
         case let .invalidSecureAggregationSettings(reason):
             return [Problem("secure aggregation's settings do not fit the pods: \(reason)",
-                                         help: "leave threshold and neighbours out for the defaults: a threshold of about "
-                                             + "two thirds of the pods, every pod a neighbour of every other")]
+                            help: "leave threshold and neighbours out for the defaults: a threshold of about "
+                                + "two thirds of the pods, every pod a neighbour of every other")]
         case .dropoutSettingsWithoutDropouts:
             return [Problem("SecureAggregator's threshold and neighbours apply only when pods may drop",
-                                         help: "pass require_all_pods=False to go on without pods that fail, or leave them out")]
+                            help: "pass require_all_pods=False to go on without pods that fail, or leave them out")]
         case let .secureRoundNotUnmasked(round, reason):
             return [Problem("the sum of secure round \(round + 1) cannot be unmasked: \(reason)",
-                                         help: "run the task again when the pods are back: a pod that helped unmask a round takes "
-                                             + "part in no other attempt of it, since two sums over different pods would reveal "
-                                             + "the difference")]
+                            help: "run the task again when the pods are back: a pod that helped unmask a round takes "
+                                + "part in no other attempt of it, since two sums over different pods would reveal "
+                                + "the difference")]
         case let .secureAggregationBelowThreshold(round, remaining, threshold, dropped):
             let left = remaining.isEmpty ? "no pod remains" : "only " + quotedList(remaining.map(\.name)) + (remaining.count == 1 ? " remains" : " remain")
             let after = dropped.isEmpty ? "" : " after " + quotedList(dropped.map(\.name)) + " dropped"
             return [Problem("secure aggregation needs \(threshold) pods in round \(round + 1), but \(left)\(after)",
-                                         help: "run again when the pods are back, or give SecureAggregator a lower threshold")]
+                            help: "run again when the pods are back, or give SecureAggregator a lower threshold")]
         case let .columnMissingAtPod(column, pod):
             return [Problem("column \(quoted(column)) is missing at pod \(quoted(pod.name))",
-                                         help: "combine the pods' schemas again: the pod's data changed since")]
+                            help: "combine the pods' schemas again: the pod's data changed since")]
         case let .columnTypeAtPod(column, pod, expected, found):
             return [Problem("column \(quoted(column)) is \(found.rawValue) at pod \(quoted(pod.name)) but \(expected.rawValue) in the model",
-                                         help: "combine the pods' schemas again: the pod's data changed since")]
+                            help: "combine the pods' schemas again: the pod's data changed since")]
         case let .categoryNotInEncoder(column, value, pod):
             return [Problem("pod \(quoted(pod.name)) holds \(quoted(value)) in categorical column \(quoted(column)), which the model's encoder does not know",
-                                         help: "combine the schemas of every pod of the task, so the encoder holds every category")]
+                            help: "combine the schemas of every pod of the task, so the encoder holds every category")]
         case let .noValuesInTrainingRows(column, pod):
             return [Problem("column \(quoted(column)) has no value in any training row of pod \(quoted(pod.name)), so its missing values cannot be filled",
-                                         help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
+                            help: "leave it out with datastructure(ignore_cols=[\"\(column)\"])")]
         case let .tooFewTrainingRows(pod, rows):
             return [Problem("pod \(quoted(pod.name)) has \(rows) labelled training row\(rows == 1 ? "" : "s"); training needs at least 2",
-                                         help: "leave the pod out of the task")]
+                            help: "leave the pod out of the task")]
         case let .unknownTask(task, pod):
             return [Problem("pod \(quoted(pod.name)) has no open task \(quoted(task.uuidString)): it was never accepted, or it was closed or expired",
-                                         help: "start the task again")]
+                            help: "start the task again")]
         case let .operationNotInTask(operation, kind, pod):
             return [Problem("pod \(quoted(pod.name)) accepted a \(kind.rawValue) task, which does not allow \(operation)",
-                                         help: "ask the pod for a task of the right kind")]
+                            help: "ask the pod for a task of the right kind")]
         case let .noSecureSession(pod, round):
             return [Problem("pod \(quoted(pod.name)) has no key share for secure round \(round + 1)",
-                                         help: "ask every pod for its key share before sending the round")]
+                            help: "ask every pod for its key share before sending the round")]
         case let .secureRoundRefused(pod, reason):
             return [Problem("pod \(quoted(pod.name)) refused the secure round: \(reason)")]
         case let .podIdentityKey(pod, reason):
             return [Problem("pod \(quoted(pod.name)) cannot sign its key share: \(reason)",
-                                         help: "the pod's owner key must be the one the hub holds")]
+                            help: "the pod's owner key must be the one the hub holds")]
         case let .roundCancelled(pod, round, batches):
             return [Problem("pod \(quoted(pod.name)) stopped round \(round + 1) after batch \(batches): cancelled")]
         case let .parametersDoNotFit(pod, reason):
@@ -230,31 +230,31 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
         case let .noPodAccepted(refusals):
             let labels = PodLabels(refusals.map(\.pod))
             return [Problem("no pod accepted the task",
-                                         notes: labels.aligned(refusals.map { ($0.pod, $0.rejection.reason) }),
-                                         help: refusals.first?.rejection.help)]
+                            notes: labels.aligned(refusals.map { ($0.pod, $0.rejection.reason) }),
+                            help: refusals.first?.rejection.help)]
         case let .podFailed(pod, round, reason):
             return [Problem("pod \(quoted(pod.name)) failed in round \(round + 1): \(reason)",
-                                         help: "run again, or pass require_all_pods=False to go on without a pod that fails")]
+                            help: "run again, or pass require_all_pods=False to go on without a pod that fails")]
         case let .podDataDoesNotFit(pod, column, reason):
             return [Problem(reason.hasPrefix("pod ") ? reason : "pod \(quoted(pod.name)): \(reason)",
-                                         help: "build the model on the schema of every pod it trains on, combine_pod_schemas([…]), "
-                                             + "which shows how the pods differ; or leave the column out with "
-                                             + "DataStructure(ignore_cols=[\"\(column)\"])")]
+                            help: "build the model on the schema of every pod it trains on, combine_pod_schemas([…]), "
+                                + "which shows how the pods differ; or leave the column out with "
+                                + "DataStructure(ignore_cols=[\"\(column)\"])")]
         case let .allPodsDropped(round):
             return [Problem("every pod failed or was dropped in round \(round + 1)", help: "check the pods and run again")]
         case let .aggregationFailed(round, reason):
             return [Problem("combining the pods' updates of round \(round + 1) failed: \(reason)")]
         case let .cancelled(round):
             return [Problem("training was cancelled in round \(round + 1)",
-                                         help: round > 0 ? "the rounds before it are complete" : nil)]
+                            help: round > 0 ? "the rounds before it are complete" : nil)]
         case let .stateDoesNotFit(reason):
             return [Problem("the saved training state does not fit this training: \(reason)")]
         case let .invalidPrivacyRequest(field, value, requirement):
             return [Problem("differential privacy setting \(quoted(field)) is \(value): it must be \(requirement)",
-                                         help: "e.g. dp_config=DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)")]
+                            help: "e.g. dp_config=DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)")]
         case .noiseChosenByModeller:
             return [Problem("the model's hyperparameters set DP-SGD noise, which only the pods choose",
-                                         help: "ask for a privacy budget instead: dp_config=DPModellerConfig(epsilon=3)")]
+                            help: "ask for a privacy budget instead: dp_config=DPModellerConfig(epsilon=3)")]
         case .centralPrivacyOptions:
             return [Problem(
                 "central differential privacy needs secure aggregation and pods weighted equally: each pod adds a share of the noise "
@@ -262,7 +262,7 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
                 help: "train with aggregator=SecureAggregator(), weighting=\"equal\"; or use mode=\"local\" (DP-SGD at every pod)")]
         case let .privacyBudgetRefused(pod, reason):
             return [Problem("pod \(quoted(pod.name)) refused to train privately: \(reason)",
-                                         help: "ask for a larger epsilon, fewer rounds or epochs, or a smaller batch size")]
+                            help: "ask for a larger epsilon, fewer rounds or epochs, or a smaller batch size")]
         }
     }
 
