@@ -25,13 +25,13 @@ public struct PodServer: Sendable {
         }
     }
 
-    private let pod: any PodConnection
+    private let pod: LocalPodConnection
     private let hub: Hub
     private let options: Options
     private let log: @Sendable (String) -> Void
 
     /// A server for `pod` (a pod of `hub`), logging one line per call through `log`.
-    public init(pod: any PodConnection, hub: Hub, options: Options, log: @escaping @Sendable (String) -> Void) {
+    public init(pod: LocalPodConnection, hub: Hub, options: Options, log: @escaping @Sendable (String) -> Void) {
         self.pod = pod
         self.hub = hub
         self.options = options

@@ -5,12 +5,12 @@ import Learning
 import SwiftProtobuf
 import Synchronization
 
-/// The pod service for one embedded pod: every call is checked (signature, pod name, rate,
-/// task ownership) before the pod sees it, then handed to the pod, which judges and audits
-/// it as it does in process. Refused calls are logged and go to the pod's audit log; the
-/// server keeps serving.
+/// The pod service for one embedded pod: every call is checked (signature, pod name, rate)
+/// before the pod sees it, then handed to the pod as a call of the authenticated user, which
+/// the pod judges and audits as it does in process (only a task's opener may use it).
+/// Refused calls are logged and go to the pod's audit log; the server keeps serving.
 final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
-    private let pod: any PodConnection
+    private let pod: LocalPodConnection
     private let hub: Hub
     private let limits: PodServerLimits
     private let log: @Sendable (String) -> Void
@@ -18,10 +18,8 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
     private let ledger: NonceLedger
     private let limiter: CallRateLimiter
     private let knownKeys = Mutex<[String: Data]>([:])
-    /// Who opened each task this server has seen accepted; only they may use it.
-    private let taskOwners = Mutex<[UUID: String]>([:])
 
-    init(pod: any PodConnection, hub: Hub, limits: PodServerLimits, log: @escaping @Sendable (String) -> Void) {
+    init(pod: LocalPodConnection, hub: Hub, limits: PodServerLimits, log: @escaping @Sendable (String) -> Void) {
         self.pod = pod
         self.hub = hub
         self.limits = limits
@@ -64,9 +62,7 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         try await unary("OpenTask", request, kind: .train) { user, message in
             let task = try Wire.modelTask(message)
             _ = try self.signedBy(user, task.request)
-            let response = try await self.pod.openTask(task)
-            if response.isAccepted { self.taskOwners.withLock { $0[task.task] = user } }
-            return try Wire.message(response)
+            return try Wire.message(try await self.pod.openTask(task))
         }
     }
 
@@ -77,13 +73,12 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         let round: RoundRequest
         do {
             round = try Wire.round(parts)
-            try checkOwner(of: round.task, user: user)
         } catch {
             throw failed(error, user: user, method: "Train", started: started)
         }
         return StreamingServerResponse { writer in
             do {
-                for try await event in self.pod.train(round) {
+                for try await event in self.pod.calling(as: user).train(round) {
                     for part in try Wire.parts(event) { try await writer.write(part) }
                 }
                 try Task.checkCancellation()
@@ -97,9 +92,7 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
 
     func keyShare(request: ServerRequest<Bf_Pod_V1_SecureRoundSetup>, context: ServerContext) async throws -> ServerResponse<Bf_Pod_V1_SignedKeyShare> {
         try await unary("KeyShare", request, kind: .train) { user, message in
-            let setup = try Wire.setup(message)
-            try self.checkOwner(of: setup.task, user: user)
-            return try Wire.message(try await self.pod.keyShare(setup))
+            return try Wire.message(try await self.pod.calling(as: user).keyShare(try Wire.setup(message)))
         }
     }
 
@@ -107,34 +100,27 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
         request: ServerRequest<Bf_Pod_V1_SecureAggregationStepRequest>, context: ServerContext
     ) async throws -> ServerResponse<Bf_Pod_V1_SecureAggregationStepAnswer> {
         try await unary("SecureAggregationStep", request, kind: .train) { user, message in
-            let step = try Wire.step(message)
-            try self.checkOwner(of: step.task, user: user)
-            return try Wire.message(try await self.pod.secureAggregationStep(step))
+            return try Wire.message(try await self.pod.calling(as: user).secureAggregationStep(try Wire.step(message)))
         }
     }
 
     func evaluate(request: StreamingServerRequest<Bf_Pod_V1_ModelRequestPart>, context: ServerContext) async throws -> ServerResponse<Bf_Pod_V1_EvaluationReport> {
         try await streamed("Evaluate", request, kind: .evaluate) { user, parts in
             let (task, part, parameters) = try Wire.modelRequest(parts)
-            try self.checkOwner(of: task, user: user)
-            return try Wire.message(try await self.pod.evaluate(EvaluationRequest(task: task, parameters: parameters, part: part)))
+            return try Wire.message(try await self.pod.calling(as: user).evaluate(EvaluationRequest(task: task, parameters: parameters, part: part)))
         }
     }
 
     func predict(request: StreamingServerRequest<Bf_Pod_V1_ModelRequestPart>, context: ServerContext) async throws -> ServerResponse<Bf_Pod_V1_PredictionSummary> {
         try await streamed("Predict", request, kind: .predict) { user, parts in
             let (task, part, parameters) = try Wire.modelRequest(parts)
-            try self.checkOwner(of: task, user: user)
-            return Wire.message(try await self.pod.predict(PredictionRequest(task: task, parameters: parameters, part: part)))
+            return Wire.message(try await self.pod.calling(as: user).predict(PredictionRequest(task: task, parameters: parameters, part: part)))
         }
     }
 
     func closeTask(request: ServerRequest<Bf_Pod_V1_CloseTaskRequest>, context: ServerContext) async throws -> ServerResponse<Bf_Pod_V1_CloseTaskResponse> {
         try await unary("CloseTask", request, kind: .train) { user, message in
-            let task = try Wire.uuid(message.task, field: "task")
-            try self.checkOwner(of: task, user: user)
-            try await self.pod.closeTask(task)
-            self.taskOwners.withLock { _ = $0.removeValue(forKey: task) }
+            try await self.pod.calling(as: user).closeTask(try Wire.uuid(message.task, field: "task"))
             return Bf_Pod_V1_CloseTaskResponse()
         }
     }
@@ -230,13 +216,6 @@ final class PodService: Bf_Pod_V1_Pod.ServiceProtocol {
             throw RPCError(code: .permissionDenied, message: "the request is signed by '\(request.modeller)' but sent by '\(user)'")
         }
         return request
-    }
-
-    /// Refuses a call on `task` from anyone but the modeller who opened it.
-    private func checkOwner(of task: UUID, user: String) throws {
-        if let owner = taskOwners.withLock({ $0[task] }), owner != user {
-            throw RPCError(code: .permissionDenied, message: "task \(task.uuidString) belongs to another modeller")
-        }
     }
 
     /// The status a failed call ends with, logged.

@@ -62,7 +62,7 @@ extension BF.PodCommand {
             let address = try reportingFailures { try PodAddress.listening(listen) }
             let (hub, identity) = try hubOptions.open()
             let identifier = try reportingFailures { try registeredPod(hub: hub, owner: identity) }
-            let connection = try reportingFailures { try hub.connection(to: identifier) }
+            let connection = try reportingFailures { try hub.localConnection(to: identifier, as: identity.name) }
             let description = try await connection.describe()
             let tls = tlsCert.map { _ in TLSFiles(certificateAuthority: tlsCa, certificate: tlsCert, key: tlsKey) }
             if tls == nil, !address.isLoopback {
@@ -100,7 +100,7 @@ extension BF.PodCommand {
                     """)
                 throw ExitCode(ScriptRunner.Status.usage)
             }
-            let connection = try reportingFailures { try hub.connection(to: identifier) }
+            let connection = try reportingFailures { try hub.localConnection(to: identifier, as: identity.name) }
             let description = try await connection.describe()
             let tls = (tlsCert ?? tlsCa).map { _ in TLSFiles(certificateAuthority: tlsCa, certificate: tlsCert, key: tlsKey) }
             if tls == nil, !relay.isLoopback {

@@ -34,7 +34,7 @@ final class AccessTests: FederationTestCase {
         let (hub, owner, modeller) = try makeHub()
         let alpha = try makePod(hub, "alpha", owner: owner)
         let beta = try makePod(hub, "beta", owner: owner)
-        let connection = try hub.connection(to: alpha)
+        let connection = try hub.localConnection(to: alpha, as: owner.name)
         var requests = 0
         for role in [nil] + Role.allCases.map(Optional.some) {
             for existing in try hub.roles(of: "mia", on: alpha) {
@@ -93,7 +93,7 @@ final class AccessTests: FederationTestCase {
     func testUnknownUserAndForgedSignatureAreNotVerified() async throws {
         let (hub, owner, modeller) = try makeHub()
         let alpha = try makePod(hub, "alpha", owner: owner)
-        let connection = try hub.connection(to: alpha)
+        let connection = try hub.localConnection(to: alpha, as: owner.name)
 
         let strangerHome = try temporaryDirectory()
         let stranger = try LocalIdentity.loadOrCreate(name: "stranger", home: strangerHome)
@@ -126,14 +126,14 @@ final class AccessTests: FederationTestCase {
     func testReplayedAndStaleRequestsAreRefused() async throws {
         let (hub, owner, modeller) = try makeHub()
         let alpha = try makePod(hub, "alpha", owner: owner)
-        let connection = try hub.connection(to: alpha)
+        let connection = try hub.localConnection(to: alpha, as: owner.name)
         let request = try TaskRequest.signed(kind: .schema, pods: [alpha], by: owner)
         let answer5 = try await connection.request(request)
         XCTAssertTrue(answer5.isAccepted)
         let answer6 = try await connection.request(request)
         XCTAssertEqual(answer6.rejection, .identityNotVerified(.replayed))
         // Another connection to the same pod shares its memory of nonces.
-        let answer7 = try await hub.connection(to: alpha).request(request)
+        let answer7 = try await hub.localConnection(to: alpha, as: owner.name).request(request)
         XCTAssertEqual(answer7.rejection, .identityNotVerified(.replayed))
         let old = try TaskRequest.signed(kind: .schema, pods: [alpha], by: modeller, at: Date(timeIntervalSinceNow: -600))
         let answer8 = try await connection.request(old)
@@ -145,7 +145,7 @@ final class AccessTests: FederationTestCase {
         let alpha = try makePod(hub, "alpha", owner: owner)
         let beta = try makePod(hub, "beta", owner: owner)
         let request = try TaskRequest.signed(kind: .train, pods: [beta], by: owner)
-        let answer9 = try await hub.connection(to: alpha).request(request)
+        let answer9 = try await hub.localConnection(to: alpha, as: owner.name).request(request)
         XCTAssertEqual(answer9.rejection, .notInTask)
     }
 
@@ -191,7 +191,7 @@ final class AccessTests: FederationTestCase {
         let (hub, owner, _) = try makeHub()
         let alpha = try makePod(hub, "alpha", owner: owner)
         let request = try TaskRequest.signed(kind: .train, pods: [alpha], by: owner)
-        let answer = try await hub.connection(to: alpha).schema(request)
+        let answer = try await hub.localConnection(to: alpha, as: owner.name).schema(request)
         XCTAssertEqual(answer, .rejected(.wrongTaskKind(expected: .schema, found: .train)))
         XCTAssertEqual(try hub.auditLog(for: alpha).map(\.reason),
                        ["this call serves schema tasks, but the request is for a train task"])

@@ -193,7 +193,7 @@ final class HubStoreTests: FederationTestCase {
     func testAuditLogIsAppendOnly() async throws {
         let (hub, owner, _) = try makeHub()
         let alpha = try makePod(hub, "alpha", owner: owner)
-        _ = try await hub.connection(to: alpha).request(try TaskRequest.signed(kind: .schema, pods: [alpha], by: owner))
+        _ = try await hub.localConnection(to: alpha, as: owner.name).request(try TaskRequest.signed(kind: .schema, pods: [alpha], by: owner))
         XCTAssertThrowsError(try hub.store.write { db in try db.execute(sql: "DELETE FROM audit_entry") })
         XCTAssertThrowsError(try hub.store.write { db in try db.execute(sql: "UPDATE audit_entry SET accepted = 0") })
         XCTAssertEqual(try hub.auditLog().map(\.accepted), [true])

@@ -133,7 +133,7 @@ final class TrainingEncodingTests: FederationTestCase {
         let signed = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: [try hub.resolvePod("p")],
                                                  secureAggregation: false, by: owner)
         let other = try spec.replacingHyperparameters(TrainingHyperparameters(epochs: 2))
-        let connection = try hub.connection(to: try hub.resolvePod("p"))
+        let connection = try hub.localConnection(to: try hub.resolvePod("p"), as: owner.name)
         let answer = try await connection.openTask(ModelTaskRequest(request: signed.request, specification: other))
         XCTAssertEqual(answer.rejection, .specificationMismatch)
         XCTAssertEqual(try hub.auditLog().last?.reason, "the model specification sent does not match the one the modeller signed")

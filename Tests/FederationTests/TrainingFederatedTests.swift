@@ -16,7 +16,7 @@ final class TrainingFederatedTests: FederationTestCase {
                        log: EventLog = EventLog()) async throws -> TrainingResults {
         let demo = try TrainingDemo.get()
         let modeller = Modeller(hub: demo.hub, identity: identity ?? demo.owner)
-        let training = try FederatedTraining(modeller: modeller, connections: try connections ?? demo.connections(pods),
+        let training = try FederatedTraining(modeller: modeller, connections: try connections ?? demo.connections(pods, as: identity),
                                              specification: specification, options: options)
         return try await training.run().results { log.append($0) }
     }
@@ -284,7 +284,7 @@ final class TrainingFederatedTests: FederationTestCase {
         let demo = try TrainingDemo.get()
         let spec = try await demo.specification([TrainingDemo.demo], steps: 100_000)
         let pod = try demo.pod(TrainingDemo.demo)
-        let connection = try demo.hub.connection(to: pod)
+        let connection = try demo.hub.localConnection(to: pod, as: demo.owner.name)
         let message = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: [pod], secureAggregation: false, by: demo.owner)
         let answer = try await connection.openTask(message)
         XCTAssertTrue(answer.isAccepted)
@@ -340,11 +340,45 @@ final class TrainingFederatedTests: FederationTestCase {
         XCTAssertFalse(log.labels.contains("round 1 done"))
     }
 
+    /// Only the modeller who opened a task may use it: the pod itself refuses anyone else,
+    /// in process as behind a server, and records the refusal under the caller.
+    func testOnlyTheTasksOpenerMayUseIt() async throws {
+        let demo = try TrainingDemo.get()
+        let pod = try demo.pod(TrainingDemo.demo)
+        let spec = try await demo.specification([TrainingDemo.demo], steps: 2)
+        let opener = try demo.hub.localConnection(to: pod, as: demo.owner.name)
+        let message = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: [pod], secureAggregation: false, by: demo.owner)
+        let opened = try await opener.openTask(message)
+        XCTAssertTrue(opened.isAccepted)
+        let parameters = try TrainedModel(initialising: spec).parameters
+        let stranger = opener.calling(as: demo.alice.name)
+        let refusal = TrainingError.taskOfAnotherModeller(task: message.task, pod: pod)
+        let round = RoundRequest(task: message.task, round: 0, parameters: parameters, epochs: nil, steps: 2, aggregation: .plain)
+        let trained = await asyncError { for try await _ in stranger.train(round) {} }
+        XCTAssertEqual(trained as? TrainingError, refusal)
+        let evaluated = await asyncError { try await stranger.evaluate(EvaluationRequest(task: message.task, parameters: parameters)) }
+        XCTAssertEqual(evaluated as? TrainingError, refusal)
+        let closed = await asyncError { try await stranger.closeTask(message.task) }
+        XCTAssertEqual(closed as? TrainingError, refusal)
+        XCTAssertEqual(refusal.message, "task '\(message.task.uuidString)' at pod 'census-income-demo' belongs to another modeller: "
+                       + "only the modeller who opened it may use it")
+
+        // The opener's task is untouched: it trains and closes.
+        for try await _ in opener.train(round) {}
+        try await opener.closeTask(message.task)
+        let entries = try demo.hub.auditLog(for: pod).filter { $0.requestID == message.task }
+        XCTAssertEqual(entries.filter { !$0.accepted }.map(\.modeller), [demo.alice.name, demo.alice.name, demo.alice.name])
+        XCTAssertEqual(entries.filter { !$0.accepted }.map(\.reason), ["training refused: the task belongs to another modeller",
+                                                                      "evaluation refused: the task belongs to another modeller",
+                                                                      "closing the task refused: the task belongs to another modeller"])
+        XCTAssertEqual(entries.last?.reason, "task closed")
+    }
+
     func testASecureTaskNeverSendsAnUpdateInTheClear() async throws {
         let demo = try TrainingDemo.get()
         let pods = [try demo.pod(TrainingDemo.demo), try demo.pod(TrainingDemo.yaml)]
         let spec = try await demo.specification([TrainingDemo.demo, TrainingDemo.yaml], steps: 2)
-        let connection = try demo.hub.connection(to: pods[0])
+        let connection = try demo.hub.localConnection(to: pods[0], as: demo.owner.name)
         let message = try ModelTaskRequest.signed(kind: .train, specification: spec, pods: pods, secureAggregation: true, by: demo.owner)
         let answer = try await connection.openTask(message)
         XCTAssertTrue(answer.isAccepted)

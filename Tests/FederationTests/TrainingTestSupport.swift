@@ -40,8 +40,9 @@ struct TrainingDemo: @unchecked Sendable {
 
     func pod(_ name: String) throws -> PodIdentifier { try hub.resolvePod(name) }
 
-    func connections(_ names: [String]) throws -> [any PodConnection] {
-        try names.map { try hub.connection(to: try pod($0)) }
+    /// Connections to `names` on behalf of `identity` (the owner unless given).
+    func connections(_ names: [String], as identity: LocalIdentity? = nil) throws -> [any PodConnection] {
+        try names.map { try hub.localConnection(to: try pod($0), as: (identity ?? owner).name) }
     }
 
     /// A small classifier for `pods`' combined schema: hidden [32], trained by steps.
@@ -204,7 +205,7 @@ struct SmallPods: @unchecked Sendable {
     var modeller: Modeller { Modeller(hub: hub, identity: owner) }
 
     func connections(_ names: [String]) throws -> [any PodConnection] {
-        try names.map { try hub.connection(to: try hub.resolvePod($0)) }
+        try names.map { try hub.localConnection(to: try hub.resolvePod($0), as: owner.name) }
     }
 
     func specification() async throws -> ModelSpecification {

@@ -12,7 +12,7 @@ final class PodConnectionSuiteTests: XCTestCase {
     func testEveryCallAnswersTheSameInProcessAndOverTheNetwork() async throws {
         let federation = try await TestFederation.make()
         let pod = try federation.hub.resolvePod("census-income-demo")
-        let local = try federation.hub.connection(to: pod)
+        let local = try federation.hub.localConnection(to: pod, as: federation.modeller.name)
         let expected = try await Transcript.record(local, federation: federation)
 
         let server = try await InProcessServer.start(federation.hub, pod: pod)

@@ -11,7 +11,7 @@ final class RelayTests: XCTestCase {
     func testEveryCallAnswersTheSameThroughARelay() async throws {
         let federation = try await TestFederation.make()
         let pod = try federation.hub.resolvePod("census-income-demo")
-        let expected = try await Transcript.record(try federation.hub.connection(to: pod), federation: federation)
+        let expected = try await Transcript.record(try federation.hub.localConnection(to: pod, as: federation.modeller.name), federation: federation)
 
         let relay = try await InProcessRelay.start(federation.hub)
         defer { relay.stop() }
@@ -193,7 +193,7 @@ final class InProcessRelayedPod: Sendable {
     static func start(_ hub: Hub, pod: PodIdentifier, owner: LocalIdentity, relay: PodAddress) async throws -> InProcessRelayedPod {
         let log = LogLines()
         let attached = AsyncStream<Void>.makeStream()
-        let server = RelayedPodServer(pod: try hub.connection(to: pod), hub: hub, owner: owner, options: .init(relay: relay),
+        let server = RelayedPodServer(pod: try hub.localConnection(to: pod, as: owner.name), hub: hub, owner: owner, options: .init(relay: relay),
                                       log: { log.append($0) })
         let task = Task {
             defer { attached.continuation.finish() }

@@ -50,7 +50,7 @@ final class InProcessServer: Sendable {
     static func start(_ hub: Hub, pod: PodIdentifier, limits: PodServerLimits = PodServerLimits()) async throws -> InProcessServer {
         let log = LogLines()
         let ports = AsyncStream<Int>.makeStream()
-        let server = PodServer(pod: try hub.connection(to: pod), hub: hub,
+        let server = PodServer(pod: try hub.localConnection(to: pod, as: pod.owner), hub: hub,
                                options: .init(host: "127.0.0.1", port: 0, limits: limits), log: { log.append($0) })
         let task = Task {
             try await server.run { ports.continuation.yield($0); ports.continuation.finish() }

@@ -135,7 +135,7 @@ final class WireCorpusTests: XCTestCase {
                      .secureAggregationStep(unmask), by: alice, seed: 15),
         ]
 
-        let connection = try federation.hub.connection(to: try federation.hub.resolvePod("census-income-demo"))
+        let connection = try federation.hub.localConnection(to: try federation.hub.resolvePod("census-income-demo"), as: federation.modeller.name)
         let transcript = try await Transcript.record(connection, federation: federation)
         let pod = connection.identifier
         seeds += [
@@ -272,7 +272,7 @@ final class WireCorpusTests: XCTestCase {
         }
 
         let federation = try await TestFederation.make()
-        let connection = try federation.hub.connection(to: try federation.hub.resolvePod("census-income-demo"))
+        let connection = try federation.hub.localConnection(to: try federation.hub.resolvePod("census-income-demo"), as: federation.modeller.name)
         for timestamp in [Int64.min, Int64.max] {
             let unsigned = TaskRequest(id: UUID(), modeller: federation.modeller.name, kind: .schema, pods: [connection.identifier],
                                        secureAggregation: false, detail: "", timestamp: timestamp, nonce: Data(repeating: UInt8(truncatingIfNeeded: timestamp), count: 16),

@@ -97,10 +97,10 @@ public final class Hub: Sendable {
         }
     }
 
-    /// A connection to `pod`.
-    public func connection(to pod: PodIdentifier) throws -> any PodConnection {
+    /// A connection to this hub's pod `pod`, on behalf of `caller`.
+    public func localConnection(to pod: PodIdentifier, as caller: String) throws -> LocalPodConnection {
         guard try store.podRow(pod) != nil else { throw HubError.noSuchPod(pod.description, suggestion: nil) }
-        return LocalPodConnection(pod: actor(for: pod))
+        return LocalPodConnection(pod: actor(for: pod), caller: caller)
     }
 
     /// Every pod's public details, by identifier.

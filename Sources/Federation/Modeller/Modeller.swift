@@ -32,7 +32,7 @@ public struct Modeller: Sendable {
     public func pods() async throws -> [PodListing] {
         var listings: [PodListing] = []
         for description in try hub.podDescriptions() {
-            let connection = try hub.connection(to: description.identifier)
+            let connection = try hub.localConnection(to: description.identifier, as: identity.name)
             let details = try await connection.describe()
             listings.append(PodListing(pod: details, roles: try hub.roles(of: identity.name, on: details.identifier)))
         }

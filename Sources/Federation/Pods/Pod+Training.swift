@@ -28,11 +28,11 @@ extension Pod {
 
     /// Trains one round: progress after every batch, then the update. Cancelling the stream
     /// (or the task consuming it) stops the training at the next batch boundary.
-    nonisolated func train(_ request: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
+    nonisolated func train(_ request: RoundRequest, caller: String) -> AsyncThrowingStream<RoundEvent, any Error> {
         AsyncThrowingStream { continuation in
             let worker = Task {
                 do {
-                    let update = try await self.runRound(request) { continuation.yield(.progress($0)) }
+                    let update = try await self.runRound(request, caller: caller) { continuation.yield(.progress($0)) }
                     continuation.yield(.finished(update))
                     continuation.finish()
                 } catch {
@@ -44,8 +44,8 @@ extension Pod {
     }
 
     /// This pod's signed key share for a secure round of an open training task.
-    func keyShare(_ setup: SecureRoundSetup) throws -> SignedKeyShare {
-        let task = try openTask(setup.task, for: "secure aggregation", kinds: [.train])
+    func keyShare(_ setup: SecureRoundSetup, caller: String) throws -> SignedKeyShare {
+        let task = try openTask(setup.task, for: "secure aggregation", kinds: [.train], caller: caller)
         return try audited(task) { () throws(TrainingError) -> SignedKeyShare in
             let context = setup.context
             try checkSecureRound(context, of: task)
@@ -66,8 +66,8 @@ extension Pod {
     /// advertises fresh keys, shares them with the neighbours, or gives the shares that
     /// unmask the sum. The round's state stays with the task until the pod has answered the
     /// unmasking request; a refused step ends the pod's part in the round.
-    func secureAggregationStep(_ request: SecAggPlusStepRequest) throws -> SecAggPlusStepAnswer {
-        let task = try openTask(request.task, for: "secure aggregation", kinds: [.train])
+    func secureAggregationStep(_ request: SecAggPlusStepRequest, caller: String) throws -> SecAggPlusStepAnswer {
+        let task = try openTask(request.task, for: "secure aggregation", kinds: [.train], caller: caller)
         let settings = request.settings
         let round = settings.context.round
         let answer = try audited(task) { () throws(TrainingError) -> SecAggPlusStepAnswer in
@@ -136,8 +136,8 @@ extension Pod {
     }
 
     /// The metrics of a model on one part of this pod's split.
-    func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
-        let task = try openTask(request.task, for: "evaluation", kinds: [.train, .evaluate])
+    func evaluate(_ request: EvaluationRequest, caller: String) async throws -> EvaluationReport {
+        let task = try openTask(request.task, for: "evaluation", kinds: [.train, .evaluate], caller: caller)
         let rows = try audited(task) { () throws(TrainingError) in try encoded(request.task).part(request.part) }
         let specification = task.specification
         let parameters = request.parameters
@@ -164,8 +164,8 @@ extension Pod {
     /// Aggregate counts of a model's predictions on one part of this pod's split, and each
     /// test row's scores when the task asked for them (which the pod accepted only if its
     /// `allow_row_predictions` setting allows it).
-    func predict(_ request: PredictionRequest) async throws -> PredictionSummary {
-        let task = try openTask(request.task, for: "prediction", kinds: [.predict])
+    func predict(_ request: PredictionRequest, caller: String) async throws -> PredictionSummary {
+        let task = try openTask(request.task, for: "prediction", kinds: [.predict], caller: caller)
         let (rows, positions) = try audited(task) { () throws(TrainingError) -> (TabularDataset, [Int]) in
             let data = try encoded(request.task)
             if task.rowScores && request.part != .test {
@@ -211,9 +211,11 @@ extension Pod {
     }
 
     /// Closes a task: stops its running round at the next batch boundary and waits for it,
-    /// then forgets the task. Closing a task the pod does not hold does nothing.
-    func closeTask(_ id: UUID) async throws {
+    /// then forgets the task. Closing a task the pod does not hold does nothing; only the
+    /// modeller who opened a task may close it.
+    func closeTask(_ id: UUID, caller: String) async throws {
         guard let task = tasks[id] else { return }
+        try checkOpener(of: task, id: id, caller: caller, for: "closing the task")
         if let running = task.running {
             running.stop.set()
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -228,7 +230,8 @@ extension Pod {
     // MARK: - Rounds
 
     /// Runs a round from start to end: checks it, trains on a thread of its own, records it.
-    private func runRound(_ request: RoundRequest, progress: @escaping @Sendable (PodProgress) -> Void) async throws -> RoundUpdate {
+    private func runRound(_ request: RoundRequest, caller: String,
+                          progress: @escaping @Sendable (PodProgress) -> Void) async throws -> RoundUpdate {
         // A new round supersedes one still running (a modeller retrying a round after a pod
         // dropped): the old one stops at its next batch boundary first.
         while let running = tasks[request.task]?.running {
@@ -237,7 +240,7 @@ extension Pod {
                 tasks[request.task]?.running?.waiters.append(continuation)
             }
         }
-        let (round, stop) = try beginRound(request)
+        let (round, stop) = try beginRound(request, caller: caller)
         let outcome: Result<LocalRound.Outcome, any Error>
         do {
             let pod = identifier
@@ -255,8 +258,8 @@ extension Pod {
     }
 
     /// Checks a round request against its task and marks the round running.
-    private func beginRound(_ request: RoundRequest) throws -> (LocalRound, StopFlag) {
-        let task = try openTask(request.task, for: "training", kinds: [.train])
+    private func beginRound(_ request: RoundRequest, caller: String) throws -> (LocalRound, StopFlag) {
+        let task = try openTask(request.task, for: "training", kinds: [.train], caller: caller)
         return try audited(task, failure: "round \(request.round + 1) refused") { () throws(TrainingError) -> (LocalRound, StopFlag) in
             var hyperparameters = task.specification.hyperparameters
             hyperparameters.epochs = request.epochs
@@ -422,16 +425,29 @@ extension Pod {
 
     // MARK: - Helpers
 
-    /// The open task `id` of one of `kinds`, its expiry pushed back.
-    private func openTask(_ id: UUID, for operation: String, kinds: [TaskKind], now: Date = Date()) throws(TrainingError) -> PodTask {
+    /// The open task `id` of one of `kinds`, its expiry pushed back, when `caller` opened it.
+    private func openTask(_ id: UUID, for operation: String, kinds: [TaskKind], caller: String,
+                          now: Date = Date()) throws(TrainingError) -> PodTask {
         pruneExpiredTasks(now: now)
         guard var task = tasks[id] else { throw .unknownTask(task: id, pod: identifier) }
+        try checkOpener(of: task, id: id, caller: caller, for: operation)
         guard kinds.contains(task.kind) else {
             throw .operationNotInTask(operation: operation, kind: task.kind, pod: identifier)
         }
         task.expiresAt = now.addingTimeInterval(Self.taskIdleTimeout)
         tasks[id] = task
         return task
+    }
+
+    /// Refuses, and records in the audit log under the caller, a call on a task from anyone
+    /// but the modeller who opened it (and signed its request): a task's model, rounds and
+    /// secure-aggregation secrets are theirs alone.
+    private func checkOpener(of task: PodTask, id: UUID, caller: String, for operation: String) throws(TrainingError) {
+        guard caller != task.request.modeller else { return }
+        // The refusal stands whether or not the log could be written.
+        try? appendTaskAudit(task, accepted: false, note: "\(operation) refused: the task belongs to another modeller",
+                             caller: caller)
+        throw .taskOfAnotherModeller(task: id, pod: identifier)
     }
 
     /// Forgets tasks idle past their expiry (never one with a round running).

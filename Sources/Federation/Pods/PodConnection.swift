@@ -41,16 +41,25 @@ public protocol PodConnection: Sendable {
     func query(_ task: QueryRequest) async throws -> QueryResponse
 }
 
-/// A connection to a pod running as an actor in this process (the embedded
-/// default used by the REPL, the tutorials and the tests).
+/// A connection to a pod running as an actor in this process (the embedded default used
+/// by the REPL, the tutorials and the tests), on behalf of one user: the pod lets only the
+/// modeller who opened a task use it, in process as over the network.
 public struct LocalPodConnection: PodConnection {
     /// The pod reached.
     public let identifier: PodIdentifier
+    /// Who calls: the user the pod judges the task calls of.
+    public let caller: String
     private let pod: Pod
 
-    init(pod: Pod) {
+    init(pod: Pod, caller: String) {
         self.pod = pod
+        self.caller = caller
         identifier = pod.identifier
+    }
+
+    /// The same pod called by `user` (a pod server makes one per authenticated call).
+    public func calling(as user: String) -> LocalPodConnection {
+        LocalPodConnection(pod: pod, caller: user)
     }
 
     /// The pod's public details.
@@ -80,32 +89,32 @@ public struct LocalPodConnection: PodConnection {
 
     /// One round of training at the pod.
     public func train(_ round: RoundRequest) -> AsyncThrowingStream<RoundEvent, any Error> {
-        pod.train(round)
+        pod.train(round, caller: caller)
     }
 
     /// The pod's key share for a secure round.
     public func keyShare(_ setup: SecureRoundSetup) async throws -> SignedKeyShare {
-        try await pod.keyShare(setup)
+        try await pod.keyShare(setup, caller: caller)
     }
 
     /// The pod's answer to a step of a dropout-tolerant secure round.
     public func secureAggregationStep(_ request: SecAggPlusStepRequest) async throws -> SecAggPlusStepAnswer {
-        try await pod.secureAggregationStep(request)
+        try await pod.secureAggregationStep(request, caller: caller)
     }
 
     /// The pod's metrics of a model.
     public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
-        try await pod.evaluate(request)
+        try await pod.evaluate(request, caller: caller)
     }
 
     /// The pod's prediction counts of a model.
     public func predict(_ request: PredictionRequest) async throws -> PredictionSummary {
-        try await pod.predict(request)
+        try await pod.predict(request, caller: caller)
     }
 
     /// Closes a task at the pod.
     public func closeTask(_ task: UUID) async throws {
-        try await pod.closeTask(task)
+        try await pod.closeTask(task, caller: caller)
     }
 
     /// The pod's answer to a query, recorded in its audit log.

@@ -74,10 +74,10 @@ struct PodTask {
 extension Pod {
     /// Appends an event of a task (a round, an evaluation, the close) to the audit log,
     /// under the task's request: `accepted` false marks a failure, and `note` says what
-    /// happened.
-    func appendTaskAudit(_ task: PodTask, accepted: Bool, note: String, at date: Date = Date()) throws {
+    /// happened. The entry names `caller` when someone other than the task's modeller called.
+    func appendTaskAudit(_ task: PodTask, accepted: Bool, note: String, caller: String? = nil, at date: Date = Date()) throws {
         try store.write { db in
-            var row = AuditRow(id: nil, at: date, pod: identifier.description, modeller: task.request.modeller,
+            var row = AuditRow(id: nil, at: date, pod: identifier.description, modeller: caller ?? task.request.modeller,
                                taskKind: task.request.kind.rawValue,
                                taskPods: task.request.pods.map(\.description).joined(separator: ","),
                                secureAggregation: task.request.secureAggregation, requestID: task.request.id.uuidString,

@@ -39,7 +39,7 @@ extension Hub {
         if let remote = remoteConnections.withLock({ $0.byPod[RemoteConnections.key(pod, identity.name)] }) {
             return remote
         }
-        return try connection(to: pod)
+        return try localConnection(to: pod, as: identity.name)
     }
 
     /// The pods of the federation file, connected for `identity`, in the file's order.

@@ -69,6 +69,8 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
     case unknownTask(task: UUID, pod: PodIdentifier)
     /// The task's kind does not allow the operation.
     case operationNotInTask(operation: String, kind: TaskKind, pod: PodIdentifier)
+    /// A modeller called on a task another modeller opened.
+    case taskOfAnotherModeller(task: UUID, pod: PodIdentifier)
     /// A secure round arrived without the pod's key share for it.
     case noSecureSession(pod: PodIdentifier, round: Int)
     /// The secure round's settings do not fit the task the pod accepted.
@@ -210,6 +212,9 @@ public enum TrainingError: FederationError, Equatable, PodDataMismatchReporting 
         case let .unknownTask(task, pod):
             return [Problem("pod \(quoted(pod.name)) has no open task \(quoted(task.uuidString)): it was never accepted, or it was closed or expired",
                             help: "start the task again")]
+        case let .taskOfAnotherModeller(task, pod):
+            return [Problem("task \(quoted(task.uuidString)) at pod \(quoted(pod.name)) belongs to another modeller: only the modeller who opened it may use it",
+                            help: "open a task of your own")]
         case let .operationNotInTask(operation, kind, pod):
             return [Problem("pod \(quoted(pod.name)) accepted a \(kind.rawValue) task, which does not allow \(operation)",
                             help: "ask the pod for a task of the right kind")]

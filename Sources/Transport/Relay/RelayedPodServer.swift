@@ -37,7 +37,7 @@ public struct RelayedPodServer: Sendable {
         }
     }
 
-    private let pod: any PodConnection
+    private let pod: LocalPodConnection
     private let hub: Hub
     private let owner: LocalIdentity
     private let options: Options
@@ -45,7 +45,7 @@ public struct RelayedPodServer: Sendable {
 
     /// A server for `pod` (a pod of `hub` owned by `owner`), logging one line per call and
     /// every change of its attachment through `log`.
-    public init(pod: any PodConnection, hub: Hub, owner: LocalIdentity, options: Options, log: @escaping @Sendable (String) -> Void) {
+    public init(pod: LocalPodConnection, hub: Hub, owner: LocalIdentity, options: Options, log: @escaping @Sendable (String) -> Void) {
         self.pod = pod
         self.hub = hub
         self.owner = owner
