@@ -142,8 +142,9 @@ extension Parser {
         return ArgumentSyntax(label: nil, labelSpan: nil, value: value)
     }
 
-    // primary -> NAME | NUMBER | STRING { STRING } | 'True' | 'False' | 'None' | 'true' | 'false'
-    //          | list | dictionary | '(' expression ')'
+    // primary -> NAME | INTEGER | FLOAT | STRING { STRING } | literal_word
+    //          | list | dictionary | parenthesized
+    // literal_word -> 'True' | 'False' | 'None' | 'true' | 'false'
     mutating func parsePrimary() throws -> Expression {
         switch current.kind {
         case .leftBracket: return try parseList()
@@ -226,7 +227,8 @@ extension Parser {
         return .list(elements, span: opener.span.to(previousSpan))
     }
 
-    // dictionary -> '{' [ expression ':' expression { ',' expression ':' expression } [ ',' ] ] '}'
+    // dictionary -> '{' [ entry { ',' entry } [ ',' ] ] '}'
+    // entry -> expression ':' expression
     // A key that is a literal of another type can never be a string and is refused here; a
     // key computed at run time (`{first: first}`) is checked when it is evaluated.
     mutating func parseDictionary() throws -> Expression {

@@ -56,7 +56,7 @@ public struct Parser {
         var resumeAt: Int? = nil
     }
 
-    // program -> { statement ( NEWLINE | ';' ) } EOF
+    // program -> { statement_end } [ statement { statement_end { statement_end } statement } ] { statement_end }
     mutating func parseProgram() -> ParseResult {
         var statements: [Statement] = []
         // Scripts average a statement per few dozen bytes; growing a huge array by doubling
@@ -202,7 +202,8 @@ public struct Parser {
         return name
     }
 
-    // verb_call -> VERB [ verb_argument { ',' verb_argument } [ ',' ] ]      (VERB not followed by '(')
+    // verb_call -> VERB [ verb_argument { ',' verb_argument } [ ',' ] ]
+    // (a statement word followed by '(' is an ordinary call)
     // verb_argument -> clause | argument
     mutating func parseVerbCallIfPresent() throws -> Expression? {
         guard current.kind == .identifier else { return nil }
@@ -220,7 +221,7 @@ public struct Parser {
         return .call(callee: .statementWord(name, span: verbSpan), arguments: arguments, span: verbSpan.to(end))
     }
 
-    // clause -> WORD NAME '=' expression { NAME '=' expression }
+    // clause -> NAME NAME '=' expression { NAME '=' expression }
     /// A clause of a statement form, `privacy epsilon=3 delta=1e-5`: the keyword argument
     /// `privacy=privacy(epsilon=3, delta=1e-5)`, calling the built-in named by the word. No
     /// expression is two names in a row, so the second name tells a clause apart.
