@@ -155,12 +155,12 @@ enum ArgumentBinder {
             if let label = argument.label {
                 guard let named = builtin.parameters.first(where: { $0.name == label && $0.kind != .variadic }) else {
                     let names = builtin.parameters.filter { $0.kind != .variadic }.map(\.name)
-                    let suggestion = Suggestion.closest(to: label, among: names)
-                    throw RuntimeError("'\(builtin.name)' has no parameter '\(label)'", span: argument.labelSpan ?? argument.span,
-                                       help: suggestion.map { "did you mean '\($0)'?" } ?? parameterListHelp(builtin))
+                    throw RuntimeError(.unknownParameter(function: builtin.name, label: label,
+                                                         suggestion: Suggestion.closest(to: label, among: names), parameters: names),
+                                       span: argument.labelSpan ?? argument.span)
                 }
                 guard bound.spans[label] == nil else {
-                    throw RuntimeError("argument '\(label)' of '\(builtin.name)' given by position and by name",
+                    throw RuntimeError(.givenByPositionAndName(function: builtin.name, label: label),
                                        span: argument.labelSpan ?? argument.span)
                 }
                 parameter = named
@@ -173,19 +173,17 @@ enum ArgumentBinder {
                 bound.variadicSpans.append(argument.span)
                 continue
             } else {
-                let count = positional.count
-                let takes = count == 0 ? "takes no positional arguments" :
-                    "takes \(count) positional argument\(count == 1 ? "" : "s")"
-                throw RuntimeError("'\(builtin.name)' \(takes) but \(arguments.filter { $0.label == nil }.count) were given",
-                                   span: argument.span, help: "signature: \(builtin.signature)")
+                throw RuntimeError(.tooManyPositional(function: builtin.name, takes: positional.count,
+                                                      given: arguments.filter { $0.label == nil }.count, signature: builtin.signature),
+                                   span: argument.span)
             }
             try check(argument, against: parameter, of: builtin)
             bound.values[parameter.name] = argument.value
             bound.spans[parameter.name] = argument.span
         }
         for parameter in builtin.parameters where parameter.isRequired && bound.spans[parameter.name] == nil {
-            throw RuntimeError("'\(builtin.name)' is missing its required argument '\(parameter.name)'", span: callSpan,
-                               help: "signature: \(builtin.signature)")
+            throw RuntimeError(.missingArgument(function: builtin.name, parameter: parameter.name, signature: builtin.signature),
+                               span: callSpan)
         }
         try builtin.validation?(KnownArguments(builtin: builtin, bound: bound, callSpan: callSpan))
         return bound
@@ -195,17 +193,10 @@ enum ArgumentBinder {
         guard let value = argument.value, !parameter.type.accepts(value) else { return }
         let shown = value.repr()
         let excerpt = shown.count > 40 ? String(shown.prefix(37)) + "…" : shown
-        var help = "give '\(parameter.name)' \(parameter.type.description)"
-        if case .builtin(let uncalled) = value {
-            // Inside parentheses a statement word is a name, not a call: `schema=combine_schemas`.
-            help = "call it: \(uncalled.name)(…)"
-        }
-        throw RuntimeError("argument '\(parameter.name)' of '\(builtin.name)' must be \(parameter.type.description), not \(value.typeName) (\(excerpt))",
-                           span: argument.span, help: help)
-    }
-
-    private static func parameterListHelp(_ builtin: Builtin) -> String {
-        let names = builtin.parameters.filter { $0.kind != .variadic }.map(\.name)
-        return names.isEmpty ? "'\(builtin.name)' takes no arguments" : "its parameters are " + names.map { "'\($0)'" }.joined(separator: ", ")
+        var uncalled: String?
+        if case .builtin(let builtin) = value { uncalled = builtin.name }
+        throw RuntimeError(.wrongArgumentType(function: builtin.name, parameter: parameter.name, expected: parameter.type.description,
+                                              found: value.typeName, excerpt: excerpt, uncalled: uncalled),
+                           span: argument.span)
     }
 }

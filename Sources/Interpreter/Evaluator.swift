@@ -51,8 +51,7 @@ extension Session {
             for entry in entries {
                 let key = try await evaluate(entry.key)
                 guard case .string(let text) = key else {
-                    throw RuntimeError("dictionary keys must be strings, not \(key.typeName)", span: entry.key.span,
-                                       help: "a dictionary is keyed by strings: a string literal or a variable that holds one")
+                    throw RuntimeError(.computedKeyNotString(type: key.typeName), span: entry.key.span)
                 }
                 values[text] = try await evaluate(entry.value)
             }
@@ -91,17 +90,13 @@ extension Session {
 
     func unknownName(_ name: String, span: Span) -> RuntimeError {
         if let line = assignedLater[name] {
-            return RuntimeError("'\(name)' is used before it is assigned", span: span,
-                                help: "it is assigned on line \(line); move that line up")
+            return RuntimeError(.usedBeforeAssignment(name, assignedOnLine: line), span: span)
         }
         if let absent = OutputName.absence(of: name) {
             return RuntimeError(absent.message, span: span, help: absent.help)
         }
         let candidates = Array(variables.keys) + builtins.functionNames
-        if let suggestion = Suggestion.closest(to: name, among: candidates) {
-            return RuntimeError("unknown name '\(name)'", span: span, help: "did you mean '\(suggestion)'?")
-        }
-        return RuntimeError("unknown name '\(name)'", span: span, help: "help() lists the built-ins")
+        return RuntimeError(.unknownName(name, suggestion: Suggestion.closest(to: name, among: candidates)), span: span)
     }
 
     func call(_ callee: Value, _ arguments: [ArgumentShape<Value>], span: Span, calleeSpan: Span) async throws -> Value {
@@ -114,7 +109,7 @@ extension Session {
             builtin = method
             receiver = object
         default:
-            throw RuntimeError("\(callee.typeName) value is not callable", span: calleeSpan)
+            throw RuntimeError(.notCallable(type: callee.typeName), span: calleeSpan)
         }
         let bound = try ArgumentBinder.bind(builtin, arguments, callSpan: span)
         let callArguments = CallArguments(builtin: builtin, receiver: receiver, context: self, callSpan: span, bound: bound)
@@ -130,13 +125,13 @@ extension Session {
         } catch is CancellationError {
             throw Interrupted()
         } catch {
-            throw RuntimeError("\(builtin.name) failed: \(error)", span: span)
+            throw RuntimeError(.builtinFailed(function: builtin.name, reason: "\(error)"), span: span)
         }
     }
 
     func attribute(_ name: String, of value: Value, span: Span) throws -> Value {
         guard case .object(let object) = value else {
-            throw RuntimeError("\(value.typeName) value has no attribute '\(name)'", span: span)
+            throw RuntimeError(.noAttribute(type: value.typeName, name: name), span: span)
         }
         if let method = object.objectType.method(named: name) {
             return .method(method, receiver: object)
@@ -146,9 +141,8 @@ extension Session {
         }
         let type = object.objectType
         let candidates = type.methods.flatMap(\.names) + type.attributes
-        throw RuntimeError("'\(type.name)' has no attribute '\(name)'", span: span,
-                           help: Suggestion.closest(to: name, among: candidates).map { "did you mean '\($0)'?" }
-                               ?? (candidates.isEmpty ? nil : "its attributes and methods are " + candidates.map { "'\($0)'" }.joined(separator: ", ")))
+        throw RuntimeError(.noObjectAttribute(type: type.name, name: name, suggestion: Suggestion.closest(to: name, among: candidates),
+                                              candidates: candidates), span: span)
     }
 
     func element(of value: Value, at index: Value, span: Span, indexSpan: Span) throws -> Value {
@@ -160,10 +154,8 @@ extension Session {
             return .string(String(scalars[try Operators.checkedIndex(position, count: scalars.count, span: indexSpan)]))
         case (.dict(let entries), .string(let key)):
             guard let found = entries[key] else {
-                let suggestion = Suggestion.closest(to: key, among: entries.keys)
-                let keys = entries.keys.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (entries.count > 8 ? ", …" : "")
-                throw RuntimeError("key '\(key)' is not in the dictionary", span: indexSpan,
-                                   help: suggestion.map { "did you mean '\($0)'?" } ?? (entries.isEmpty ? "the dictionary is empty" : "its keys are " + keys))
+                throw RuntimeError(.missingKey(key, suggestion: Suggestion.closest(to: key, among: entries.keys), keys: Array(entries.keys)),
+                                   span: indexSpan)
             }
             return found
         case (.object(let object), _):
@@ -174,11 +166,11 @@ extension Session {
                 throw error
             }
         case (.list, _), (.string, _):
-            throw RuntimeError("\(value.typeName) indices must be integers, not \(index.typeName)", span: indexSpan)
+            throw RuntimeError(.indexNotInteger(container: value.typeName, index: index.typeName), span: indexSpan)
         case (.dict, _):
-            throw RuntimeError("dictionary keys are strings, not \(index.typeName)", span: indexSpan)
+            throw RuntimeError(.dictionaryKeyNotString(index: index.typeName), span: indexSpan)
         default:
-            throw RuntimeError("\(value.typeName) value cannot be indexed", span: span)
+            throw RuntimeError(.notIndexable(type: value.typeName), span: span)
         }
     }
 
@@ -186,13 +178,11 @@ extension Session {
         switch target {
         case .name(let name, let span):
             if OutputName.isNumbered(name) {
-                throw RuntimeError("names like '\(name)' are reserved for the values of REPL cells", span: span,
-                                   help: "choose another name")
+                throw RuntimeError(.reservedOutputName(name), span: span)
             }
             variables[name] = value
         case .attribute(_, let name, let span):
-            throw RuntimeError("attributes cannot be assigned; '\(name)' is read-only", span: span,
-                               help: "build a new object with the values you want instead")
+            throw RuntimeError(.attributeAssignment(name), span: span)
         case .index(let objectExpression, let indexExpression, let targetSpan):
             // `d["k"][0] = v`: walk down to the variable, then rebuild the path with the new value.
             var path: [(index: Value, span: Span)] = [(try await evaluate(indexExpression), indexExpression.span)]
@@ -202,8 +192,7 @@ extension Session {
                 root = inner
             }
             guard case .name(let name, let nameSpan) = root else {
-                throw RuntimeError("only a variable's list or dictionary can be assigned into", span: root.span,
-                                   help: "assign the container to a name first")
+                throw RuntimeError(.assignmentIntoExpression, span: root.span)
             }
             let replaced = try replacing(in: try lookUp(name, span: nameSpan), path: path[...], with: value)
             variables[name] = try Value.checkedNesting(replaced, span: targetSpan)
@@ -221,12 +210,13 @@ extension Session {
             return .list(values)
         case (.dict(var entries), .string(let key)):
             guard let existing = entries[key] ?? (path.count == 1 ? Value.none : nil) else {
-                throw RuntimeError("key '\(key)' is not in the dictionary", span: span)
+                throw RuntimeError(.missingKey(key, suggestion: Suggestion.closest(to: key, among: entries.keys), keys: Array(entries.keys)),
+                                   span: span)
             }
             entries[key] = try replacing(in: existing, path: path.dropFirst(), with: value)
             return .dict(entries)
         default:
-            throw RuntimeError("cannot assign into \(container.typeName) with \(index.typeName == "int" ? "an" : "a") \(index.typeName) index", span: span)
+            throw RuntimeError(.assignmentIndexType(container: container.typeName, index: index.typeName), span: span)
         }
     }
 }

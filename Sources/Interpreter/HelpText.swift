@@ -86,9 +86,7 @@ public enum HelpText {
             if let method = type.method(named: name) { return "\(type.name)." + describe(method) }
         }
         let candidates = table.functionNames + table.types.map(\.name)
-        throw RuntimeError("no help on '\(name)'",
-                           help: Suggestion.closest(to: name, among: candidates).map { "did you mean '\($0)'?" }
-                               ?? "help() lists every built-in")
+        throw RuntimeError(.noHelp(name, suggestion: Suggestion.closest(to: name, among: candidates)))
     }
 
     private static func label(for builtin: Builtin) -> String {

@@ -6,12 +6,12 @@ enum Operators {
         switch (op, integerIfBool(operand)) {
         case (.negate, .int(let value)):
             let (result, overflow) = Int(0).subtractingReportingOverflow(value)
-            if overflow { throw RuntimeError("integer overflow", span: span) }
+            if overflow { throw RuntimeError(.integerOverflow(operator: nil), span: span) }
             return .int(result)
         case (.negate, .float(let value)): return .float(-value)
         case (.plus, .int), (.plus, .float): return integerIfBool(operand)
         default:
-            throw RuntimeError("bad operand for unary '\(op.rawValue)': \(operand.typeName)", span: span)
+            throw RuntimeError(.badUnaryOperand(operator: op.rawValue, type: operand.typeName), span: span)
         }
     }
 
@@ -70,18 +70,18 @@ enum Operators {
             case .subtract: (result, overflow) = a.subtractingReportingOverflow(b)
             default: (result, overflow) = a.multipliedReportingOverflow(by: b)
             }
-            if overflow { throw RuntimeError("integer overflow in '\(op.rawValue)'", span: span, help: "use floats, e.g. 1e20") }
+            if overflow { throw RuntimeError(.integerOverflow(operator: op.rawValue), span: span) }
             return .int(result)
         default:
             guard left.isNumeric, right.isNumeric, let a = left.number, let b = right.number else {
-                throw RuntimeError("unsupported operand types for '\(op.rawValue)': \(left.typeName) and \(right.typeName)", span: span)
+                throw RuntimeError(.unsupportedOperands(operator: op.rawValue, left: left.typeName, right: right.typeName), span: span)
             }
             switch op {
             case .add: return .float(a + b)
             case .subtract: return .float(a - b)
             case .multiply: return .float(a * b)
             default:
-                if b == 0 { throw RuntimeError("division by zero", span: span) }
+                if b == 0 { throw RuntimeError(.divisionByZero, span: span) }
                 return .float(a / b)
             }
         }
@@ -99,7 +99,7 @@ enum Operators {
             }
         default:
             guard left.isNumeric, right.isNumeric, let a = left.number, let b = right.number else {
-                throw RuntimeError("'\(op.rawValue)' cannot compare \(left.typeName) and \(right.typeName)", span: span)
+                throw RuntimeError(.notComparable(operator: op.rawValue, left: left.typeName, right: right.typeName), span: span)
             }
             switch op {
             case .less: ordering = a < b
@@ -115,7 +115,7 @@ enum Operators {
     static func checkedIndex(_ position: Int, count: Int, span: Span) throws -> Int {
         let resolved = position < 0 ? count + position : position
         guard resolved >= 0, resolved < count else {
-            throw RuntimeError("index \(position) is out of range for \(count) element\(count == 1 ? "" : "s")", span: span)
+            throw RuntimeError(.indexOutOfRange(position, count: count), span: span)
         }
         return resolved
     }

@@ -63,7 +63,7 @@ public protocol RuntimeObject: AnyObject, Sendable {
 extension RuntimeObject {
     public func attribute(_ name: String) -> Value? { nil }
     public func element(at index: Value) throws -> Value {
-        throw RuntimeError("'\(objectType.name)' cannot be indexed")
+        throw RuntimeError(.objectNotIndexable(type: objectType.name))
     }
     public var length: Int? { nil }
     public func printed(in context: DisplayContext) -> String { display(in: context) }
@@ -209,7 +209,6 @@ extension Value {
     /// The value, or an error at `span` when it nests lists and dictionaries too deeply.
     static func checkedNesting(_ value: Value, span: Span) throws -> Value {
         guard value.nestsDeeper(than: maximumNesting) else { return value }
-        throw RuntimeError("lists and dictionaries nested more than \(maximumNesting) levels deep", span: span,
-                           help: "keep the data flatter; a value that holds itself grows one level at every step")
+        throw RuntimeError(.nestedTooDeep(limit: maximumNesting), span: span)
     }
 }

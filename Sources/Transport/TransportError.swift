@@ -197,7 +197,7 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
         let text = causes.joined(separator: "\n")
         let closedEarly = text.contains("HTTP/2 connection preface")
         guard let tls else {
-            guard closedEarly else { return .unreachable(pod: pod, reason: error.message) }
+            guard closedEarly else { return .unreachable(pod: pod, reason: reason(error.message)) }
             return .unreachable(pod: pod, reason: "the server closed the connection before HTTP/2 began (a pod served with TLS "
                                 + "does this to a client without TLS: add a tls section to federation.yaml)")
         }
@@ -215,6 +215,15 @@ public enum TransportError: PodScopedError, PodDataMismatchReporting, Equatable 
         if closedEarly {
             return .tlsHandshake(pod: pod, reason: "the server closed the connection before HTTP/2 began")
         }
-        return .unreachable(pod: pod, reason: error.message)
+        return .unreachable(pod: pod, reason: reason(error.message))
+    }
+
+    /// gRPC's message without its note on the channel's state, which depends on timing (the
+    /// same refused connection is reported with or without it) and gives the user nothing to
+    /// act on.
+    static func reason(_ message: String) -> String {
+        let channelState = "Channel is in a transient failure state and 'wait for ready' isn't enabled."
+        let rest = message.replacingOccurrences(of: channelState, with: "").trimmingCharacters(in: .whitespaces)
+        return rest.isEmpty ? message : rest
     }
 }

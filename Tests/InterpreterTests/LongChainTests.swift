@@ -51,6 +51,7 @@ final class InterpreterLongChainTests: XCTestCase {
             t.bf:1:5: error: unsupported operand types for '+': int and str
              1 | x = 1 + 2 + 'a' + 3
                |     ^~~~~~~~~~~
+            help: arithmetic applies to numbers, and '+' also joins two strings or two lists
             """ + "\n")
     }
 

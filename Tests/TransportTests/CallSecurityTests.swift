@@ -11,6 +11,15 @@ import XCTest
 /// unknown keys, with bad signatures, stale or replayed, meant for another pod, over the
 /// rate limit, or on another modeller's task, and keeps serving.
 final class CallSecurityTests: XCTestCase {
+    /// A refused connection reads the same whatever state gRPC's channel was in.
+    func testAnUnreachablePodsReasonLeavesOutTheChannelState() {
+        XCTAssertEqual(TransportError.reason("Channel is in a transient failure state and 'wait for ready' isn't enabled. "
+                                             + "Could not establish a connection to [ipv4]127.0.0.1:1."),
+                       "Could not establish a connection to [ipv4]127.0.0.1:1.")
+        XCTAssertEqual(TransportError.reason("Could not establish a connection to [ipv4]127.0.0.1:1."),
+                       "Could not establish a connection to [ipv4]127.0.0.1:1.")
+    }
+
     func testTheChecksOfACallSignature() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("bf-sign-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }

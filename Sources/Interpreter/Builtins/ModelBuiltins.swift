@@ -293,7 +293,7 @@ enum ModelBuiltins {
     ) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         guard let trained = model.trained else {
-            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…), train model, or load one: model.deserialize(path)")
+            throw RuntimeError(.modelNotTrained(canLoad: true))
         }
         let federation = try arguments.context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "predict on")
@@ -320,9 +320,7 @@ enum ModelBuiltins {
         let loaded = try TrainedModel.load(from: path)
         let mine = model.specification
         guard try loaded.specification.replacingHyperparameters(mine.hyperparameters) == mine else {
-            throw RuntimeError("the model in '\(path)' does not fit this PyTorchTabularClassifier: "
-                               + ModelBuiltins.difference(loaded.specification, mine),
-                               help: "make the model from the file instead: model = load_model(\"\(path)\")")
+            throw RuntimeError(.modelFileDoesNotFit(path: path, difference: ModelBuiltins.difference(loaded.specification, mine)))
         }
         model.trained = try TrainedModel(specification: mine, parameters: loaded.parameters,
                                          standardisation: loaded.standardisation, batchesTracked: loaded.batchesTracked)
@@ -361,7 +359,7 @@ enum ModelBuiltins {
     ) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         guard let trained = model.trained else {
-            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+            throw RuntimeError(.modelNotTrained(canLoad: false))
         }
         let path = arguments.string("path") ?? ""
         try trained.save(to: path, metadata: ["bf.version": arguments.context.version])
@@ -466,7 +464,7 @@ enum ModelBuiltins {
 
     private static func evaluate(_ model: ModelObject, _ arguments: CallArguments) async throws -> Value {
         guard let trained = model.trained else {
-            throw RuntimeError("the model is not trained yet", help: "train it first: model.fit(…) or train model")
+            throw RuntimeError(.modelNotTrained(canLoad: false))
         }
         let federation = try arguments.context.federation()
         let pods = try federation.pods(FederationBuiltins.strings(arguments["pod_identifiers"]), for: "evaluate on")

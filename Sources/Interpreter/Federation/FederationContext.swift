@@ -32,7 +32,7 @@ public final class FederationContext {
     func pods(_ named: [String]?, for purpose: String) throws -> [String] {
         if let named, !named.isEmpty { return named }
         guard !chosenPods.isEmpty else {
-            throw RuntimeError("no pods to \(purpose)", help: "name them, or choose them first: pods \"census-income-demo\", \"census-income-yaml-demo\"")
+            throw RuntimeError(.noPodsChosen(purpose: purpose))
         }
         return chosenPods
     }

@@ -159,11 +159,11 @@ final class TableObject: TabularObject {
     }
 
     func element(at index: Value) throws -> Value {
-        guard case .int(let position) = index else { throw RuntimeError("table rows are numbered, not \(index.typeName)") }
+        guard case .int(let position) = index else { throw RuntimeError(.rowIndexNotInteger(rows: "table rows", index: index.typeName)) }
         let rows = rowValues
         let resolved = position < 0 ? rows.count + position : position
         guard resolved >= 0, resolved < rows.count else {
-            throw RuntimeError("row \(position) is out of range for \(rows.count) row\(rows.count == 1 ? "" : "s")")
+            throw RuntimeError(.rowOutOfRange(position, count: rows.count, noun: "row", counted: "row", last: "table"))
         }
         return rows[resolved]
     }

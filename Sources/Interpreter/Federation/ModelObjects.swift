@@ -120,11 +120,10 @@ final class ResultsObject: TabularObject {
     }
 
     func element(at index: Value) throws -> Value {
-        guard case .int(let position) = index else { throw RuntimeError("results rows are numbered from 0, not \(index.typeName)") }
+        guard case .int(let position) = index else { throw RuntimeError(.rowIndexNotInteger(rows: "results rows", index: index.typeName)) }
         let resolved = position < 0 ? rounds.count + position : position
         guard resolved >= 0, resolved < rounds.count else {
-            throw RuntimeError("row \(position) is out of range: there \(rounds.count == 1 ? "is 1 round" : "are \(rounds.count) rounds")",
-                               help: "rows are numbered from 0; results[-1] is the last round")
+            throw RuntimeError(.rowOutOfRange(position, count: rounds.count, noun: "row", counted: "round", last: "results"))
         }
         return row(rounds[resolved])
     }

@@ -54,11 +54,10 @@ final class PredictionsObject: TabularObject {
 
     func element(at index: Value) throws -> Value {
         let all = rows
-        guard case .int(let position) = index else { throw RuntimeError("prediction rows are numbered from 0, not \(index.typeName)") }
+        guard case .int(let position) = index else { throw RuntimeError(.rowIndexNotInteger(rows: "prediction rows", index: index.typeName)) }
         let resolved = position < 0 ? all.count + position : position
         guard resolved >= 0, resolved < all.count else {
-            throw RuntimeError("row \(position) is out of range: there \(all.count == 1 ? "is 1 row" : "are \(all.count) rows")",
-                               help: "rows are numbered from 0; predictions[-1] is the last")
+            throw RuntimeError(.rowOutOfRange(position, count: all.count, noun: "row", counted: "row", last: "predictions"))
         }
         let row = all[resolved]
         var entries = OrderedDictionary<String, Value>()

@@ -41,16 +41,16 @@ final class QueryResultsObject: TabularObject {
         case .int(let position):
             let resolved = position < 0 ? tables.count + position : position
             guard tables.indices.contains(resolved) else {
-                throw RuntimeError("result \(position) is out of range for \(tables.count) pod\(tables.count == 1 ? "" : "s")")
+                throw RuntimeError(.rowOutOfRange(position, count: tables.count, noun: "result", counted: "pod", last: "results"))
             }
             return .object(tables[resolved].table)
         case .string(let pod):
             guard let match = tables.first(where: { $0.pod == pod || $0.pod.hasSuffix("/" + pod) || $0.spellings.contains(pod) }) else {
-                throw RuntimeError("no result from pod '\(pod)'; the results are from \(tables.map { "'\($0.pod)'" }.joined(separator: ", "))")
+                throw RuntimeError(.noQueryResultFromPod(pod, pods: tables.map(\.pod)))
             }
             return .object(match.table)
         default:
-            throw RuntimeError("query results are numbered or named by pod, not \(index.typeName)")
+            throw RuntimeError(.queryResultIndex(index: index.typeName))
         }
     }
 
