@@ -44,6 +44,17 @@ public final class Builtin: Sendable {
         self.variadicParameter = parameters.first { $0.kind == .variadic }
     }
 
+    /// The statement form of `method`, whose object is the first argument, `receiver`:
+    /// `train model, aggregator="secure"` is `model.fit(aggregator="secure")`. The method's
+    /// parameters, help, checks and implementation serve both.
+    public static func statementForm(of method: Builtin, named name: String, receiver: Parameter, summary: String) -> Builtin {
+        Builtin(name, parameters: [receiver] + method.parameters, summary: summary, details: method.details, statementName: name,
+                returns: method.returns, validation: method.validation) { arguments in
+            guard case .object(let object) = arguments[receiver.name] else { return .none }
+            return try await method.implementation(arguments.calling(on: object))
+        }
+    }
+
     /// Every name the built-in answers to.
     public var names: [String] { [name] + aliases }
 

@@ -6,7 +6,7 @@ import Language
 /// and the spans for errors about a particular argument.
 public struct CallArguments {
     public let builtin: Builtin
-    public let receiver: (any RuntimeObject)?
+    public private(set) var receiver: (any RuntimeObject)?
     public let context: any CallContext
     public let callSpan: Span
     /// Bound values by parameter name, defaults included.
@@ -30,7 +30,12 @@ public struct CallArguments {
 
     public subscript(_ name: String) -> Value { values[name] ?? .none }
 
-    /// Whether the caller wrote this argument (rather than taking its default).
+    /// The same arguments as a call of a method on `receiver` (a statement form's call).
+    func calling(on receiver: any RuntimeObject) -> CallArguments {
+        var copy = self
+        copy.receiver = receiver
+        return copy
+    }
 
     /// Where the argument was written, or the call's span.
     public func span(of name: String) -> Span { spans[name] ?? callSpan }

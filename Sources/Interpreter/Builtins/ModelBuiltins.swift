@@ -7,7 +7,7 @@ import OrderedCollections
 /// aggregation, federated training (`model.fit` and `train model, …`), evaluation and saving.
 enum ModelBuiltins {
     static let table = BuiltinTable(
-        functions: [optimizer, secureAggregator, privacyConfig, privacyClause, classifier, train, evaluate, loadModel],
+        functions: [optimizer, secureAggregator, privacyConfig, privacyClause, classifier, train, evaluateStatement, loadModel],
         types: [OptimizerObject.type, SecureAggregatorObject.type, PrivacyConfigObject.type, ResultsObject.type, ModelObject.type, PredictionsObject.type])
 
     static let optimizer = Builtin(
@@ -257,12 +257,9 @@ enum ModelBuiltins {
         return try await fit(model, arguments)
     }
 
-    static let train = Builtin("train", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + fitParameters,
-                               summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")",
-                               details: fitDetails, statementName: "train", returns: "Results", validation: validateFit) { arguments in
-        guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
-        return try await fit(model, arguments)
-    }
+    static let train = Builtin.statementForm(
+        of: fitMethod, named: "train", receiver: Parameter("model", .object("PyTorchTabularClassifier"), "the model"),
+        summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")")
 
     private static let evaluateParameters: [Parameter] = [
         Parameter("pod_identifiers", .optional(.list(.string)), kind: .keyword, default: Value.none, "the pods; by default the chosen pods"),
@@ -274,12 +271,9 @@ enum ModelBuiltins {
         return try await evaluate(model, arguments)
     }
 
-    static let evaluate = Builtin("evaluate", parameters: [Parameter("model", .object("PyTorchTabularClassifier"), "the model")] + evaluateParameters,
-                                  summary: "test metrics of a trained model at each pod, and pooled: evaluate model",
-                                  statementName: "evaluate", returns: "Table") { arguments in
-        guard let model = arguments.object("model", as: ModelObject.self) else { return .none }
-        return try await evaluate(model, arguments)
-    }
+    static let evaluateStatement = Builtin.statementForm(
+        of: evaluateMethod, named: "evaluate", receiver: Parameter("model", .object("PyTorchTabularClassifier"), "the model"),
+        summary: "test metrics of a trained model at each pod, and pooled: evaluate model")
 
     static let predictMethod = Builtin(
         "predict",
