@@ -136,8 +136,8 @@ private struct StaticChecker {
         let receiver = infer(object)
         guard let typeName = receiver.objectType, let type = builtins.type(named: typeName) else { return .unknown }
         if let method = type.method(named: name) { return StaticValue(builtin: method, receiverType: typeName) }
-        if !type.attributes.contains(name) {
-            let suggestion = Suggestion.closest(to: name, among: type.methods.flatMap(\.names) + type.attributes)
+        if !type.attributeNames.contains(name) {
+            let suggestion = Suggestion.closest(to: name, among: type.methods.flatMap(\.names) + type.attributeNames)
             diagnostics.append(Diagnostic(.error, "'\(typeName)' has no attribute '\(name)'", span: nameSpan,
                                           help: suggestion.map { "did you mean '\($0)'?" }))
         }

@@ -35,7 +35,7 @@ extension Session {
             let receiver = String(decoding: bytes[receiverStart..<(wordStart - 1)], as: UTF8.self)
             guard case .object(let object)? = variables[receiver] else { return CompletionResult(start: wordStart, candidates: []) }
             let type = object.objectType
-            let names = type.methods.flatMap(\.names) + type.attributes
+            let names = type.methods.flatMap(\.names) + type.attributeNames
             return CompletionResult(start: wordStart, candidates: names.filter { $0.hasPrefix(word) }.sorted())
         }
 

@@ -140,7 +140,7 @@ extension Session {
             return attribute
         }
         let type = object.objectType
-        let candidates = type.methods.flatMap(\.names) + type.attributes
+        let candidates = type.methods.flatMap(\.names) + type.attributeNames
         throw RuntimeError(.noObjectAttribute(type: type.name, name: name, suggestion: Suggestion.closest(to: name, among: candidates),
                                               candidates: candidates), span: span)
     }

@@ -68,8 +68,8 @@ public enum HelpText {
             lines.append("Methods:")
             for method in type.methods { lines.append("  " + method.signature + " — " + method.summary) }
         }
-        if !type.attributes.isEmpty {
-            lines.append("Attributes: " + type.attributes.joined(separator: ", "))
+        if !type.attributeNames.isEmpty {
+            lines.append("Attributes: " + type.attributeNames.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -49,6 +49,8 @@ public enum Value: Sendable {
 public protocol RuntimeObject: AnyObject, Sendable {
     var objectType: ObjectType { get }
     /// The value of a plain attribute (`schema.columns`); nil if there is none by that name.
+    /// By default the type's `attributes` read it; objects whose attributes are their values
+    /// (a settings object's arguments) answer themselves.
     func attribute(_ name: String) -> Value?
     /// `object[index]`, for objects that can be indexed (results rows).
     func element(at index: Value) throws -> Value
@@ -61,7 +63,9 @@ public protocol RuntimeObject: AnyObject, Sendable {
 }
 
 extension RuntimeObject {
-    public func attribute(_ name: String) -> Value? { nil }
+    public func attribute(_ name: String) -> Value? {
+        objectType.attributes.first { $0.name == name }?.read(self)
+    }
     public func element(at index: Value) throws -> Value {
         throw RuntimeError(.objectNotIndexable(type: objectType.name))
     }
@@ -69,23 +73,39 @@ extension RuntimeObject {
     public func printed(in context: DisplayContext) -> String { display(in: context) }
 }
 
-/// The description of a kind of runtime object: its name, what it is, its methods and the
-/// names of its attributes. One value per type, shared by all its objects.
+/// The description of a kind of runtime object: its name, what it is, its methods and its
+/// attributes with how each is read. One value per type, shared by all its objects.
 public struct ObjectType: Sendable {
     public let name: String
     public let summary: String
     public let methods: [Builtin]
-    public let attributes: [String]
+    public let attributes: [Attribute]
 
-    public init(name: String, summary: String, methods: [Builtin] = [], attributes: [String] = []) {
+    public init(name: String, summary: String, methods: [Builtin] = [], attributes: [Attribute] = []) {
         self.name = name
         self.summary = summary
         self.methods = methods
         self.attributes = attributes
     }
 
+    /// The attributes' names, for help, completion and "did you mean".
+    public var attributeNames: [String] { attributes.map(\.name) }
+
     public func method(named name: String) -> Builtin? {
         methods.first { $0.name == name || $0.aliases.contains(name) }
+    }
+}
+
+/// One attribute of an object type (`schema.columns`): its name and how it is read from an
+/// object of the type, declared together so that the two cannot drift apart.
+public struct Attribute: Sendable {
+    public let name: String
+    let read: @Sendable (any RuntimeObject) -> Value?
+
+    /// The attribute `name` of objects of type `Object`, read by `read`.
+    public static func of<Object: RuntimeObject>(_ type: Object.Type, _ name: String,
+                                                 _ read: @escaping @Sendable (Object) -> Value) -> Attribute {
+        Attribute(name: name) { object in (object as? Object).map(read) }
     }
 }
 

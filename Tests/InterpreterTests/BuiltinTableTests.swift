@@ -1,5 +1,6 @@
 import Foundation
 @testable import Interpreter
+import Language
 import XCTest
 
 /// The one table of built-ins: the statement words the grammar names are its statement forms,
@@ -22,5 +23,25 @@ final class BuiltinTableTests: XCTestCase {
             XCTAssertEqual(statement.details, method.details)
             XCTAssertEqual(statement.returns, method.returns)
         }
+    }
+
+    /// Each type declares an attribute once, with how it is read: the name lists of help and
+    /// completion are the attributes a script reads.
+    func testAttributesAreReadAsTheirTypesDeclareThem() async {
+        for type in BuiltinTable.standard.types {
+            XCTAssertEqual(Set(type.attributeNames).count, type.attributeNames.count, "\(type.name) declares an attribute twice")
+        }
+        let output = CapturedOutput()
+        let outcome = await Session(output: output).runScript(SourceFile(name: "t.bf", text: """
+            p = Path("models/m.pt")
+            print(p.name, p.suffix, p.parent)
+            o = Optimizer(name="SGD", params={"lr": 0.1})
+            print(o.name, o.params["lr"], logging.INFO)
+            o.nme
+            """))
+        XCTAssertEqual(outcome, .runtimeError)
+        XCTAssertEqual(output.standardOutput, "m.pt .pt models\nSGD 0.1 20\n")
+        XCTAssertTrue(output.standardError.contains("'Optimizer' has no attribute 'nme'"), output.standardError)
+        XCTAssertTrue(output.standardError.contains("help: did you mean 'name'?"), output.standardError)
     }
 }

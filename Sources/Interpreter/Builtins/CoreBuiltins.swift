@@ -81,7 +81,17 @@ enum CoreBuiltins {
 
 /// A file system path, as `Path("part_5_model.pt")` makes it.
 public final class PathObject: RuntimeObject {
-    public static let type = ObjectType(name: "Path", summary: "a file system path", attributes: ["name", "suffix", "parent"])
+    public static let type = ObjectType(name: "Path", summary: "a file system path", attributes: [
+        .of(PathObject.self, "name") { .string($0.name) },
+        .of(PathObject.self, "suffix") { object in
+            guard let dot = object.name.lastIndex(of: "."), dot != object.name.startIndex else { return .string("") }
+            return .string(String(object.name[dot...]))
+        },
+        .of(PathObject.self, "parent") { object in
+            let parent = object.path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            return .object(PathObject(parent.isEmpty ? (object.path.hasPrefix("/") ? "/" : ".") : parent))
+        },
+    ])
 
     public let path: String
     public var objectType: ObjectType { PathObject.type }
@@ -95,19 +105,9 @@ public final class PathObject: RuntimeObject {
 
     public func printed(in context: DisplayContext) -> String { path }
 
-    public func attribute(_ name: String) -> Value? {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let last = components.last.map(String.init) ?? path
-        switch name {
-        case "name": return .string(last)
-        case "suffix":
-            guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return .string("") }
-            return .string(String(last[dot...]))
-        case "parent":
-            let parent = components.dropLast().joined(separator: "/")
-            return .object(PathObject(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent))
-        default: return nil
-        }
+    /// The last part of the path, as pathlib's `name`.
+    var name: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     }
 
     public func display(in context: DisplayContext) -> String { "Path(\(Value.quote(path)))" }

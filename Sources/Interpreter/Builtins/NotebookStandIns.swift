@@ -78,21 +78,22 @@ final class LoggingModule: RuntimeObject {
     static let levels: [String: Int] = ["DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50]
     static let type = ObjectType(name: "logging", summary: "a stand-in for the Python module: loggers print as notes",
                                  methods: [NotebookStandIns.getLoggerMethod, NotebookStandIns.basicConfigMethod] + NotebookStandIns.logMethods,
-                                 attributes: levels.keys.sorted())
+                                 attributes: levels.sorted { $0.key < $1.key }.map { level, number in
+                                     .of(LoggingModule.self, level) { _ in .int(number) }
+                                 })
     var objectType: ObjectType { Self.type }
-    func attribute(_ name: String) -> Value? { Self.levels[name].map(Value.int) }
     func display(in context: DisplayContext) -> String { "<module 'logging' (a stand-in)>" }
 }
 
 /// A logger from `logging.getLogger(name)`: its messages are printed as notes.
 final class LoggerObject: RuntimeObject {
     static let type = ObjectType(name: "Logger", summary: "a logger; its messages are printed as notes",
-                                 methods: [NotebookStandIns.setLevelMethod] + NotebookStandIns.logMethods, attributes: ["name"])
+                                 methods: [NotebookStandIns.setLevelMethod] + NotebookStandIns.logMethods,
+                                 attributes: [.of(LoggerObject.self, "name") { .string($0.name) }])
     let name: String
     var objectType: ObjectType { Self.type }
 
     init(name: String) { self.name = name }
 
-    func attribute(_ name: String) -> Value? { name == "name" ? .string(self.name) : nil }
     func display(in context: DisplayContext) -> String { "<Logger \(name)>" }
 }

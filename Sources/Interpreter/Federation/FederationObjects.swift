@@ -5,7 +5,27 @@ import OrderedCollections
 /// A pod's schema (`get_pod_schema`) or the schema combined across pods (`combine_pod_schemas`).
 final class SchemaObject: TabularObject {
     static let type = ObjectType(name: "Schema", summary: "the columns of one pod, or verified and combined across pods",
-                                 attributes: ["columns", "pods", "rows", "target"])
+                                 attributes: [
+                                     .of(SchemaObject.self, "columns") { schema in
+                                         switch schema.content {
+                                         case .pod(let pod): .list(pod.schema.columnNames.map(Value.string))
+                                         case .combined(let combined): .list(combined.columns.map { .string($0.name) })
+                                         }
+                                     },
+                                     .of(SchemaObject.self, "pods") { schema in
+                                         switch schema.content {
+                                         case .pod(let pod): .list([.string(pod.pod.description)])
+                                         case .combined(let combined): .list(combined.pods.map { .string($0.description) })
+                                         }
+                                     },
+                                     .of(SchemaObject.self, "rows") { schema in
+                                         switch schema.content {
+                                         case .pod(let pod): .int(pod.schema.rowCount)
+                                         case .combined(let combined): .int(combined.rowCount)
+                                         }
+                                     },
+                                     .of(SchemaObject.self, "target") { $0.combined?.target.map(Value.string) ?? Value.none },
+                                 ])
 
     enum Content: Sendable {
         case pod(PodSchema)
@@ -20,20 +40,6 @@ final class SchemaObject: TabularObject {
     var combined: CombinedSchema? {
         if case .combined(let schema) = content { return schema }
         return nil
-    }
-
-    func attribute(_ name: String) -> Value? {
-        switch (name, content) {
-        case ("columns", .pod(let schema)): return .list(schema.schema.columnNames.map(Value.string))
-        case ("columns", .combined(let schema)): return .list(schema.columns.map { .string($0.name) })
-        case ("pods", .pod(let schema)): return .list([.string(schema.pod.description)])
-        case ("pods", .combined(let schema)): return .list(schema.pods.map { .string($0.description) })
-        case ("rows", .pod(let schema)): return .int(schema.schema.rowCount)
-        case ("rows", .combined(let schema)): return .int(schema.rowCount)
-        case ("target", .combined(let schema)): return schema.target.map(Value.string) ?? Value.none
-        case ("target", .pod): return Value.none
-        default: return nil
-        }
     }
 
     /// The table with its last column (the category values) cut to fit `width`, saying how
@@ -87,25 +93,22 @@ final class SchemaObject: TabularObject {
 /// Which columns a task uses and its target: `DataStructure(target=…, table=…)`.
 final class DataStructureObject: RuntimeObject {
     static let type = ObjectType(name: "DataStructure", summary: "the target, tables and columns a task uses",
-                                 attributes: ["target", "selected_cols", "ignore_cols"])
+                                 attributes: [
+                                     .of(DataStructureObject.self, "target") { $0.structure.target.map(Value.string) ?? Value.none },
+                                     .of(DataStructureObject.self, "selected_cols") { object in
+                                         guard case .selected(let columns) = object.structure.columns else { return Value.none }
+                                         return .list(columns.map(Value.string))
+                                     },
+                                     .of(DataStructureObject.self, "ignore_cols") { object in
+                                         guard case .ignored(let columns) = object.structure.columns else { return .list([]) }
+                                         return .list(columns.map(Value.string))
+                                     },
+                                 ])
 
     let structure: DataStructure
     var objectType: ObjectType { DataStructureObject.type }
 
     init(_ structure: DataStructure) { self.structure = structure }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "target": return structure.target.map(Value.string) ?? Value.none
-        case "selected_cols":
-            if case .selected(let columns) = structure.columns { return .list(columns.map(Value.string)) }
-            return Value.none
-        case "ignore_cols":
-            if case .ignored(let columns) = structure.columns { return .list(columns.map(Value.string)) }
-            return .list([])
-        default: return nil
-        }
-    }
 
     func display(in context: DisplayContext) -> String {
         var parts = ["target=" + (structure.target.map { Value.quote($0) } ?? "None")]
@@ -128,7 +131,10 @@ final class DataStructureObject: RuntimeObject {
 /// A table the workflow shows: the pod list, an access report, who you are. It keeps the
 /// rows so that scripts can read them (`report.rows[0]["role"]`).
 final class TableObject: TabularObject {
-    static let type = ObjectType(name: "Table", summary: "rows of results shown as a table", attributes: ["rows", "columns"])
+    static let type = ObjectType(name: "Table", summary: "rows of results shown as a table", attributes: [
+        .of(TableObject.self, "rows") { .list($0.rowValues) },
+        .of(TableObject.self, "columns") { .list($0.table.headers.map(Value.string)) },
+    ])
 
     let title: String
     let table: PlainTextTable
@@ -147,14 +153,6 @@ final class TableObject: TabularObject {
             var entries = OrderedDictionary<String, Value>()
             for (header, cell) in zip(table.headers, row) { entries[header] = .string(cell) }
             return .dict(entries)
-        }
-    }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "rows": return .list(rowValues)
-        case "columns": return .list(table.headers.map(Value.string))
-        default: return nil
         }
     }
 
@@ -193,16 +191,12 @@ final class PodObject: RuntimeObject {
     }
 
     static let type = ObjectType(name: "Pod", summary: "a pod described in code; start() registers it", methods: [start],
-                                 attributes: ["name"])
+                                 attributes: [.of(PodObject.self, "name") { .string($0.spec.name) }])
 
     let spec: PodSpec
     var objectType: ObjectType { PodObject.type }
 
     init(_ spec: PodSpec) { self.spec = spec }
-
-    func attribute(_ name: String) -> Value? {
-        name == "name" ? .string(spec.name) : nil
-    }
 
     func display(in context: DisplayContext) -> String {
         "Pod(name=\(Value.quote(spec.name)), datasource=CSVSource(\(Value.quote(spec.dataPath.path))))"

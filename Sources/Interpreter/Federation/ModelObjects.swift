@@ -6,20 +6,17 @@ import Synchronization
 
 /// `Optimizer(name="SGD", params={"lr": 0.001})`.
 final class OptimizerObject: RuntimeObject {
-    static let type = ObjectType(name: "Optimizer", summary: "an optimizer and its parameters", attributes: ["name", "params"])
+    static let type = ObjectType(name: "Optimizer", summary: "an optimizer and its parameters", attributes: [
+        .of(OptimizerObject.self, "name") { .string($0.config.name) },
+        .of(OptimizerObject.self, "params") { object in
+            .dict(OrderedDictionary(uniqueKeysWithValues: object.config.params.sorted { $0.key < $1.key }.map { ($0.key, Value.float($0.value)) }))
+        },
+    ])
 
     let config: OptimizerConfig
     var objectType: ObjectType { OptimizerObject.type }
 
     init(_ config: OptimizerConfig) { self.config = config }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "name": return .string(config.name)
-        case "params": return .dict(OrderedDictionary(uniqueKeysWithValues: config.params.sorted { $0.key < $1.key }.map { ($0.key, Value.float($0.value)) }))
-        default: return nil
-        }
-    }
 
     func display(in context: DisplayContext) -> String {
         let params = config.params.sorted { $0.key < $1.key }.map { Value.quote($0.key) + ": " + Value.format($0.value) }
@@ -31,22 +28,17 @@ final class OptimizerObject: RuntimeObject {
 /// training's budget at each pod and its clipping norm. The pods choose the noise.
 final class PrivacyConfigObject: RuntimeObject {
     static let type = ObjectType(name: "DPModellerConfig", summary: "differential privacy for training: the ε each pod may spend",
-                                 attributes: ["epsilon", "delta", "max_grad_norm", "mode"])
+                                 attributes: [
+                                     .of(PrivacyConfigObject.self, "epsilon") { .float($0.request.epsilon) },
+                                     .of(PrivacyConfigObject.self, "delta") { $0.request.delta.map(Value.float) ?? Value.none },
+                                     .of(PrivacyConfigObject.self, "max_grad_norm") { .float($0.request.maxGradNorm) },
+                                     .of(PrivacyConfigObject.self, "mode") { .string($0.request.mode.rawValue) },
+                                 ])
 
     let request: PrivacyRequest
     var objectType: ObjectType { PrivacyConfigObject.type }
 
     init(_ request: PrivacyRequest) { self.request = request }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "epsilon": return .float(request.epsilon)
-        case "delta": return request.delta.map(Value.float) ?? Value.none
-        case "max_grad_norm": return .float(request.maxGradNorm)
-        case "mode": return .string(request.mode.rawValue)
-        default: return nil
-        }
-    }
 
     func display(in context: DisplayContext) -> String {
         "DPModellerConfig(epsilon=\(Value.format(request.epsilon))"
@@ -81,7 +73,10 @@ final class SecureAggregatorObject: RuntimeObject {
 /// The metrics of a training, one row per round: what `fit` returns.
 final class ResultsObject: TabularObject {
     static let type = ObjectType(name: "Results", summary: "one row of metrics per round (results[i][\"AUC\"])",
-                                 attributes: ["rounds", "metrics"])
+                                 attributes: [
+                                     .of(ResultsObject.self, "rounds") { .int($0.rounds.count) },
+                                     .of(ResultsObject.self, "metrics") { .list($0.metricNames.map(Value.string)) },
+                                 ])
 
     let rounds: [RoundResult]
     var objectType: ObjectType { ResultsObject.type }
@@ -109,14 +104,6 @@ final class ResultsObject: TabularObject {
         if let epsilon = Self.largestEpsilon(round) { entries["epsilon"] = .float(epsilon) }
         entries["pods"] = .dict(pods)
         return .dict(entries)
-    }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "rounds": return .int(rounds.count)
-        case "metrics": return .list(metricNames.map(Value.string))
-        default: return nil
-        }
     }
 
     func element(at index: Value) throws -> Value {
@@ -159,7 +146,11 @@ final class ModelObject: RuntimeObject {
         name: "PyTorchTabularClassifier", summary: "a tabular classifier trained at the pods",
         methods: [ModelBuiltins.fitMethod, ModelBuiltins.evaluateMethod, ModelBuiltins.predictMethod, ModelBuiltins.serializeMethod,
                   ModelBuiltins.deserializeMethod],
-        attributes: ["epochs", "batch_size", "classes"])
+        attributes: [
+            .of(ModelObject.self, "epochs") { $0.specification.hyperparameters.epochs.map(Value.int) ?? Value.none },
+            .of(ModelObject.self, "batch_size") { .int($0.specification.hyperparameters.batchSize) },
+            .of(ModelObject.self, "classes") { .list($0.specification.classes.map(Value.string)) },
+        ])
 
     let specification: ModelSpecification
     private let trainedModel = Mutex<TrainedModel?>(nil)
@@ -172,15 +163,6 @@ final class ModelObject: RuntimeObject {
     }
 
     init(specification: ModelSpecification) { self.specification = specification }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "epochs": return specification.hyperparameters.epochs.map(Value.int) ?? Value.none
-        case "batch_size": return .int(specification.hyperparameters.batchSize)
-        case "classes": return .list(specification.classes.map(Value.string))
-        default: return nil
-        }
-    }
 
     func display(in context: DisplayContext) -> String {
         let hyper = specification.hyperparameters

@@ -9,7 +9,10 @@ import OrderedCollections
 final class PredictionsObject: TabularObject {
     static let type = ObjectType(name: "Predictions",
                                  summary: "each test row's predicted class and class probabilities, per pod (predictions[i])",
-                                 attributes: ["classes", "pods"])
+                                 attributes: [
+                                     .of(PredictionsObject.self, "classes") { .list($0.results.classes.map(Value.string)) },
+                                     .of(PredictionsObject.self, "pods") { .list($0.results.pods.map { .string($0.pod.description) }) },
+                                 ])
 
     let results: PredictionResults
     var objectType: ObjectType { PredictionsObject.type }
@@ -43,14 +46,6 @@ final class PredictionsObject: TabularObject {
     }
 
     var length: Int? { results.pods.reduce(0) { $0 + ($1.rows?.testRows.count ?? 0) } }
-
-    func attribute(_ name: String) -> Value? {
-        switch name {
-        case "classes": return .list(results.classes.map(Value.string))
-        case "pods": return .list(results.pods.map { .string($0.pod.description) })
-        default: return nil
-        }
-    }
 
     func element(at index: Value) throws -> Value {
         let all = rows

@@ -3,16 +3,13 @@ import Federation
 /// `SqlQuery("SELECT … FROM df …")`: a query to run at pods; `execute()` sends it.
 final class QueryObject: RuntimeObject {
     static let type = ObjectType(name: "SqlQuery", summary: "an SQL query of aggregates, run inside pods on their table 'df'",
-                                 methods: [QueryBuiltins.executeMethod], attributes: ["query"])
+                                 methods: [QueryBuiltins.executeMethod],
+                                 attributes: [.of(QueryObject.self, "query") { .string($0.sql) }])
 
     let sql: String
     var objectType: ObjectType { QueryObject.type }
 
     init(sql: String) { self.sql = sql }
-
-    func attribute(_ name: String) -> Value? {
-        name == "query" ? .string(sql) : nil
-    }
 
     func display(in context: DisplayContext) -> String {
         "SqlQuery(\(Value.quote(sql)))"
@@ -23,7 +20,7 @@ final class QueryObject: RuntimeObject {
 /// `results[0]` is the first pod's table and `len(results)` the number of pods.
 final class QueryResultsObject: TabularObject {
     static let type = ObjectType(name: "QueryResults", summary: "a query's result at each pod, one table per pod",
-                                 attributes: ["pods"])
+                                 attributes: [.of(QueryResultsObject.self, "pods") { .list($0.tables.map { .string($0.pod) }) }])
 
     /// Each pod's table, with the pod as `owner/name` and the other spellings the query was
     /// given for it (an address, a `federation.yaml` alias), which name its result too.
@@ -31,10 +28,6 @@ final class QueryResultsObject: TabularObject {
     var objectType: ObjectType { QueryResultsObject.type }
 
     init(_ tables: [(pod: String, spellings: [String], table: TableObject)]) { self.tables = tables }
-
-    func attribute(_ name: String) -> Value? {
-        name == "pods" ? .list(tables.map { .string($0.pod) }) : nil
-    }
 
     func element(at index: Value) throws -> Value {
         switch index {
