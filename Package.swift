@@ -116,7 +116,7 @@ let package = Package(
                     swiftSettings: callerIsolated),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "FederationTests", dependencies: [
-            "BFTestSupport", "Federation", "Learning",
+            "BenchmarkSupport", "BFTestSupport", "Federation", "Learning",
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -301,19 +301,6 @@ func scale(_ options: Options, _ federation: BenchFederation) async throws {
                     "peak_resident_megabytes": Double(usage.ru_maxrss) / 1024, "most_threads": threads.most]))
 }
 
-/// The most threads this process had when sampled (Linux: the entries of /proc/self/task).
-final class ThreadCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var peak = 0
-
-    func sample() {
-        let count = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
-        lock.withLock { peak = max(peak, count) }
-    }
-
-    var most: Int { lock.withLock { peak } }
-}
-
 /// Runs the command named on the command line.
 func main() async throws {
     let options = try Options(arguments: CommandLine.arguments)

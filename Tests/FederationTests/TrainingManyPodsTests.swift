@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import XCTest
 @testable import Federation
@@ -8,7 +9,7 @@ import XCTest
 final class TrainingManyPodsTests: FederationTestCase {
     /// The most threads the process had while `body` ran, sampled every 2 ms.
     private func peakThreads(during body: () async throws -> Void) async throws -> Int {
-        let peak = ThreadPeak()
+        let peak = ThreadCount()
         let sampler = Task.detached {
             while !Task.isCancelled {
                 peak.sample()
@@ -18,7 +19,7 @@ final class TrainingManyPodsTests: FederationTestCase {
         defer { sampler.cancel() }
         try await body()
         peak.sample()
-        return peak.value
+        return peak.most
     }
 
     func testTheModellersThreadsStayFewAsPodsGrow() async throws {
@@ -52,17 +53,4 @@ final class TrainingManyPodsTests: FederationTestCase {
         XCTAssertEqual(masked.rounds.count, 2)
         XCTAssertLessThan(largestDifference(masked.model.parameters, clear.model.parameters), 1e-5)
     }
-}
-
-/// The largest thread count of this process seen so far (Linux: the entries of /proc/self/task).
-private final class ThreadPeak: @unchecked Sendable {
-    private let lock = NSLock()
-    private var peak = 0
-
-    func sample() {
-        let count = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
-        lock.withLock { peak = max(peak, count) }
-    }
-
-    var value: Int { lock.withLock { peak } }
 }
