@@ -12,7 +12,8 @@ public final class Session: CallContext {
     public var options: Options
     let output: OutputSink
     var variables: [String: Value] = [:]
-    /// The number the next REPL cell gets.
+    /// The number the next REPL cell gets: the session numbers the cells (the REPL, the
+    /// walkthrough and the notebook kernel show its numbers).
     public private(set) var nextCellNumber = 1
     /// Every cell with what it printed, for `:report`.
     public private(set) var notebook = NotebookLog()
@@ -177,13 +178,14 @@ public final class Session: CallContext {
 
     // MARK: - Running
 
-    /// Runs one REPL cell, numbered `number` (by default the next number): shows its syntax
-    /// errors, or runs it and shows `Out[n]:` with the value of its last statement when that
-    /// is an expression with a value.
+    /// Runs one REPL cell as the next numbered one: shows its syntax errors, or runs it and
+    /// shows `Out[n]:` with the value of its last statement when that is an expression with
+    /// a value. A cell not `counted` (a notebook's silent execution) takes no number of its
+    /// own: it runs under the last one.
     @discardableResult
-    public func runCell(_ text: String, number: Int? = nil) async -> Outcome {
-        let number = number ?? nextCellNumber
-        nextCellNumber = number + 1
+    public func runCell(_ text: String, counted: Bool = true) async -> Outcome {
+        let number = counted ? nextCellNumber : max(nextCellNumber - 1, 1)
+        if counted { nextCellNumber += 1 }
         notebook.begin(number: number, source: text)
         let outcome = await runCellStatements(text, number: number)
         notebook.finish(outcome)

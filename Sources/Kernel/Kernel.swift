@@ -30,8 +30,6 @@ public final class Kernel {
     private let identity: KernelIdentity
     private let session: Session
     private let output: KernelOutput
-    /// The number of the last cell run with `store_history`, Jupyter's `execution_count`.
-    private var executionCount = 0
     /// The cells run with `store_history` and their results' text, for `history_request`.
     private var history: [(number: Int, code: String, result: String?)] = []
     /// Requests read while aborting the cells queued behind a failed one, to serve next.
@@ -159,15 +157,13 @@ public final class Kernel {
         let silent = message.content["silent"] as? Bool ?? false
         let storesHistory = !silent && (message.content["store_history"] as? Bool ?? true)
         let stopsOnError = message.content["stop_on_error"] as? Bool ?? true
-        if storesHistory {
-            executionCount += 1
-            history.append((executionCount, code, nil))
-        }
-        let number = max(executionCount, 1)
+        // The session numbers the cells; a cell kept out of the history takes no number.
+        let number = storesHistory ? session.nextCellNumber : max(session.nextCellNumber - 1, 1)
+        if storesHistory { history.append((number, code, nil)) }
         if !silent { iopub.publish("execute_input", ["code": code, "execution_count": number], parent: message) }
         interrupt.clear()
         output.begin(parent: message, silent: silent)
-        let outcome = await session.runCell(code, number: number)
+        let outcome = await session.runCell(code, counted: storesHistory)
         let (failure, result) = output.end()
         if storesHistory { history[history.count - 1].result = result }
         var content: JSONObject = ["execution_count": number]
@@ -195,7 +191,7 @@ public final class Kernel {
                 continue
             }
             iopub.publish("status", ["execution_state": "busy"], parent: message)
-            reply(on: shell, to: message, ["status": "aborted", "execution_count": executionCount])
+            reply(on: shell, to: message, ["status": "aborted", "execution_count": session.nextCellNumber - 1])
             iopub.publish("status", ["execution_state": "idle"], parent: message)
         }
     }

@@ -28,7 +28,6 @@ public final class REPL {
     private let interrupt: InterruptFlag
     private let environment: [String: String]
 
-    private var cellNumber = 1
     private var pendingLines: [String] = []
     private var acceptedCells: [String] = []
     private var historyWarningShown = false
@@ -67,8 +66,8 @@ public final class REPL {
         }
         while true {
             let prompt = pendingLines.isEmpty
-                ? Prompt.input(number: cellNumber, style: style)
-                : Prompt.continuation(number: cellNumber, style: style)
+                ? Prompt.input(number: engine.nextCellNumber, style: style)
+                : Prompt.continuation(number: engine.nextCellNumber, style: style)
             switch await input.nextLine(prompt: prompt) {
             case .endOfInput:
                 output.write("\n")
@@ -116,9 +115,8 @@ public final class REPL {
     @discardableResult
     func run(cell: String) async -> CellOutcome {
         interrupt.clear()
-        let outcome = await engine.run(cell: cell, number: cellNumber, interrupt: interrupt)
+        let outcome = await engine.run(cell: cell, interrupt: interrupt)
         interrupt.clear()
-        cellNumber += 1
         if outcome == .accepted {
             acceptedCells.append(cell)
         }

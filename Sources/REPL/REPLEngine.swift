@@ -28,10 +28,14 @@ public protocol REPLEngine: AnyObject {
     /// unclosed bracket or string makes it incomplete; the parser says so as a distinct case.
     func completeness(of source: String) -> CellCompleteness
 
-    /// Runs the complete cell `cell`, numbered `number` (the `n` of `In [n]:`), writing its
-    /// output. Long work polls `interrupt` at safe points and stops when it is raised; the REPL
-    /// clears it before each cell.
-    func run(cell: String, number: Int, interrupt: InterruptFlag) async -> CellOutcome
+    /// The number the next cell gets, the `n` of `In [n]:`: the engine numbers the cells it
+    /// runs (and keeps them, for its report); the REPL shows the number.
+    var nextCellNumber: Int { get }
+
+    /// Runs the complete cell `cell` as the next numbered cell, writing its output. Long work
+    /// polls `interrupt` at safe points and stops when it is raised; the REPL clears it before
+    /// each cell.
+    func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome
 
     /// Completion candidates for Tab, given the input `line` (possibly several lines of a cell)
     /// and the cursor's UTF-8 offset in it. Offsets in the answer are UTF-8 offsets in `line`.

@@ -90,13 +90,11 @@ extension Walkthrough {
     public func runStraightThrough(engine: any REPLEngine, output: any REPLOutput, style: TerminalStyle,
                                    interrupt: InterruptFlag = InterruptFlag()) async -> WalkthroughOutcome {
         output.write(WalkthroughText.opening(self, interactive: false, style: style))
-        var cellNumber = 1
         for (index, step) in steps.enumerated() {
             output.write(WalkthroughText.step(step, number: index + 1, of: steps.count, interactive: false, style: style))
             guard let cell = step.cell else { continue }
             interrupt.clear()
-            let outcome = await engine.run(cell: cell, number: cellNumber, interrupt: interrupt)
-            cellNumber += 1
+            let outcome = await engine.run(cell: cell, interrupt: interrupt)
             switch (outcome, step.failsOnPurpose) {
             case (.accepted, false):
                 continue

@@ -9,9 +9,9 @@ extension Session: REPLEngine {
         needsMoreInput(source) ? .incomplete : .complete
     }
 
-    public func run(cell: String, number: Int, interrupt: InterruptFlag) async -> CellOutcome {
+    public func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome {
         options.isInterrupted = { interrupt.isRaised }
-        switch await runCell(cell, number: number) {
+        switch await runCell(cell) {
         case .success: return .accepted
         case .syntaxError, .runtimeError, .inputOutputError: return .rejected
         case .interrupted: return .interrupted

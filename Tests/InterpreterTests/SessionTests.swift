@@ -52,6 +52,17 @@ final class SessionTests: XCTestCase {
         XCTAssertFalse(session.needsMoreInput("f(1 2"))
     }
 
+    /// The session numbers the cells for every front end; a notebook's silent cell runs under
+    /// the last number and takes none.
+    func testTheSessionNumbersCellsAndASilentCellTakesNoNumber() async {
+        let (session, output) = session()
+        await session.runCell("1 + 1")
+        await session.runCell("2 + 2", counted: false)
+        await session.runCell("3 + 3")
+        XCTAssertEqual(session.nextCellNumber, 3)
+        XCTAssertEqual(output.standardOutput, "Out[1]: 2\nOut[1]: 4\nOut[2]: 6\n")
+    }
+
     func testResetForgetsEverything() async {
         let (session, _) = session()
         await session.runCell("x = 1")

@@ -58,7 +58,11 @@ final class RecordingEngine: REPLEngine {
         source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count ? .incomplete : .complete
     }
 
-    func run(cell: String, number: Int, interrupt: InterruptFlag) async -> CellOutcome {
+    private(set) var nextCellNumber = 1
+
+    func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome {
+        let number = nextCellNumber
+        nextCellNumber += 1
         ran.append((cell, number))
         interruptRaisedAtStart.append(interrupt.isRaised)
         if cell.contains("stop") {

@@ -29,7 +29,11 @@ final class FixtureEngine: REPLEngine {
         return depth > 0 || quote != nil ? .incomplete : .complete
     }
 
-    func run(cell: String, number: Int, interrupt: InterruptFlag) async -> CellOutcome {
+    private(set) var nextCellNumber = 1
+
+    func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome {
+        let number = nextCellNumber
+        nextCellNumber += 1
         if cell == "spin" {
             output.write("spinning\n")
             for _ in 0..<1000 {
