@@ -21,7 +21,7 @@ public final class Builtin: Sendable {
     /// (`train model, …`, `datastructure target="TARGET"`), if it has a statement form.
     public let statementName: String?
     /// The object type the call returns, when it always returns one (for completion and checks).
-    public let returns: String?
+    public let returns: ObjectType?
     public let implementation: Implementation
     public let validation: Validation?
     /// The parameters that take positional arguments, in order, and the variadic one.
@@ -29,7 +29,7 @@ public final class Builtin: Sendable {
     let variadicParameter: Parameter?
 
     public init(_ name: String, aliases: [String] = [], parameters: [Parameter] = [], summary: String,
-                details: String = "", statementName: String? = nil, returns: String? = nil,
+                details: String = "", statementName: String? = nil, returns: ObjectType? = nil,
                 validation: Validation? = nil, implementation: @escaping Implementation) {
         self.name = name
         self.aliases = aliases
@@ -114,7 +114,7 @@ public indirect enum ValueType: Sendable {
     case path
     case list(ValueType)
     case dict
-    case object(String)
+    case object(ObjectType)
     case optional(ValueType)
     case oneOf([ValueType])
 
@@ -127,9 +127,9 @@ public indirect enum ValueType: Sendable {
         case (.bool, .bool), (.int, .int), (.number, .int), (.number, .float), (.string, .string),
              (.path, .string), (.dict, .dict):
             return true
-        case (.path, .object(let object)): return object.objectType.name == "Path"
+        case (.path, .object(let object)): return object.objectType.name == PathObject.type.name
         case (.list(let element), .list(let values)): return values.allSatisfy { element.accepts($0) }
-        case (.object(let name), .object(let object)): return object.objectType.name == name
+        case (.object(let type), .object(let object)): return object.objectType.name == type.name
         default: return false
         }
     }
@@ -146,7 +146,7 @@ public indirect enum ValueType: Sendable {
         case .list(.any): return "a list"
         case .list(let element): return "a list of " + element.plural
         case .dict: return "a dictionary"
-        case .object(let name): return "a \(name)"
+        case .object(let type): return "a \(type.name)"
         case .optional(let wrapped): return wrapped.description + " or None"
         case .oneOf(let types): return types.map(\.description).joined(separator: " or ")
         }
@@ -158,7 +158,7 @@ public indirect enum ValueType: Sendable {
         case .number: return "numbers"
         case .string: return "strings"
         case .bool: return "booleans"
-        case .object(let name): return name + " objects"
+        case .object(let type): return type.name + " objects"
         default: return "values"
         }
     }

@@ -158,6 +158,6 @@ private struct StaticChecker {
         } catch {
             diagnostics.append(Diagnostic(.error, "\(error)", span: span))
         }
-        return StaticValue(objectType: builtin.returns)
+        return StaticValue(objectType: builtin.returns?.name)
     }
 }

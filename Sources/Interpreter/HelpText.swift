@@ -78,7 +78,7 @@ public enum HelpText {
     public static func topic(_ name: String, in table: BuiltinTable) throws -> String {
         if let builtin = table.function(named: name) {
             // A constructor and the type it makes often share a name (`Path`): show both.
-            guard let type = table.type(named: builtin.returns ?? ""), type.name == builtin.name else { return describe(builtin) }
+            guard let type = builtin.returns, type.name == builtin.name else { return describe(builtin) }
             return describe(builtin) + "\n\n" + describe(type)
         }
         if let type = table.type(named: name) { return describe(type) }

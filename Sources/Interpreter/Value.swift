@@ -78,15 +78,20 @@ extension RuntimeObject {
 public struct ObjectType: Sendable {
     public let name: String
     public let summary: String
-    public let methods: [Builtin]
     public let attributes: [Attribute]
+    private let makeMethods: @Sendable () -> [Builtin]
 
-    public init(name: String, summary: String, methods: [Builtin] = [], attributes: [Attribute] = []) {
+    /// The methods are read when first asked for, not when the type is made: built-ins name
+    /// the types they take and return, and a method may return its own type.
+    public init(name: String, summary: String, methods: @autoclosure @escaping @Sendable () -> [Builtin] = [],
+                attributes: [Attribute] = []) {
         self.name = name
         self.summary = summary
-        self.methods = methods
+        self.makeMethods = methods
         self.attributes = attributes
     }
+
+    public var methods: [Builtin] { makeMethods() }
 
     /// The attributes' names, for help, completion and "did you mean".
     public var attributeNames: [String] { attributes.map(\.name) }

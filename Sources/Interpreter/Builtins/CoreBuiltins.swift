@@ -73,7 +73,7 @@ enum CoreBuiltins {
         "Path",
         parameters: [Parameter("path", .path, "a file or folder path")],
         summary: "a file system path (as Python's pathlib.Path)",
-        returns: "Path"
+        returns: PathObject.type
     ) { arguments in
         .object(PathObject(arguments.string("path") ?? ""))
     }

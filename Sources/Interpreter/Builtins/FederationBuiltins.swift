@@ -25,7 +25,7 @@ enum FederationBuiltins {
         pods "a", "b"              chooses pods for the statements that follow (combine_schemas, train …)
                                    and asks each pod now whether it would accept a training task from you.
         """,
-        statementName: "pods", returns: "Table"
+        statementName: "pods", returns: TableObject.type
     ) { arguments in
         let federation = try arguments.context.federation()
         let names = flatten(arguments.variadic)
@@ -43,7 +43,7 @@ enum FederationBuiltins {
         "get_pod_schema",
         parameters: [Parameter("pod_identifier", .string, "the pod, as 'name' or 'owner/name'")],
         summary: "the schema of one pod: columns, types, missing values, categories",
-        returns: "Schema"
+        returns: SchemaObject.type
     ) { arguments in
         let federation = try arguments.context.federation()
         return .object(SchemaObject(.pod(try await federation.modeller.schema(of: arguments.string("pod_identifier") ?? ""))))
@@ -60,7 +60,7 @@ enum FederationBuiltins {
         ],
         summary: "which target, tables and columns a task uses",
         details: "When pods are chosen, the data structure is checked against their schemas at once. It becomes the session's data structure for combine_schemas and training.",
-        statementName: "datastructure", returns: "DataStructure"
+        statementName: "datastructure", returns: DataStructureObject.type
     ) { arguments in
         var table: DataStructure.TableSelection?
         switch arguments["table"] {
@@ -94,7 +94,7 @@ enum FederationBuiltins {
         "combine_pod_schemas", aliases: ["combine_schemas"],
         parameters: [
             Parameter("pod_identifiers", .optional(.list(.string)), default: Value.none, "the pods; by default the chosen pods"),
-            Parameter("datastructure", .optional(.object("DataStructure")), kind: .keyword, default: Value.none,
+            Parameter("datastructure", .optional(.object(DataStructureObject.type)), kind: .keyword, default: Value.none,
                       "the columns to verify; by default the session's data structure"),
         ],
         summary: "fetch the pods' schemas, verify that they agree, and combine them",
@@ -102,7 +102,7 @@ enum FederationBuiltins {
         Every column used must have the same header in every pod (order does not matter, extra columns are allowed), \
         and a categorical column must have the same values in every pod. Every disagreement is reported at once.
         """,
-        statementName: "combine_schemas", returns: "Schema"
+        statementName: "combine_schemas", returns: SchemaObject.type
     ) { arguments in
         try await combine(arguments)
     }
@@ -129,7 +129,7 @@ enum FederationBuiltins {
             Parameter("aggregator", .any, kind: .keyword, default: Value.none, "\"secure\" to check secure-aggregation approvals"),
         ],
         summary: "ask each pod whether it would accept a task from you, and show who approves whom",
-        returns: "Table"
+        returns: TableObject.type
     ) { arguments in
         let federation = try arguments.context.federation()
         let names = try federation.pods(strings(arguments["pod_identifiers"]), for: "check")
@@ -145,7 +145,7 @@ enum FederationBuiltins {
     }
 
     static let whoami = Builtin(
-        "whoami", summary: "who you are here: your user, key fingerprint, home and roles", returns: "Table"
+        "whoami", summary: "who you are here: your user, key fingerprint, home and roles", returns: TableObject.type
     ) { arguments in
         .object(try whoamiTable(try arguments.context.federation()))
     }
@@ -154,16 +154,16 @@ enum FederationBuiltins {
         "Pod",
         parameters: [
             Parameter("name", .string, "the pod's name, unique among your pods"),
-            Parameter("datasource", .object("CSVSource"), "the pod's data: CSVSource(path)"),
-            Parameter("pod_details_config", .optional(.object("PodDetailsConfig")), kind: .keyword, default: Value.none,
+            Parameter("datasource", .object(SettingsObject.csvSource), "the pod's data: CSVSource(path)"),
+            Parameter("pod_details_config", .optional(.object(SettingsObject.podDetails)), kind: .keyword, default: Value.none,
                       "display name and description"),
-            Parameter("data_config", .optional(.object("PodDataConfig")), kind: .keyword, default: Value.none,
+            Parameter("data_config", .optional(.object(SettingsObject.podData)), kind: .keyword, default: Value.none,
                       "ignored columns, forced semantic types, seed"),
             Parameter("approved_pods", .list(.string), kind: .keyword, default: .list([]),
                       "pods this pod accepts as partners in secure aggregation"),
         ],
         summary: "describe a pod in code (tutorial 1); pod.start() registers it",
-        returns: "Pod"
+        returns: PodObject.type
     ) { arguments in
         guard let source = arguments.object("datasource", as: SettingsObject.self), case .string(let path)? = source.values["path"] else {
             throw arguments.error("the datasource needs a path", at: "datasource")
@@ -181,7 +181,7 @@ enum FederationBuiltins {
 
     static let csvSource = Builtin(
         "CSVSource", parameters: [Parameter("path", .path, "the CSV file")],
-        summary: "a CSV file as a pod's data source", returns: "CSVSource"
+        summary: "a CSV file as a pod's data source", returns: SettingsObject.csvSource
     ) { arguments in
         let path = URL(fileURLWithPath: arguments.string("path") ?? "").standardizedFileURL.path
         return .object(SettingsObject(SettingsObject.csvSource, ["path": .string(path)]))
@@ -193,7 +193,7 @@ enum FederationBuiltins {
             Parameter("display_name", .string, kind: .keyword, default: .string(""), "the name shown to people"),
             Parameter("description", .string, kind: .keyword, default: .string(""), "what the data is"),
         ],
-        summary: "a pod's display name and description", returns: "PodDetailsConfig"
+        summary: "a pod's display name and description", returns: SettingsObject.podDetails
     ) { arguments in
         .object(SettingsObject(SettingsObject.podDetails, ["display_name": arguments["display_name"], "description": arguments["description"]]))
     }
@@ -206,7 +206,7 @@ enum FederationBuiltins {
                       "per table: {\"categorical\": […], \"continuous\": […], \"text\": […]}"),
             Parameter("datasource_args", .dict, kind: .keyword, default: .dict([:]), "{\"seed\": N} for the data split"),
         ],
-        summary: "how a pod reads its data", returns: "PodDataConfig"
+        summary: "how a pod reads its data", returns: SettingsObject.podData
     ) { arguments in
         .object(SettingsObject(SettingsObject.podData, ["ignore_cols": arguments["ignore_cols"], "force_stypes": arguments["force_stypes"],
                                                         "datasource_args": arguments["datasource_args"]]))
@@ -215,7 +215,7 @@ enum FederationBuiltins {
     static let loadPodConfig = Builtin(
         "load_pod_config",
         parameters: [Parameter("path", .path, "a pod YAML file with tutorial 2's fields")],
-        summary: "a pod described by a YAML file (tutorial 2); pod.start() registers it", returns: "Pod"
+        summary: "a pod described by a YAML file (tutorial 2); pod.start() registers it", returns: PodObject.type
     ) { arguments in
         let federation = try arguments.context.federation()
         let url = URL(fileURLWithPath: arguments.string("path") ?? "")
@@ -226,7 +226,7 @@ enum FederationBuiltins {
         "demo_file",
         parameters: [Parameter("name", .string, "a file of the demo federation, e.g. \"census-income-demo.csv\"")],
         summary: "the path of a file of the demo federation (its CSVs and YAML), in the bf home",
-        returns: "Path"
+        returns: PathObject.type
     ) { arguments in
         let federation = try arguments.context.federation()
         let directory = federation.hub.home.appendingPathComponent("demo")

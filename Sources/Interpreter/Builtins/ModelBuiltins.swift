@@ -14,7 +14,7 @@ enum ModelBuiltins {
         "Optimizer",
         parameters: [Parameter("name", .string, "SGD, Adam or AdamW"),
                      Parameter("params", .dict, default: .dict([:]), "e.g. {\"lr\": 0.001, \"momentum\": 0.9}")],
-        summary: "an optimizer for training: Optimizer(name=\"SGD\", params={\"lr\": 0.001})", returns: "Optimizer",
+        summary: "an optimizer for training: Optimizer(name=\"SGD\", params={\"lr\": 0.001})", returns: OptimizerObject.type,
         validation: { arguments in
             // Checked when the call is bound, so a bad name or parameter is reported where it is written.
             guard let name = arguments.string("name") else { return }
@@ -80,7 +80,7 @@ enum ModelBuiltins {
         details: "Every pod masks its update with pairwise masks that cancel in the sum. With require_all_pods=False the "
             + "masks survive pods that drop (SecAgg+): each pod Shamir-shares its mask secrets with its neighbours, and while "
             + "at least `threshold` pods remain the round finishes with the survivors' average.",
-        returns: "SecureAggregator", validation: validateSecureAggregator
+        returns: SecureAggregatorObject.type, validation: validateSecureAggregator
     ) { arguments in
         .object(SecureAggregatorObject(threshold: arguments.int("threshold"), neighbours: arguments.int("neighbours")))
     }
@@ -147,33 +147,33 @@ enum ModelBuiltins {
     static let privacyConfig = Builtin(
         "DPModellerConfig", parameters: privacyParameters,
         summary: "differential privacy for training: DPModellerConfig(epsilon=3, delta=1e-6, max_grad_norm=1.0)",
-        details: privacyDetails, returns: "DPModellerConfig", validation: validatePrivacy
+        details: privacyDetails, returns: PrivacyConfigObject.type, validation: validatePrivacy
     ) { arguments in try makePrivacyConfig(arguments) }
 
     static let privacyClause = Builtin(
         "privacy", parameters: privacyParameters,
         summary: "differential privacy in a statement: train model, privacy epsilon=3 is model.fit(privacy=DPModellerConfig(epsilon=3))",
-        details: privacyDetails, returns: "DPModellerConfig", validation: validatePrivacy
+        details: privacyDetails, returns: PrivacyConfigObject.type, validation: validatePrivacy
     ) { arguments in try makePrivacyConfig(arguments) }
 
     static let classifier = Builtin(
         "PyTorchTabularClassifier",
         parameters: [
-            Parameter("datastructure", .object("DataStructure"), kind: .keyword, "the target and columns"),
-            Parameter("schema", .object("Schema"), kind: .keyword, "the pod's or the combined schema"),
+            Parameter("datastructure", .object(DataStructureObject.type), kind: .keyword, "the target and columns"),
+            Parameter("schema", .object(SchemaObject.type), kind: .keyword, "the pod's or the combined schema"),
             Parameter("epochs", .optional(.int), kind: .keyword, default: Value.none, "epochs of training, at most \(TrainingHyperparameters.maximumEpochs) (or steps)"),
             Parameter("steps", .optional(.int), kind: .keyword, default: Value.none, "batches of training, at most \(TrainingHyperparameters.maximumSteps) (or epochs)"),
             Parameter("batch_size", .int, kind: .keyword, default: .int(512), "rows per batch"),
-            Parameter("optimizer", .optional(.object("Optimizer")), kind: .keyword, default: Value.none,
+            Parameter("optimizer", .optional(.object(OptimizerObject.type)), kind: .keyword, default: Value.none,
                       "default Optimizer(name=\"AdamW\", params={\"lr\": 0.01})"),
             Parameter("hidden_layers", .list(.int), kind: .keyword, default: .list([.int(1000), .int(500)]), "widths of the hidden layers"),
             Parameter("seed", .int, kind: .keyword, default: .int(0), "seed of initialisation, shuffling and dropout"),
-            Parameter("dp_config", .optional(.object("DPModellerConfig")), kind: .keyword, default: Value.none,
+            Parameter("dp_config", .optional(.object(PrivacyConfigObject.type)), kind: .keyword, default: Value.none,
                       "differential privacy: DPModellerConfig(epsilon=3)"),
         ],
         summary: "a tabular classifier: an embedding per categorical input, hidden layers, trained at the pods",
         details: "Defaults as Bitfount's: hidden layers [1000, 500] (Linear → Mish → BatchNorm → Dropout 0.01, 0.1), embedding dropout 0.04, AdamW lr 0.01, batch size 512. Give exactly one of epochs and steps.",
-        returns: "PyTorchTabularClassifier", validation: validateClassifier
+        returns: ModelObject.type, validation: validateClassifier
     ) { arguments in
         guard let structure = arguments.object("datastructure", as: DataStructureObject.self),
               let schemaObject = arguments.object("schema", as: SchemaObject.self) else { return .none }
@@ -245,20 +245,20 @@ enum ModelBuiltins {
         Parameter("mu", .optional(.number), kind: .keyword, default: Value.none, "FedProx: μ/2·‖w − w_global‖² added to each pod's loss"),
         Parameter("resume", .bool, kind: .keyword, default: .bool(false),
                   "continue this training from its last checkpoint (saved after every round)"),
-        Parameter("privacy", .optional(.object("DPModellerConfig")), kind: .keyword, default: Value.none,
+        Parameter("privacy", .optional(.object(PrivacyConfigObject.type)), kind: .keyword, default: Value.none,
                   "differential privacy for this training, in place of the model's dp_config: privacy epsilon=3"),
     ]
 
     private static let fitDetails = "Federated averaging: every round each pod trains from the global model on its own rows and sends back its change, which the modeller averages; with secure aggregation it sees only the sum. Returns one row of validation metrics per round."
 
     static let fitMethod = Builtin("fit", parameters: fitParameters, summary: "train the model at the pods by federated averaging",
-                                   details: fitDetails, returns: "Results", validation: validateFit) { arguments in
+                                   details: fitDetails, returns: ResultsObject.type, validation: validateFit) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         return try await fit(model, arguments)
     }
 
     static let train = Builtin.statementForm(
-        of: fitMethod, named: "train", receiver: Parameter("model", .object("PyTorchTabularClassifier"), "the model"),
+        of: fitMethod, named: "train", receiver: Parameter("model", .object(ModelObject.type), "the model"),
         summary: "train a model at the pods: train model, aggregator=\"secure\" is model.fit(aggregator=\"secure\")")
 
     private static let evaluateParameters: [Parameter] = [
@@ -266,13 +266,13 @@ enum ModelBuiltins {
     ]
 
     static let evaluateMethod = Builtin("evaluate", parameters: evaluateParameters,
-                                        summary: "the trained model's test metrics at each pod, and pooled", returns: "Table") { arguments in
+                                        summary: "the trained model's test metrics at each pod, and pooled", returns: TableObject.type) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         return try await evaluate(model, arguments)
     }
 
     static let evaluateStatement = Builtin.statementForm(
-        of: evaluateMethod, named: "evaluate", receiver: Parameter("model", .object("PyTorchTabularClassifier"), "the model"),
+        of: evaluateMethod, named: "evaluate", receiver: Parameter("model", .object(ModelObject.type), "the model"),
         summary: "test metrics of a trained model at each pod, and pooled: evaluate model")
 
     static let predictMethod = Builtin(
@@ -283,7 +283,7 @@ enum ModelBuiltins {
         ],
         summary: "each test row's predicted class and probabilities, from pods that allow it (allow_row_predictions)",
         details: "Bitfount returns predictions to the modeller; in bf each pod decides. A pod whose YAML sets allow_row_predictions: true sends each of its test rows' class probabilities, identified by the row's index in its test split and nothing else; a pod without it refuses, naming the setting. counts_only=True asks every pod only for how many rows it predicts in each class. bf run --predictions OUT.csv writes the last predictions of a run.",
-        returns: "Predictions"
+        returns: PredictionsObject.type
     ) { arguments in
         guard let model = arguments.receiver as? ModelObject else { return .none }
         guard let trained = model.trained else {
@@ -326,7 +326,7 @@ enum ModelBuiltins {
         "load_model", parameters: [Parameter("path", .path, "a model file written by model.serialize(…)")],
         summary: "a trained model restored from a file model.serialize(…) wrote: encoders, standardisation and all",
         details: "The model predicts exactly as the one saved. A file that is not a bf model, is truncated, or comes from a newer bf is refused.",
-        returns: "PyTorchTabularClassifier"
+        returns: ModelObject.type
     ) { arguments in
         let loaded = try TrainedModel.load(from: arguments.string("path") ?? "")
         let model = ModelObject(specification: loaded.specification)

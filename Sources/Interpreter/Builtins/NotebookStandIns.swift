@@ -37,7 +37,7 @@ enum NotebookStandIns {
         "getLogger",
         parameters: [Parameter("name", .any, default: Value.none, "the logger's name")],
         summary: "a logger whose messages bf prints as notes",
-        returns: "Logger"
+        returns: LoggerObject.type
     ) { arguments in
         if case .string(let name) = arguments["name"] { return .object(LoggerObject(name: name)) }
         return .object(LoggerObject(name: "root"))

@@ -16,7 +16,7 @@ enum QueryBuiltins {
         only when every group holds at least the pod's minimum group size (5 unless its owner set another).
         Running it needs a role that allows sql tasks (general_modeller or super_modeller).
         """,
-        returns: "SqlQuery"
+        returns: QueryObject.type
     ) { arguments in
         .object(QueryObject(sql: arguments.string("query") ?? ""))
     }
