@@ -58,4 +58,16 @@ final class YAMLValuesTests: XCTestCase {
         }
         XCTAssertNil(try YAMLSyntaxProblem.compose(""))
     }
+
+    func testAMappingsFieldsAreCheckedAgainstTheAllowedNames() throws {
+        let node = try XCTUnwrap(try YAMLSyntaxProblem.compose("pod_name: a\npod_nme: b\n[1]: c\nother: d\n"))
+        let fields = try XCTUnwrap(YAMLMappingFields(node, allowed: ["pod_name", "datasource"]))
+        XCTAssertEqual(fields.known.map(\.key), ["pod_name"])
+        XCTAssertEqual(fields.unknown.map(\.key), ["pod_nme", "other"])
+        XCTAssertEqual(fields.unknown.map(\.suggestion), ["pod_name", nil])
+        XCTAssertEqual(fields.unknown.first?.keyNode.position.line, 2)
+        XCTAssertEqual(fields.nonTextKeys.count, 1)
+        XCTAssertEqual(YAMLMappingFields(node, allowed: nil)?.known.map(\.key), ["pod_name", "pod_nme", "other"])
+        XCTAssertNil(YAMLMappingFields(try XCTUnwrap(try YAMLSyntaxProblem.compose("- a")), allowed: nil))
+    }
 }

@@ -40,27 +40,26 @@ struct YAMLFields {
 
     /// A mapping's fields by key, after checking every key is allowed.
     func mapping(_ node: Node, field: String, allowed: [String]) throws(PodConfigError) -> [String: Node] {
-        var result: [String: Node] = [:]
-        for (key, value) in try orderedMapping(node, field: field) {
-            guard allowed.contains(key) else {
-                let keyNode = node.mapping?.first { $0.key.string == key }?.key ?? node
-                let (line, column) = keyNode.position
-                throw .unknownField(path: path, line: line, column: column, field: key,
-                                    suggestion: Suggestion.closest(to: key, among: allowed))
-            }
-            result[key] = value
-        }
-        return result
+        let fields = try checkedFields(node, field: field, allowed: allowed)
+        return Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// A mapping's fields in order, whatever their keys.
     func orderedMapping(_ node: Node, field: String) throws(PodConfigError) -> [(String, Node)] {
-        guard let mapping = node.mapping else { throw wrongType(node, field: field, expected: "a mapping of fields") }
-        var result: [(String, Node)] = []
-        for (key, value) in mapping {
-            guard let name = key.string else { throw wrongType(key, field: field, expected: "a mapping with text keys") }
-            result.append((name, value))
+        try checkedFields(node, field: field, allowed: nil).map { ($0.key, $0.value) }
+    }
+
+    /// The fields of `node`, refusing the first problem `YAMLMappingFields` finds.
+    private func checkedFields(_ node: Node, field: String, allowed: [String]?) throws(PodConfigError) -> [YAMLMappingFields.Field] {
+        guard let fields = YAMLMappingFields(node, allowed: allowed) else {
+            throw wrongType(node, field: field, expected: "a mapping of fields")
         }
-        return result
+        if let key = fields.nonTextKeys.first { throw wrongType(key, field: field, expected: "a mapping with text keys") }
+        if let unknown = fields.unknown.first {
+            let (line, column) = unknown.keyNode.position
+            throw .unknownField(path: path, line: line, column: column, field: unknown.key, suggestion: unknown.suggestion)
+        }
+        return fields.known
     }
 
     func string(_ node: Node, field: String) throws(PodConfigError) -> String {
@@ -99,6 +98,41 @@ struct YAMLFields {
     func wrongType(_ node: Node, field: String, expected: String) -> PodConfigError {
         let (line, column) = node.position
         return .wrongType(path: path, line: line, column: column, field: field, expected: expected, found: node.kindDescription)
+    }
+}
+
+/// A mapping's fields checked against the names allowed there, as every bf reader checks
+/// them: the known fields in order, the unknown ones with the nearest allowed name, and the
+/// keys that are not text. Each reader reports what it finds in its own way (the pod and
+/// federation readers stop at the first problem, the task reader lists them all).
+public struct YAMLMappingFields {
+    public struct Field {
+        public let key: String
+        public let keyNode: Node
+        public let value: Node
+        /// The allowed name nearest an unknown key.
+        public let suggestion: String?
+    }
+
+    public private(set) var known: [Field] = []
+    public private(set) var unknown: [Field] = []
+    public private(set) var nonTextKeys: [Node] = []
+
+    /// The fields of `node`, or nil when it is not a mapping; with `allowed` nil every key is
+    /// known.
+    public init?(_ node: Node, allowed: [String]?) {
+        guard let mapping = node.mapping else { return nil }
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else {
+                nonTextKeys.append(keyNode)
+                continue
+            }
+            if let allowed, !allowed.contains(key) {
+                unknown.append(Field(key: key, keyNode: keyNode, value: value, suggestion: Suggestion.closest(to: key, among: allowed)))
+            } else {
+                known.append(Field(key: key, keyNode: keyNode, value: value, suggestion: nil))
+            }
+        }
     }
 }
 

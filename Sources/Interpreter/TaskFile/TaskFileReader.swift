@@ -265,37 +265,29 @@ struct TaskFileReader {
 
     /// A mapping's fields by key, after reporting every key that is not allowed.
     private mutating func fields(_ node: Node, of field: String, allowed: [String]) -> [String: Node]? {
-        guard let entries = orderedFields(node, of: field) else { return nil }
-        var result: [String: Node] = [:]
-        for (key, keyNode, value) in entries {
-            guard allowed.contains(key) else {
-                let suggestion = Suggestion.closest(to: key, among: allowed)
-                let prefix = field.contains(" ") ? "" : field + "."
-                if let suggestion { suggestedFields.insert(prefix + suggestion) }
-                problem("unknown field '\(prefix)\(key)'", at: keyNode,
-                        help: suggestion.map { "did you mean '\($0)'?" }
-                            ?? "the fields here are " + allowed.map { "'\($0)'" }.joined(separator: ", "))
-                continue
-            }
-            result[key] = value
+        guard let fields = mappingFields(node, of: field, allowed: allowed) else { return nil }
+        let prefix = field.contains(" ") ? "" : field + "."
+        for unknown in fields.unknown {
+            if let suggestion = unknown.suggestion { suggestedFields.insert(prefix + suggestion) }
+            problem("unknown field '\(prefix)\(unknown.key)'", at: unknown.keyNode,
+                    help: unknown.suggestion.map { "did you mean '\($0)'?" }
+                        ?? "the fields here are " + allowed.map { "'\($0)'" }.joined(separator: ", "))
         }
-        return result
+        return Dictionary(fields.known.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     private mutating func orderedFields(_ node: Node, of field: String) -> [(String, Node, Node)]? {
-        guard let mapping = node.mapping else {
+        mappingFields(node, of: field, allowed: nil)?.known.map { ($0.key, $0.keyNode, $0.value) }
+    }
+
+    /// The mapping's fields, every key that is not text reported.
+    private mutating func mappingFields(_ node: Node, of field: String, allowed: [String]?) -> YAMLMappingFields? {
+        guard let fields = YAMLMappingFields(node, allowed: allowed) else {
             wrongType(node, field: field, expected: "a mapping of fields")
             return nil
         }
-        var result: [(String, Node, Node)] = []
-        for (key, value) in mapping {
-            guard let name = key.string else {
-                wrongType(key, field: field, expected: "a mapping with text keys")
-                continue
-            }
-            result.append((name, key, value))
-        }
-        return result
+        for key in fields.nonTextKeys { wrongType(key, field: field, expected: "a mapping with text keys") }
+        return fields
     }
 
     /// The field `key` of a mapping, or a "missing" problem at the mapping (`parent`).
