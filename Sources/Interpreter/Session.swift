@@ -263,6 +263,12 @@ public final class Session: CallContext {
         openedFederation?.currentDataStructure = nil
     }
 
+    /// The cells that ran without error since the session began or was reset, in order (what
+    /// `:save` writes).
+    public var acceptedCells: [String] {
+        notebook.cells.filter { $0.outcome == .success }.map(\.source)
+    }
+
     /// The names of the session's variables, for completion.
     public var variableNames: [String] { variables.keys.sorted() }
 

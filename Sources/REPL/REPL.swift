@@ -29,7 +29,6 @@ public final class REPL {
     private let environment: [String: String]
 
     private var pendingLines: [String] = []
-    private var acceptedCells: [String] = []
     private var historyWarningShown = false
     /// The tutorial being walked through, if any; it stays after its last step so `:back` works.
     var walkthrough: Walkthrough?
@@ -111,15 +110,12 @@ public final class REPL {
         return .proceed
     }
 
-    /// Runs `cell` as the next numbered cell, keeping it for `:save` when it is accepted.
+    /// Runs `cell` as the engine's next cell.
     @discardableResult
     func run(cell: String) async -> CellOutcome {
         interrupt.clear()
         let outcome = await engine.run(cell: cell, interrupt: interrupt)
         interrupt.clear()
-        if outcome == .accepted {
-            acceptedCells.append(cell)
-        }
         return outcome
     }
 
@@ -163,7 +159,6 @@ public final class REPL {
             showHistory(last: count ?? MetaCommand.defaultHistoryCount)
         case .reset:
             engine.reset()
-            acceptedCells.removeAll()
             output.write("session reset: every variable and chosen pod is forgotten; cell numbers go on\n")
         case .whoami:
             writeLine(engine.whoami())
@@ -193,14 +188,15 @@ public final class REPL {
     }
 
     private func save(to path: String) {
-        let script = acceptedCells.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(separator: "\n")
+        let cells = engine.acceptedCells
+        let script = cells.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(separator: "\n")
         do {
             try SessionFile.write(script, to: expanded(path))
         } catch {
             showError(error.message, help: error.help)
             return
         }
-        let count = acceptedCells.count
+        let count = cells.count
         output.write("saved \(count) \(count == 1 ? "cell" : "cells") to '\(path)'\n")
     }
 

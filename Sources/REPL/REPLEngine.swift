@@ -32,6 +32,9 @@ public protocol REPLEngine: AnyObject {
     /// runs (and keeps them, for its report); the REPL shows the number.
     var nextCellNumber: Int { get }
 
+    /// The cells accepted since the session began or was last reset, in order, for `:save`.
+    var acceptedCells: [String] { get }
+
     /// Runs the complete cell `cell` as the next numbered cell, writing its output. Long work
     /// polls `interrupt` at safe points and stops when it is raised; the REPL clears it before
     /// each cell.
@@ -45,7 +48,7 @@ public protocol REPLEngine: AnyObject {
     /// from the same table that feeds evaluation and completion.
     func help(topic: String?) -> String
 
-    /// Forgets every variable and choice of the session; cell numbers go on.
+    /// Forgets every variable, choice and accepted cell of the session; cell numbers go on.
     func reset()
 
     /// Who the session acts as, for `:whoami`: the user's identity and roles.

@@ -63,6 +63,20 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(output.standardOutput, "Out[1]: 2\nOut[1]: 4\nOut[2]: 6\n")
     }
 
+    /// The session keeps the cells `:save` writes: those that ran without error, since the
+    /// last reset.
+    func testAcceptedCellsAreTheCellsThatRanSinceTheLastReset() async {
+        let (session, _) = session()
+        await session.runCell("x = 1")
+        await session.runCell("x +")
+        await session.runCell("y = x / 0")
+        await session.runCell("print(x)")
+        XCTAssertEqual(session.acceptedCells, ["x = 1", "print(x)"])
+        session.reset()
+        await session.runCell("z = 2")
+        XCTAssertEqual(session.acceptedCells, ["z = 2"])
+    }
+
     func testResetForgetsEverything() async {
         let (session, _) = session()
         await session.runCell("x = 1")

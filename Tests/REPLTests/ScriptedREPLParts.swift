@@ -59,6 +59,7 @@ final class RecordingEngine: REPLEngine {
     }
 
     private(set) var nextCellNumber = 1
+    private(set) var acceptedCells: [String] = []
 
     func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome {
         let number = nextCellNumber
@@ -70,7 +71,9 @@ final class RecordingEngine: REPLEngine {
             return .interrupted
         }
         output.write("Out[\(number)]: \(cell)\n")
-        return cell.contains("bad") ? .rejected : .accepted
+        if cell.contains("bad") { return .rejected }
+        acceptedCells.append(cell)
+        return .accepted
     }
 
     func completions(line: String, cursor: Int) -> Completion {
@@ -79,7 +82,10 @@ final class RecordingEngine: REPLEngine {
     }
 
     func help(topic: String?) -> String { "engine help on \(topic ?? "everything")" }
-    func reset() { resets += 1 }
+    func reset() {
+        resets += 1
+        acceptedCells.removeAll()
+    }
     func whoami() -> String { "ann (modeller)" }
 
     func report(to path: String) throws {

@@ -30,6 +30,7 @@ final class FixtureEngine: REPLEngine {
     }
 
     private(set) var nextCellNumber = 1
+    private(set) var acceptedCells: [String] = []
 
     func run(cell: String, interrupt: InterruptFlag) async -> CellOutcome {
         let number = nextCellNumber
@@ -43,6 +44,7 @@ final class FixtureEngine: REPLEngine {
                 }
                 try? await Task.sleep(for: .milliseconds(10))
             }
+            acceptedCells.append(cell)
             return .accepted
         }
         if cell.contains("fail") {
@@ -50,6 +52,7 @@ final class FixtureEngine: REPLEngine {
             return .rejected
         }
         output.write("Out[\(number)]: \(cell)\n")
+        acceptedCells.append(cell)
         return .accepted
     }
 
@@ -67,7 +70,7 @@ final class FixtureEngine: REPLEngine {
         topic.map { "fixture help on '\($0)'" } ?? "fixture help overview"
     }
 
-    func reset() {}
+    func reset() { acceptedCells.removeAll() }
 
     func whoami() -> String {
         "fixture-user (modeller)"
